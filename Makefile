@@ -1,0 +1,64 @@
+# parindex — two commands on a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install install-dev demo serve test lint typecheck check-migrations messages \
+	browser-deps screenshots clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# The runtime, at the versions of constraints.txt.
+install: $(PY)
+	$(PY) -m pip install -q -c constraints.txt -e .
+
+install-dev: $(PY)
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+
+# Set up, load the demo province (idempotent) and serve it on SQLite.
+demo: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Demo log-ins (python manage.py demo_logins --json for the full list):"
+	@$(PY) manage.py demo_logins | head -n 12
+	@echo "  … and a scorer (<unit>.scorer) and a head (<unit>.head) for every unit."
+	@echo
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install-dev
+	$(PY) -m ruff check parindex
+	$(PY) -m ruff format --check parindex
+
+typecheck: install-dev
+	$(PY) -m mypy parindex
+
+check-migrations: install-dev
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+
+# Debian's chromium drives the browser tests (Playwright uses it, downloads nothing).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; }
+
+# Everything: lint, types, migrations, unit and browser tests (on DATABASE_URL if set).
+test: install-dev browser-deps lint typecheck check-migrations
+	$(PY) -m pytest -q
+
+# Recompile translations after editing parindex/locale/*/LC_MESSAGES/django.po.
+messages: install-dev
+	cd parindex && ../$(PY) ../manage.py makemessages -l vi --no-obsolete --no-location
+	cd parindex && ../$(PY) ../manage.py compilemessages -l vi
+
+# Screenshots of every page as every role, desktop and phone width, into screenshots/.
+screenshots: install-dev browser-deps
+	$(PY) -m pytest -q -m browser parindex/tests/test_screenshots.py --screenshots
+
+clean:
+	rm -rf $(VENV) var screenshots

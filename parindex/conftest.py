@@ -1,0 +1,119 @@
+"""The shared cast of the tests, created through the real models and services.
+
+One evaluating body; the groups “Sở, ban, ngành” and “UBND cấp huyện”; units Sở Tư pháp
+(A), Sở Y tế (B) and Sở Nội vụ (home of the appraiser), UBND huyện Mỹ Xuyên (district);
+an administrator, the scorer and head of A and of B, an appraiser from Sở Nội vụ assigned
+field 1 of the departments, a council chair, a viewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User
+from parindex.org.services import assignment_create
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
+DEMO_FRAMEWORKS = Path(__file__).resolve().parent / "frameworks" / "demo"
+
+
+@dataclass
+class Cast:
+    body: EvaluatingBody
+    departments: UnitGroup
+    districts: UnitGroup
+    unit_a: Unit
+    unit_b: Unit
+    home_unit: Unit
+    district: Unit
+    admin: User
+    scorer_a: User
+    head_a: User
+    scorer_b: User
+    head_b: User
+    appraiser: User
+    chair: User
+    viewer: User
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def _user(username: str, role: Role, unit: Unit | None = None) -> User:
+    user = User(username=username, role=role, unit=unit, display_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    body = EvaluatingBody.objects.create(name="Sở Nội vụ tỉnh Sóc Trăng")
+    departments = UnitGroup.objects.create(
+        body=body, code="so-nganh", name="Sở, ban, ngành tỉnh", position=1
+    )
+    districts = UnitGroup.objects.create(body=body, code="huyen", name="UBND cấp huyện", position=2)
+    unit_a = Unit.objects.create(
+        code="so-tu-phap",
+        name="Sở Tư pháp",
+        group=departments,
+        position=1,
+        head_name="Giám đốc Sở Tư pháp",
+    )
+    unit_b = Unit.objects.create(code="so-y-te", name="Sở Y tế", group=departments, position=2)
+    home_unit = Unit.objects.create(
+        code="so-noi-vu", name="Sở Nội vụ", group=departments, position=3
+    )
+    district = Unit.objects.create(
+        code="ubnd-huyen-my-xuyen", name="UBND huyện Mỹ Xuyên", group=districts, position=1
+    )
+    appraiser = _user("appraiser", Role.APPRAISER, home_unit)
+    assignment_create(appraiser=appraiser, group=departments, field_code="1")
+    return Cast(
+        body=body,
+        departments=departments,
+        districts=districts,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        home_unit=home_unit,
+        district=district,
+        admin=_user("admin", Role.ADMIN),
+        scorer_a=_user("scorer_a", Role.UNIT_SCORER, unit_a),
+        head_a=_user("head_a", Role.UNIT_HEAD, unit_a),
+        scorer_b=_user("scorer_b", Role.UNIT_SCORER, unit_b),
+        head_b=_user("head_b", Role.UNIT_HEAD, unit_b),
+        appraiser=appraiser,
+        chair=_user("chair", Role.COUNCIL_CHAIR),
+        viewer=_user("viewer", Role.VIEWER),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Django's real hasher costs ~0.3 s a user; tests create many users."""
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Security events are asserted in the database; keep the console for failures.
+    import logging
+
+    logging.getLogger("parindex.security").setLevel(logging.WARNING)
+    logging.getLogger("axes").setLevel(logging.ERROR)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="write a PNG of every page the browser tests visit to screenshots/",
+    )

@@ -1,0 +1,296 @@
+"""Frameworks to and from the Excel template officials fill in.
+
+Sheet “Bộ tiêu chí”: four header rows (group code, year, title, total), then one row per
+node in document order. The tree is rebuilt from the codes (1 → 1.2 → 1.2.3); a rule's
+parameters are written in YAML's one-line form, e.g. `{step: 0.25}`. Sheet “Hướng dẫn”
+explains each rule. The sheet's words are the officials' Vietnamese, not translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+from zipfile import BadZipFile
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from parindex.scoring.rules import Issue
+from parindex.scoring.tree import Tree
+
+from .spec import SpecError, tree_from_data, tree_to_data
+from .yamlio import _Dumper, load_data
+
+SHEET = "Bộ tiêu chí"
+GUIDE_SHEET = "Hướng dẫn"
+HEADER_LABELS = ("Nhóm đơn vị (mã)", "Năm", "Tên bộ tiêu chí", "Tổng điểm tối đa")
+COLUMNS = (
+    "Mã",
+    "Tên lĩnh vực, tiêu chí, tiêu chí thành phần",
+    "Điểm tối đa",
+    "Cách chấm điểm",
+    "Tham số",
+    "Hướng dẫn chấm điểm",
+    "Tài liệu kiểm chứng",
+    "Bắt buộc kiểm chứng",
+    "Cho phép hạ chuẩn",
+)
+FIRST_NODE_ROW = len(HEADER_LABELS) + 3
+RULE_LABELS = {
+    "manual": "Chấm điểm trực tiếp",
+    "yes_no": "Có/Không",
+    "levels": "Theo mức",
+    "ratio_tiers": "Tỷ lệ theo khoảng",
+    "deduction": "Trừ điểm theo lần",
+    "survey": "Kết quả khảo sát",
+    "history": "Chỉ số các năm trước",
+    "bonus": "Điểm thưởng",
+    "penalty": "Điểm trừ",
+}
+RULE_GUIDE = {
+    "manual": ("Điểm do đơn vị tự chấm, thẩm định điều chỉnh; bước điểm", "{step: 0.25}"),
+    "yes_no": ("Đạt: điểm tối đa; không đạt: 0 điểm", ""),
+    "levels": (
+        "Chọn một mức, mỗi mức một số điểm; mức cao nhất bằng điểm tối đa",
+        "{levels: [{label: Đủ 4/4 quý, points: 1}, {label: Từ 1 đến 3 quý, points: 0.5}, "
+        "{label: Không thực hiện, points: 0}]}",
+    ),
+    "ratio_tiers": (
+        "Tỷ lệ tử số / mẫu số (%) rơi vào khoảng nào thì được điểm khoảng đó; các khoảng "
+        "phủ kín 0–100%, không chồng lấn",
+        "{numerator: Số hồ sơ đúng hạn, denominator: Tổng số hồ sơ, tiers: [{from: 0, to: 90, "
+        "points: 0}, {from: 90, to: 100, points: 0.5}, {from: 100, to: 100, to_inclusive: "
+        "true, points: 1}]}",
+    ),
+    "deduction": (
+        "Điểm tối đa trừ số lần × điểm trừ mỗi lần, thấp nhất 0",
+        "{per_occurrence: 0.25, occurrence_label: Số báo cáo trễ hạn}",
+    ),
+    "survey": (
+        "Điểm từ kết quả khảo sát (sipas hoặc staff): tỷ lệ × điểm tối đa (share) "
+        "hoặc theo khoảng (tiers)",
+        "{source: sipas, mode: share}",
+    ),
+    "history": (
+        "Theo mức thay đổi chỉ số của đơn vị giữa hai năm liền trước (điểm %), "
+        "các khoảng phủ kín −100 đến 100",
+        "{tiers: [{from: -100, to: 0, points: 0}, {from: 0, to: 100, from_inclusive: "
+        "false, to_inclusive: true, points: 1}]}",
+    ),
+    "bonus": ("Điểm cộng thêm, tối đa bằng cap; điểm tối đa của dòng ghi 0", "{cap: 1}"),
+    "penalty": ("Điểm bị trừ, tối đa bằng cap; điểm tối đa của dòng ghi 0", "{cap: 2}"),
+}
+_TRUE = {"x", "có", "co", "true", "1", "yes", "đúng"}
+
+
+def tree_to_xlsx(tree: Tree) -> bytes:
+    """The Excel template filled with the tree."""
+    data = tree_to_data(tree)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET
+    bold = Font(bold=True)
+    for row, (label, value) in enumerate(
+        zip(
+            HEADER_LABELS,
+            (data["group"], data["year"], data["title"], data["max_points"]),
+            strict=True,
+        ),
+        start=1,
+    ):
+        sheet.cell(row=row, column=1, value=label).font = bold
+        sheet.cell(row=row, column=2, value=value)
+    header_row = FIRST_NODE_ROW - 1
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, label in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=label)
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    rows = [(node, depth) for node, depth in tree.walk()]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for offset, (node, depth) in enumerate(rows):
+        row = FIRST_NODE_ROW + offset
+        values: list[Any] = [
+            node.code,
+            node.title,
+            node.max_points,
+            RULE_LABELS[node.rule.type] if node.rule is not None else None,
+            _flow(node.rule.params()) if node.rule is not None else None,
+            node.guidance or None,
+            node.evidence or None,
+            "x" if node.evidence_required else None,
+            "x" if node.allow_not_applicable else None,
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.alignment = wrap
+            if column == 1:
+                cell.number_format = "@"  # codes are text: 1.10 is not 1.1
+            elif column == 3:
+                cell.number_format = "0.00"
+        sheet.cell(row=row, column=2).alignment = Alignment(
+            wrap_text=True, vertical="top", indent=depth * 2
+        )
+        if depth == 0:
+            for column in range(1, len(COLUMNS) + 1):
+                sheet.cell(row=row, column=column).font = bold
+    for letter, width in zip("ABCDEFGHI", (9, 60, 11, 20, 50, 50, 35, 11, 11), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(row=FIRST_NODE_ROW, column=3)
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(RULE_LABELS.values()) + '"', allow_blank=True
+    )
+    sheet.add_data_validation(validation)
+    validation.add(f"D{FIRST_NODE_ROW}:D{FIRST_NODE_ROW + max(len(rows), 1) + 500}")
+    _write_guide(book)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _flow(params: dict[str, Any]) -> str | None:
+    rest = {key: value for key, value in params.items() if key != "type"}
+    if not rest:
+        return None
+    text = yaml.dump(
+        rest,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        default_flow_style=True,
+        sort_keys=False,
+        width=10_000,
+    )
+    return text.strip()
+
+
+def _write_guide(book: Workbook) -> None:
+    guide = book.create_sheet(GUIDE_SHEET)
+    guide.append(["Cách chấm điểm", "Ý nghĩa", "Tham số (ví dụ)"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for rule_type, label in RULE_LABELS.items():
+        meaning, example = RULE_GUIDE[rule_type]
+        guide.append([label, meaning, example])
+    guide.append([])
+    guide.append(
+        [
+            "Ghi chú",
+            "Mã cha đứng trước mã con (1 → 1.2 → 1.2.3). Dòng có tiêu chí "
+            "con không ghi cách chấm điểm. Điểm tối đa của dòng cha bằng tổng các dòng "
+            "con. Đánh dấu “x” ở hai cột cuối khi áp dụng.",
+        ]
+    )
+    for column, width in zip("ABC", (24, 70, 90), strict=True):
+        guide.column_dimensions[column].width = width
+    for row in guide.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def tree_from_xlsx(content: bytes) -> Tree:
+    """Read the template back; raises SpecError naming rows and criteria."""
+    try:
+        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise SpecError([Issue("excel_layout", {"detail": "xlsx"})]) from None
+    if SHEET not in book.sheetnames:
+        raise SpecError([Issue("excel_layout", {"detail": SHEET})])
+    rows = list(book[SHEET].iter_rows(values_only=True))
+    book.close()
+    if len(rows) < FIRST_NODE_ROW - 1:
+        raise SpecError([Issue("excel_layout", {"detail": "rows"})])
+    header = {str(row[0]).strip(): row[1] for row in rows[: len(HEADER_LABELS)] if row}
+    missing = [label for label in HEADER_LABELS if label not in header]
+    if missing:
+        raise SpecError([Issue("excel_layout", {"detail": missing[0]})])
+    issues: list[Issue] = []
+    nodes = _nodes_from_rows(rows[FIRST_NODE_ROW - 1 :], issues)
+    if issues:
+        raise SpecError(issues)
+    year = header["Năm"]
+    if isinstance(year, float) and year.is_integer():
+        year = int(year)
+    data = {
+        "group": _cell_text(header["Nhóm đơn vị (mã)"]),
+        "year": year,
+        "title": _cell_text(header["Tên bộ tiêu chí"]),
+        "max_points": _cell_number(header["Tổng điểm tối đa"]),
+        "nodes": nodes,
+    }
+    return tree_from_data(data)
+
+
+def _nodes_from_rows(rows: Iterable[tuple[Any, ...]], issues: list[Issue]) -> list[dict[str, Any]]:
+    labels_to_types = {label.casefold(): code for code, label in RULE_LABELS.items()}
+    by_code: dict[str, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, start=FIRST_NODE_ROW):
+        cells = list(row) + [None] * (len(COLUMNS) - len(row))
+        if all(value is None or str(value).strip() == "" for value in cells[: len(COLUMNS)]):
+            continue
+        code = _cell_text(cells[0])
+        node: dict[str, Any] = {
+            "code": code,
+            "title": _cell_text(cells[1]),
+            "max_points": _cell_number(cells[2]),
+        }
+        if cells[5] is not None:
+            node["guidance"] = _cell_text(cells[5])
+        if cells[6] is not None:
+            node["evidence"] = _cell_text(cells[6])
+        if _cell_flag(cells[7]):
+            node["evidence_required"] = True
+        if _cell_flag(cells[8]):
+            node["allow_not_applicable"] = True
+        rule_label = _cell_text(cells[3])
+        if rule_label:
+            rule_type = labels_to_types.get(rule_label.casefold(), rule_label)
+            params: Any = {}
+            if cells[4] is not None and _cell_text(cells[4]):
+                try:
+                    params = load_data(_cell_text(cells[4]))
+                except SpecError:
+                    issues.append(Issue("excel_row", {"row": number, "detail": COLUMNS[4]}, code))
+                    continue
+                if not isinstance(params, dict):
+                    issues.append(Issue("excel_row", {"row": number, "detail": COLUMNS[4]}, code))
+                    continue
+            node["rule"] = {"type": rule_type, **params}
+        parent_code = code.rpartition(".")[0]
+        if parent_code:
+            parent = by_code.get(parent_code)
+            if parent is None:
+                issues.append(Issue("code_not_under_parent", {"parent": parent_code}, code))
+                continue
+            parent.setdefault("children", []).append(node)
+        else:
+            roots.append(node)
+        by_code[code] = node
+    return roots
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _cell_number(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _cell_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return value is not None and str(value).strip().casefold() in _TRUE

@@ -1,0 +1,78 @@
+"""Sentences for the engine's issue codes, in the user's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from parindex.scoring.rules import Issue
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "not_a_framework": _("The file does not describe a framework."),
+        "yaml_syntax": _("The YAML file cannot be read (line %(line)s)."),
+        "unknown_key": _("unknown entry “%(name)s”"),
+        "missing_key": _("“%(name)s” is missing"),
+        "bad_value": _("“%(name)s” has a value that is not allowed"),
+        "bad_node": _("an entry is not a criterion"),
+        "empty_framework": _("The framework has no fields."),
+        "bad_code": _("the code must be numbers separated by dots, e.g. 1.2.3"),
+        "code_not_under_parent": _("the code does not start with its parent's code %(parent)s"),
+        "duplicate_code": _("the code is used twice"),
+        "missing_title": _("the title is missing"),
+        "negative_points": _("negative points (%(value)s)"),
+        "too_many_places": _("%(value)s has more than two decimals"),
+        "rule_on_inner_node": _("a criterion with sub-criteria cannot have a scoring rule"),
+        "leaf_without_rule": _("a criterion without sub-criteria needs a scoring rule"),
+        "not_applicable_on_inner_node": _(
+            "only a criterion without sub-criteria can be declared not applicable"
+        ),
+        "not_applicable_on_adjustment": _("bonus and penalty points cannot be not applicable"),
+        "max_mismatch": _(
+            "the stated maximum %(stated)s differs from the sum of its parts, %(sum)s"
+        ),
+        "leaf_without_points": _("a scored criterion must be worth more than 0 points"),
+        "adjustment_has_max": _(
+            "bonus and penalty criteria have a maximum of 0: their points are outside the "
+            "maximum; give their limit as “cap”"
+        ),
+        "bad_rule": _("the scoring rule is not readable"),
+        "unknown_rule_type": _("unknown scoring rule “%(type)s”"),
+        "unknown_parameter": _("the scoring rule has an unknown parameter “%(name)s”"),
+        "missing_parameter": _("the scoring rule needs the parameter “%(name)s”"),
+        "bad_parameter": _("the scoring rule's parameter “%(name)s” is not valid"),
+        "bad_tier": _("tier %(tier)s is not valid"),
+        "tier_empty": _("tier %(tier)s is empty"),
+        "tier_out_of_range": _("tier %(tier)s lies outside %(low)s – %(high)s"),
+        "tier_points": _("tier %(tier)s gives points outside 0 – %(max)s"),
+        "tier_overlap": _("tiers %(first)s and %(second)s overlap"),
+        "tier_gap": _("the tiers leave a gap between %(between)s and %(and)s"),
+        "best_not_max": _("the best tier or level must be worth the maximum, %(max)s"),
+        "too_few_levels": _("a rule with levels needs at least two levels"),
+        "level_labels": _("each level needs its own, non-empty label"),
+        "level_points": _("level “%(level)s” gives points outside 0 – %(max)s"),
+        "excel_layout": _("The Excel file does not follow the template (%(detail)s)."),
+        "excel_row": _("row %(row)s: %(detail)s"),
+    }
+
+
+def _format(value: object) -> object:
+    if isinstance(value, Decimal):
+        return number_format(value.normalize() if value == value.to_integral() else value)
+    return value
+
+
+def describe(issue: Issue) -> str:
+    """One sentence naming the node, e.g. “Criterion 1.2: tiers … overlap”."""
+    template = _messages().get(issue.code, issue.code)
+    params = {key: _format(value) for key, value in issue.params.items()}
+    try:
+        text = template % params
+    except (KeyError, TypeError, ValueError):
+        text = template
+    if issue.node:
+        return _("Criterion %(code)s: %(problem)s") % {"code": issue.node, "problem": text}
+    return text[:1].upper() + text[1:]

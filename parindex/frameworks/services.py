@@ -1,0 +1,157 @@
+"""Actions on frameworks: import, freeze, new version, copy into a new cycle."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.org.models import UnitGroup, User
+from parindex.scoring.tree import Node, Tree
+
+from .models import Criterion, Framework
+from .spec import json_params
+
+
+def _criteria_rows(framework: Framework, tree: Tree) -> list[list[tuple[Criterion, str]]]:
+    """Unsaved criteria by depth, each with its parent's code."""
+    levels: list[list[tuple[Criterion, str]]] = []
+    position = 0
+
+    def visit(node: Node, depth: int, parent_code: str) -> None:
+        nonlocal position
+        position += 1
+        while len(levels) <= depth:
+            levels.append([])
+        levels[depth].append(
+            (
+                Criterion(
+                    framework=framework,
+                    position=position,
+                    depth=depth,
+                    code=node.code,
+                    title=node.title,
+                    max_points=node.max_points,
+                    guidance=node.guidance,
+                    evidence=node.evidence,
+                    evidence_required=node.evidence_required,
+                    allow_not_applicable=node.allow_not_applicable,
+                    rule_type=node.rule.type if node.rule is not None else "",
+                    rule_params=json_params(node.rule.params()) if node.rule is not None else {},
+                ),
+                parent_code,
+            )
+        )
+        for child in node.children:
+            visit(child, depth + 1, node.code)
+
+    for field_node in tree.nodes:
+        visit(field_node, 0, "")
+    return levels
+
+
+def _save_tree(framework: Framework, tree: Tree) -> None:
+    """Write the tree's criteria: one INSERT per depth, parents first."""
+    saved: dict[str, int] = {}
+    for level in _criteria_rows(framework, tree):
+        for criterion, parent_code in level:
+            criterion.parent_id = saved[parent_code] if parent_code else None
+        created = Criterion.objects.bulk_create([criterion for criterion, _p in level])
+        saved.update({criterion.code: criterion.pk for criterion in created})
+
+
+@transaction.atomic
+def framework_import(*, tree: Tree, by: User | None) -> Framework:
+    """Store a validated tree for its group and year.
+
+    The newest draft of that group and year is replaced; when the newest version is
+    frozen (in use), the tree becomes a new version based on it.
+    """
+    group = UnitGroup.objects.filter(code=tree.group).first()
+    if group is None:
+        raise ValidationError(
+            _("There is no unit group with the code “%(code)s”.") % {"code": tree.group}
+        )
+    latest = (
+        Framework.objects.select_for_update()
+        .filter(group=group, year=tree.year)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None and not latest.is_frozen:
+        latest.criteria.all().delete()
+        latest.title = tree.title
+        latest.max_points = tree.max_points
+        latest.save(update_fields=["title", "max_points"])
+        framework = latest
+    else:
+        framework = Framework.objects.create(
+            group=group,
+            year=tree.year,
+            version=latest.version + 1 if latest is not None else 1,
+            title=tree.title,
+            max_points=tree.max_points,
+            based_on=latest,
+            created_by=by,
+        )
+    _save_tree(framework, tree)
+    return framework
+
+
+@transaction.atomic
+def framework_freeze(*, framework: Framework) -> Framework:
+    """Mark a framework as in use by its cycle: from now on it never changes."""
+    if not framework.is_frozen:
+        framework.status = Framework.Status.FROZEN
+        framework.frozen_at = timezone.now()
+        framework.save(update_fields=["status", "frozen_at"])
+    return framework
+
+
+@transaction.atomic
+def framework_new_version(*, framework: Framework, by: User | None) -> Framework:
+    """A draft copy of a frozen framework, to edit, as the next version of its year."""
+    if not framework.is_frozen:
+        raise ValidationError(_("This framework is a draft: edit it directly."))
+    latest = (
+        Framework.objects.filter(group=framework.group, year=framework.year)
+        .order_by("-version")
+        .first()
+    )
+    assert latest is not None
+    if not latest.is_frozen:
+        raise ValidationError(
+            _("Version %(version)s of this framework is already a draft: edit that one.")
+            % {"version": latest.version}
+        )
+    return _copy(framework, year=framework.year, version=latest.version + 1, by=by)
+
+
+@transaction.atomic
+def framework_copy_to_year(*, framework: Framework, year: int, by: User | None) -> Framework:
+    """Start a new cycle's framework as a draft copy of this one."""
+    if Framework.objects.filter(group=framework.group, year=year).exists():
+        raise ValidationError(
+            _("%(group)s already has a framework for %(year)s.")
+            % {"group": framework.group.name, "year": year}
+        )
+    copy = _copy(framework, year=year, version=1, by=by)
+    copy.title = framework.title.replace(str(framework.year), str(year))
+    copy.save(update_fields=["title"])
+    return copy
+
+
+def _copy(framework: Framework, *, year: int, version: int, by: User | None) -> Framework:
+    tree = framework.to_tree()
+    copy = Framework.objects.create(
+        group=framework.group,
+        year=year,
+        version=version,
+        title=framework.title,
+        max_points=framework.max_points,
+        based_on=framework,
+        created_by=by,
+    )
+    _save_tree(copy, tree)
+    return copy

@@ -1,0 +1,103 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AppraisalAssignment,
+    EvaluatingBody,
+    SecurityEvent,
+    Unit,
+    UnitGroup,
+    UnitName,
+    User,
+)
+from .services import unit_rename
+
+
+@admin.register(EvaluatingBody)
+class EvaluatingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name"]
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "body", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class UnitNameInline(admin.TabularInline):
+    model = UnitName
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "group", "parent", "head_name", "dissolved_on"]
+    list_filter = ["group", ("dissolved_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["group", "parent"]
+    search_fields = ["name", "short_name", "code"]
+    filter_horizontal = ["successors"]
+    autocomplete_fields = ["parent"]
+    inlines = [UnitNameInline]
+
+    def save_model(self, request: Any, obj: Unit, form: Any, change: bool) -> None:
+        # A renamed unit keeps its old name for the results published under it.
+        if change and "name" in form.changed_data:
+            old_name = Unit.objects.values_list("name", flat=True).get(pk=obj.pk)
+            new_name = obj.name
+            obj.name = old_name
+            unit_rename(unit=obj, new_name=new_name, on=timezone.localdate())
+        super().save_model(request, obj, form, change)
+
+
+class AssignmentInline(admin.TabularInline):
+    model = AppraisalAssignment
+    fk_name = "appraiser"
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "unit", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "unit__group"]
+    list_select_related = ["unit"]
+    search_fields = ["username", "display_name", "email", "unit__name"]
+    autocomplete_fields = ["unit"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Role"), {"fields": ("role", "unit", "display_name", "email", "mobile")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "password1", "password2", "role", "unit", "display_name"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "username", "ip_address", "path", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "path", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

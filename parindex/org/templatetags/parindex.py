@@ -1,0 +1,50 @@
+"""Formatting published figures: rounding through scoring.numbers.publish, locale separators."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from parindex.scoring.numbers import publish, to_decimal
+
+register = template.Library()
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return to_decimal(value)
+    except ValueError:
+        return None
+
+
+@register.filter
+def points(value: object) -> str:
+    """94 → “94,00” (vi) or “94.00” (en)."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    return number_format(publish(number), decimal_pos=2)
+
+
+@register.filter
+def percent(value: object) -> str:
+    """83.8404 → “83,84%”."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    return number_format(publish(number), decimal_pos=2) + "%"
+
+
+@register.filter
+def compact_points(value: object) -> str:
+    """Points of a criterion as officials write them: 0,25; 1; 1,5."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    normalized = number.normalize()
+    places = max(0, -int(normalized.as_tuple().exponent))
+    return number_format(normalized, decimal_pos=places)

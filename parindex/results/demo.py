@@ -1,0 +1,242 @@
+"""The demo province: Sóc Trăng's four groups of 2023 with their real unit names.
+
+Accounts are named by role and unit, never after people. Loading is idempotent: what
+exists already is kept as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from parindex.frameworks.models import Framework
+from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
+from parindex.frameworks.yamlio import tree_from_yaml
+from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User, make_code
+
+from .models import ImportedResult
+from .services import parse_rows, read_table, results_import
+
+DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
+FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "frameworks" / "demo"
+HISTORY_FILE = Path(__file__).resolve().parent / "demo" / "results-2023-districts.csv"
+BODY_NAME = "Sở Nội vụ tỉnh Sóc Trăng"
+FRAMEWORK_YEAR = 2023
+
+# (code, name, heading of the head) per group, in the order of the 2023 report.
+GROUPS: list[tuple[str, str, str, list[str]]] = [
+    (
+        "so-nganh",
+        "Sở, ban, ngành tỉnh",
+        "Giám đốc",
+        [
+            "Sở Nội vụ",
+            "Sở Tài chính",
+            "Sở Kế hoạch và Đầu tư",
+            "Sở Tư pháp",
+            "Sở Công Thương",
+            "Sở Giao thông vận tải",
+            "Sở Khoa học và Công nghệ",
+            "Sở Thông tin và Truyền thông",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Sở Giáo dục và Đào tạo",
+            "Sở Lao động - Thương binh và Xã hội",
+            "Sở Xây dựng",
+            "Sở Y tế",
+            "Sở Văn hóa, Thể thao và Du lịch",
+            "Sở Tài nguyên và Môi trường",
+            "Văn phòng UBND tỉnh",
+            "Thanh tra tỉnh",
+            "Ban Dân tộc",
+            "Ban Quản lý các khu công nghiệp",
+        ],
+    ),
+    (
+        "huyen",
+        "UBND cấp huyện",
+        "Chủ tịch",
+        [
+            "UBND huyện Mỹ Xuyên",
+            "UBND huyện Long Phú",
+            "UBND thị xã Ngã Năm",
+            "UBND huyện Châu Thành",
+            "UBND huyện Kế Sách",
+            "UBND huyện Thạnh Trị",
+            "UBND huyện Cù Lao Dung",
+            "UBND huyện Mỹ Tú",
+            "UBND thành phố Sóc Trăng",
+            "UBND huyện Trần Đề",
+            "UBND thị xã Vĩnh Châu",
+        ],
+    ),
+    (
+        "dvsn",
+        "Đơn vị sự nghiệp công lập tỉnh",
+        "Giám đốc",
+        [
+            "Ban Quản lý Dự án 1",
+            "Ban Quản lý Dự án 2",
+            "Trường Cao đẳng Cộng đồng Sóc Trăng",
+            "Trường Cao đẳng Nghề Sóc Trăng",
+        ],
+    ),
+    (
+        "trung-uong",
+        "Cơ quan Trung ương đặt tại tỉnh",
+        "Giám đốc",
+        [
+            "Bảo hiểm xã hội tỉnh Sóc Trăng",
+            "Chi cục Hải quan Sóc Trăng",
+            "Công an tỉnh Sóc Trăng",
+            "Cục Thuế tỉnh Sóc Trăng",
+            "Kho bạc Nhà nước Sóc Trăng",
+            "Ngân hàng Nhà nước chi nhánh tỉnh Sóc Trăng",
+        ],
+    ),
+]
+HEAD_TITLES = {  # where the head is not called by the group's usual title
+    "Văn phòng UBND tỉnh": "Chánh Văn phòng",
+    "Thanh tra tỉnh": "Chánh Thanh tra",
+    "Ban Dân tộc": "Trưởng ban",
+    "Ban Quản lý các khu công nghiệp": "Trưởng ban",
+    "Công an tỉnh Sóc Trăng": "Giám đốc",
+    "Cục Thuế tỉnh Sóc Trăng": "Cục trưởng",
+    "Chi cục Hải quan Sóc Trăng": "Chi cục trưởng",
+    "Ban Quản lý Dự án 1": "Giám đốc",
+    "Trường Cao đẳng Cộng đồng Sóc Trăng": "Hiệu trưởng",
+    "Trường Cao đẳng Nghề Sóc Trăng": "Hiệu trưởng",
+}
+# Appraisers: their own department, and the fields they check in every group.
+APPRAISERS: list[tuple[str, list[str]]] = [
+    ("Sở Nội vụ", ["1", "4", "5", "8"]),
+    ("Sở Tư pháp", ["2"]),
+    ("Văn phòng UBND tỉnh", ["3"]),
+    ("Sở Tài chính", ["6"]),
+    ("Sở Thông tin và Truyền thông", ["7"]),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    role: str
+    unit: str | None  # unit code
+
+
+def short_name(name: str) -> str:
+    """“UBND huyện Mỹ Xuyên” → “Huyện Mỹ Xuyên”; other names stay whole."""
+    if name.startswith("UBND "):
+        rest = name.removeprefix("UBND ")
+        return rest[:1].upper() + rest[1:]
+    return name
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Every demo account, in the order README lists them."""
+    logins = [
+        DemoLogin("admin", "Quản trị CCHC – Sở Nội vụ", Role.ADMIN, None),
+        DemoLogin("chair", "Chủ tịch Hội đồng thẩm định", Role.COUNCIL_CHAIR, None),
+        DemoLogin("viewer", "Lãnh đạo UBND tỉnh (xem)", Role.VIEWER, None),
+    ]
+    for unit_name, _fields in APPRAISERS:
+        code = make_code(unit_name)
+        logins.append(
+            DemoLogin(f"{code}.appraiser", f"Thẩm định viên – {unit_name}", Role.APPRAISER, code)
+        )
+    for _code, _group, _title, names in GROUPS:
+        for name in names:
+            code = make_code(name)
+            logins.append(
+                DemoLogin(f"{code}.scorer", f"Đầu mối CCHC – {name}", Role.UNIT_SCORER, code)
+            )
+            logins.append(DemoLogin(f"{code}.head", f"Thủ trưởng – {name}", Role.UNIT_HEAD, code))
+    return logins
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Create what is missing of the demo province; keep whatever exists."""
+    created = {"units": 0, "users": 0, "frameworks": 0, "results": 0}
+    body, _new = EvaluatingBody.objects.get_or_create(
+        name=BODY_NAME, defaults={"short_name": "Sở Nội vụ"}
+    )
+    for position, (group_code, group_name, head_title, names) in enumerate(GROUPS, start=1):
+        group, _new = UnitGroup.objects.get_or_create(
+            code=group_code, defaults={"body": body, "name": group_name, "position": position}
+        )
+        for unit_position, name in enumerate(names, start=1):
+            title = HEAD_TITLES.get(name, head_title)
+            _unit, new = Unit.objects.get_or_create(
+                code=make_code(name),
+                defaults={
+                    "name": name,
+                    "short_name": short_name(name),
+                    "group": group,
+                    "position": unit_position,
+                    "head_name": f"{title} {name}",
+                    "email": f"{make_code(name)}@demo.parindex.invalid",
+                },
+            )
+            created["units"] += new
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    existing = set(User.objects.values_list("username", flat=True))
+    hashed = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
+    new_users = [
+        User(
+            username=login.username,
+            display_name=login.display_name,
+            role=login.role,
+            unit=units.get(login.unit) if login.unit else None,
+            password=hashed,
+            is_staff=login.role == Role.ADMIN,
+        )
+        for login in demo_logins()
+        if login.username not in existing
+    ]
+    created["users"] = len(User.objects.bulk_create(new_users))
+    created["frameworks"] = _load_frameworks()
+    _assign_appraisers()
+    if not ImportedResult.objects.filter(year=FRAMEWORK_YEAR).exists():
+        rows = parse_rows(read_table(HISTORY_FILE.read_bytes(), HISTORY_FILE.name))
+        created["results"] = len(results_import(rows=rows, year=FRAMEWORK_YEAR))
+    return created
+
+
+def _assign_appraisers() -> None:
+    """Each appraiser checks their fields in every group whose framework has them."""
+    from parindex.frameworks.models import Criterion
+    from parindex.org.models import AppraisalAssignment
+
+    fields_by_group: dict[int, set[str]] = {}
+    for group_id, code in Criterion.objects.filter(
+        depth=0, framework__year=FRAMEWORK_YEAR
+    ).values_list("framework__group_id", "code"):
+        fields_by_group.setdefault(group_id, set()).add(code)
+    groups = list(UnitGroup.objects.filter(pk__in=fields_by_group))
+    for unit_name, fields in APPRAISERS:
+        appraiser = User.objects.get(username=f"{make_code(unit_name)}.appraiser")
+        if AppraisalAssignment.objects.filter(appraiser=appraiser).exists():
+            continue
+        AppraisalAssignment.objects.bulk_create(
+            AppraisalAssignment(appraiser=appraiser, group=group, field_code=field)
+            for group in groups
+            for field in fields
+            if field in fields_by_group[group.pk]
+        )
+
+
+def _load_frameworks() -> int:
+    admin = User.objects.filter(username="admin").first()
+    count = 0
+    for path in sorted(FRAMEWORK_DIR.glob("*.yaml")):
+        tree = tree_from_yaml(path.read_bytes())
+        if Framework.objects.filter(group__code=tree.group, year=tree.year).exists():
+            continue
+        framework = framework_freeze(framework=framework_import(tree=tree, by=admin))
+        framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin)
+        count += 1
+    return count

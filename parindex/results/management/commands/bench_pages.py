@@ -1,0 +1,75 @@
+"""Benchmark: how long the foundation's pages and file conversions take, with query counts.
+
+Run on the demo database: `python manage.py bench_pages [--repeat N]`. Prints one line
+per measurement (median of N runs) for README's performance section.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+
+from parindex.frameworks.excelio import tree_from_xlsx, tree_to_xlsx
+from parindex.frameworks.models import Framework
+from parindex.frameworks.yamlio import tree_from_yaml, tree_to_yaml
+from parindex.org.models import User
+
+
+def _counter(queries: list[str]) -> Callable[..., Any]:
+    def count(execute: Any, sql: str, *rest: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *rest)
+
+    return count
+
+
+class Command(BaseCommand):
+    help = "Time the pages and framework conversions on the current database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=20)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        admin = User.objects.filter(role="admin").first()
+        framework = Framework.objects.filter(group__code="huyen").order_by("year").first()
+        if admin is None or framework is None:
+            raise CommandError("Load the demo first: python manage.py load_demo")
+        client = Client()
+        client.force_login(admin)
+        repeat = options["repeat"]
+        tree = framework.to_tree()
+        yaml_text = tree_to_yaml(tree)
+        xlsx = tree_to_xlsx(tree)
+        cases: list[tuple[str, Callable[[], object]]] = [
+            ("page: home (admin)", lambda: client.get("/")),
+            ("page: units list (40 units)", lambda: client.get("/units/")),
+            ("page: frameworks list", lambda: client.get("/frameworks/")),
+            (
+                f"page: framework tree ({len(tree.leaves())} leaves)",
+                lambda: client.get(framework.get_absolute_url()),
+            ),
+            (
+                "download: framework as Excel",
+                lambda: client.get(f"/frameworks/{framework.pk}/export.xlsx"),
+            ),
+            ("parse + validate YAML", lambda: tree_from_yaml(yaml_text)),
+            ("parse + validate Excel", lambda: tree_from_xlsx(xlsx)),
+        ]
+        for label, action in cases:
+            action()  # warm up
+            timings = []
+            queries: list[str] = []
+            with connection.execute_wrapper(_counter(queries)):
+                action()
+            for _ in range(repeat):
+                start = time.perf_counter()
+                action()
+                timings.append(time.perf_counter() - start)
+            self.stdout.write(
+                f"{label:<40} median {statistics.median(timings) * 1000:7.1f} ms"
+                f"   max {max(timings) * 1000:7.1f} ms   {len(queries)} queries"
+            )

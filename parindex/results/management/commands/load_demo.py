@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from parindex.results.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (idempotent: existing data is kept)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = load_demo()
+        self.stdout.write(
+            "Demo loaded: {units} units, {users} accounts, {frameworks} frameworks, "
+            "{results} results created.".format(**created)
+        )

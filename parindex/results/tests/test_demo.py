@@ -1,0 +1,74 @@
+"""The demo province loads once, completely, and again without changing anything."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from parindex.frameworks.models import Framework
+from parindex.org.models import AppraisalAssignment, Role, Unit, User
+from parindex.results.models import ImportedResult
+
+ROLES = {"admin", "unit_scorer", "unit_head", "appraiser", "council_chair", "viewer"}
+
+
+@pytest.mark.django_db
+def test_the_demo_province_is_complete_and_idempotent() -> None:
+    call_command("load_demo", stdout=StringIO())
+    counts = {
+        code: Unit.objects.filter(group__code=code).count()
+        for code in ("so-nganh", "huyen", "dvsn", "trung-uong")
+    }
+    assert counts == {"so-nganh": 19, "huyen": 11, "dvsn": 4, "trung-uong": 6}
+    assert Framework.objects.filter(year=2023, status="frozen").count() == 4
+    assert Framework.objects.filter(year=2024, status="draft").count() == 4
+    assert ImportedResult.objects.filter(year=2023).count() == 11
+    assert not Unit.objects.filter(group__code="huyen").exclude(imported_results__year=2023)
+    for unit in Unit.objects.all():
+        assert set(unit.people.values_list("role", flat=True)) == {"unit_scorer", "unit_head"} | (
+            {"appraiser"} if unit.people.filter(role="appraiser").exists() else set()
+        )
+    for appraisal in AppraisalAssignment.objects.select_related("appraiser"):
+        assert appraisal.unit_id is None
+    snapshot = (
+        Unit.objects.count(),
+        User.objects.count(),
+        Framework.objects.count(),
+        ImportedResult.objects.count(),
+        AppraisalAssignment.objects.count(),
+    )
+    User.objects.filter(username="admin").update(display_name="Đã đổi")
+    call_command("load_demo", stdout=StringIO())
+    assert snapshot == (
+        Unit.objects.count(),
+        User.objects.count(),
+        Framework.objects.count(),
+        ImportedResult.objects.count(),
+        AppraisalAssignment.objects.count(),
+    )
+    assert User.objects.get(username="admin").display_name == "Đã đổi"
+
+
+@pytest.mark.django_db
+def test_demo_logins_json_for_other_tools() -> None:
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_logins", "--json", stdout=out)
+    logins = json.loads(out.getvalue())
+    assert {login["role"] for login in logins} == ROLES
+    assert all(set(login) == {"username", "password", "role", "unit"} for login in logins)
+    units = set(Unit.objects.values_list("code", flat=True))
+    for login in logins:
+        if login["role"] in ("unit_scorer", "unit_head", "appraiser"):
+            assert login["unit"] in units
+        else:
+            assert login["unit"] is None
+        user = User.objects.get(username=login["username"])
+        assert user.check_password(login["password"]) and user.role == login["role"]
+    scorer = next(x for x in logins if x["role"] == Role.UNIT_SCORER and x["unit"] == "so-tu-phap")
+    assert User.objects.get(username=scorer["username"]).display_name == (
+        "Đầu mối CCHC – Sở Tư pháp"
+    )

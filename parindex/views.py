@@ -1,0 +1,98 @@
+"""The home page: what each role has to do now. Project-level glue, like urls.py."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from parindex.frameworks.models import Criterion, Framework
+from parindex.frameworks.selectors import framework_list
+from parindex.org.access import current_user, visible_units
+from parindex.org.models import AppraisalAssignment, Role, Unit, UnitGroup, User
+from parindex.results.models import ImportedResult
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    context: dict[str, object] = {"role": user.role}
+    latest = framework_list().filter(pk__in=Framework.objects.latest_versions().values("pk"))
+    if user.role in (Role.UNIT_SCORER, Role.UNIT_HEAD) and user.unit is not None:
+        unit = user.unit
+        context["unit"] = unit
+        context["frameworks"] = [f for f in latest if f.group_id == unit.group_id][:1]
+        context["colleagues"] = (
+            unit.people.filter(is_active=True).exclude(pk=user.pk).order_by("role")
+        )
+        context["missing_contacts"] = [
+            label
+            for label, value in (
+                ("head", unit.head_name),
+                ("email", unit.email),
+                ("mobile", unit.mobile),
+            )
+            if not value
+        ]
+    elif user.role == Role.APPRAISER:
+        context["appraisal_groups"] = _appraisal_groups(user, list(latest))
+    else:
+        context["groups"] = UnitGroup.objects.annotate(
+            unit_count=Count("units", filter=Q(units__dissolved_on__isnull=True))
+        )
+        context["frameworks"] = latest
+        context["drafts"] = [f for f in latest if not f.is_frozen]
+        context["result_years"] = list(
+            ImportedResult.objects.values("year").annotate(units=Count("id")).order_by("-year")
+        )
+        if user.role == Role.ADMIN:
+            appraisers = User.objects.filter(role=Role.APPRAISER, is_active=True)
+            context["unassigned_appraisers"] = appraisers.filter(assignments__isnull=True)
+            context["appraiser_count"] = appraisers.count()
+            context["units_without_scorer"] = (
+                visible_units(user)
+                .active()
+                .exclude(people__role=Role.UNIT_SCORER)
+                .select_related("group")
+            )
+    return render(request, "home.html", context)
+
+
+@dataclass
+class AppraisalGroup:
+    group: UnitGroup
+    framework: Framework | None
+    unit_count: int
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
+    units: list[Unit] = field(default_factory=list)  # single-unit assignments
+
+
+def _appraisal_groups(user: User, latest: list[Framework]) -> list[AppraisalGroup]:
+    """The appraiser's assignments by group: fields with titles, scope, unit count."""
+    assignments = list(
+        AppraisalAssignment.objects.filter(appraiser=user).select_related("group", "unit")
+    )
+    newest: dict[int, Framework] = {}
+    for framework in latest:  # newest year first
+        newest.setdefault(framework.group_id, framework)
+    titles = {
+        (c.framework_id, c.code): c.title
+        for c in Criterion.objects.filter(framework__in=newest.values(), depth=0)
+    }
+    counts = dict(visible_units(user).active().values_list("group_id").annotate(n=Count("id")))
+    groups: dict[int, AppraisalGroup] = {}
+    for assignment in assignments:
+        in_force = newest.get(assignment.group_id)
+        entry = groups.setdefault(
+            assignment.group_id,
+            AppraisalGroup(assignment.group, in_force, counts.get(assignment.group_id, 0)),
+        )
+        title = titles.get((in_force.pk, assignment.field_code), "") if in_force else ""
+        if assignment.unit is not None:
+            entry.units.append(assignment.unit)
+        if (assignment.field_code, title) not in entry.fields:
+            entry.fields.append((assignment.field_code, title))
+    return list(groups.values())
