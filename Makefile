@@ -38,6 +38,7 @@ typecheck: install-dev
 	$(PY) -m mypy parindex
 
 check-migrations: install-dev
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 # Debian's chromium drives the browser tests (Playwright uses it, downloads nothing).
