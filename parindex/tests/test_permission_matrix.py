@@ -1,0 +1,70 @@
+"""Every page and action, role by role, unit against unit: what the server answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parindex.conftest import DEMO_FRAMEWORKS, Cast
+from parindex.frameworks.models import Framework
+from parindex.frameworks.services import framework_import
+from parindex.frameworks.yamlio import tree_from_yaml
+from parindex.org.models import SecurityEvent
+
+ROLES = ["admin", "scorer_a", "head_a", "scorer_b", "appraiser", "chair", "viewer"]
+READERS = dict.fromkeys(ROLES, 200)
+ADMIN_ONLY = {role: (200 if role == "admin" else 403) for role in ROLES}
+
+
+def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, int]]]:
+    own_a = {
+        "admin": 200,
+        "scorer_a": 200,
+        "head_a": 200,
+        "scorer_b": 404,
+        "appraiser": 200,
+        "chair": 200,
+        "viewer": 200,
+    }
+    appraiser_home = {**READERS, "scorer_a": 404, "head_a": 404, "scorer_b": 404, "appraiser": 404}
+    return [
+        ("GET", reverse("home"), READERS),
+        ("GET", reverse("org:unit_list"), READERS),
+        ("GET", reverse("org:unit_detail", args=[cast.unit_a.code]), own_a),
+        ("GET", reverse("org:unit_detail", args=[cast.home_unit.code]), appraiser_home),
+        ("GET", reverse("frameworks:list"), READERS),
+        ("GET", framework.get_absolute_url(), READERS),
+        ("GET", reverse("frameworks:export_yaml", args=[framework.pk]), READERS),
+        ("GET", reverse("frameworks:export_xlsx", args=[framework.pk]), READERS),
+        ("GET", reverse("frameworks:import"), ADMIN_ONLY),
+        (
+            "POST",
+            reverse("frameworks:freeze", args=[framework.pk]),
+            {role: (302 if role == "admin" else 403) for role in ROLES},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_what_each_role_gets(cast: Cast, who: str) -> None:
+    framework = framework_import(
+        tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
+    )
+    client = cast.client(getattr(cast, who))
+    for method, url, expected in matrix(cast, framework):
+        response = client.get(url) if method == "GET" else client.post(url)
+        assert response.status_code == expected[who], f"{who} {method} {url}"
+    refused = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REFUSED, username=who)
+    denials = sum(1 for _m, _u, expected in matrix(cast, framework) if expected[who] >= 400)
+    assert refused.count() == denials
+
+
+def test_anonymous_visitors_get_nothing_but_the_login_page(cast: Cast) -> None:
+    framework = framework_import(
+        tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
+    )
+    client = cast.client(None)
+    for method, url, _expected in matrix(cast, framework):
+        response = client.get(url) if method == "GET" else client.post(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    assert client.get(reverse("login")).status_code == 200
