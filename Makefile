@@ -24,7 +24,7 @@ demo: install
 	$(PY) manage.py load_demo
 	@echo
 	@echo "Demo log-ins (python manage.py demo_logins --json for the full list):"
-	@$(PY) manage.py demo_logins | head -n 12
+	@$(PY) manage.py demo_logins | head -n 13
 	@echo "  … and a scorer (<unit>.scorer) and a head (<unit>.head) for every unit."
 	@echo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"

@@ -28,6 +28,6 @@ class Command(BaseCommand):
             ]
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        for login in logins:
-            self.stdout.write(f"{login.username:<48} {login.display_name}")
-        self.stdout.write(f"\nPassword of every demo account: {DEMO_PASSWORD}")
+        lines = [f"Password of every demo account: {DEMO_PASSWORD}"]
+        lines += [f"  {login.username:<46} {login.display_name}" for login in logins]
+        self.stdout.write("\n".join(lines))  # one write: `| head` cuts it cleanly
