@@ -1,0 +1,396 @@
+"""The PAR index of a unit, and the figures across the units of a cycle.
+
+`compute_unit` turns a framework tree, a unit's answers, its survey aggregates and its
+history into points for every node; `compute_cycle` ranks and summarises many units.
+Everything stays unrounded here except where `numbers.publish` is called, and the only
+figures published are the ones a person reads: the index, averages, gaps, changes.
+Ranks and bands are decided on the published index, so that what a reader sees always
+agrees with the rank and band printed beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .numbers import HUNDRED, ZERO, publish
+from .rules import InputError, Inputs, SurveyRule
+from .tree import Node, Tree
+
+# Answers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What was entered for one leaf: by the unit, and by the appraiser."""
+
+    self_inputs: Inputs | None = None
+    appraised_inputs: Inputs | None = None
+    not_applicable_claimed: bool = False
+    # None while the appraiser has not decided; a claim counts as made until refused.
+    not_applicable_accepted: bool | None = None
+
+
+@dataclass(frozen=True)
+class SurveyAggregates:
+    """The unit's survey results in percent (0-100), by source; None when not surveyed."""
+
+    sipas: Decimal | None = None
+    staff: Decimal | None = None
+
+    def for_source(self, source: str) -> Decimal | None:
+        return self.sipas if source == "sipas" else self.staff
+
+
+@dataclass(frozen=True)
+class History:
+    """The unit's published index in earlier years, by year."""
+
+    index_by_year: Mapping[int, Decimal] = field(default_factory=dict)
+
+
+# Results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    code: str
+    points: Decimal  # obtained, unrounded, bonus and penalty excluded
+    max_points: Decimal  # after lowered criteria
+    adjustment: Decimal  # bonus minus penalty points under this node
+    provisional: bool  # a leaf under it counts the self score: not yet appraised
+    not_applicable: bool = False
+    problem: str = ""  # an input that could not be scored (the leaf then counts 0)
+
+    @property
+    def pct(self) -> Decimal | None:
+        if self.max_points == ZERO:
+            return None
+        return self.points * HUNDRED / self.max_points
+
+
+@dataclass(frozen=True)
+class Band:
+    """A classification: the index is at least `lower` (or above it, when exclusive)."""
+
+    number: int
+    lower: Decimal
+    lower_inclusive: bool = True
+
+    def admits(self, index: Decimal) -> bool:
+        return index > self.lower or (self.lower_inclusive and index == self.lower)
+
+
+# The default bands of shared/docs/interchange.md: 1 above 90 %, 2 from 80 % to 90 %,
+# 3 from 65 % to below 80 %, 4 from 50 % to below 65 %, 5 below 50 %.
+DEFAULT_BANDS: tuple[Band, ...] = (
+    Band(1, Decimal(90), lower_inclusive=False),
+    Band(2, Decimal(80)),
+    Band(3, Decimal(65)),
+    Band(4, Decimal(50)),
+    Band(5, ZERO),
+)
+
+
+def band_of(index: Decimal, bands: Sequence[Band] = DEFAULT_BANDS) -> int:
+    """The first band, from the best, that admits the index."""
+    for band in sorted(bands, key=lambda b: (b.lower, not b.lower_inclusive), reverse=True):
+        if band.admits(index):
+            return band.number
+    return max(band.number for band in bands)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: str
+    group: str
+    nodes: Mapping[str, NodeResult]  # every node by code
+    fields: tuple[str, ...]  # codes of the fields, in order
+    self_assessed: Decimal  # appraised self-assessment points, adjustments included
+    survey_staff: Decimal
+    survey_sipas: Decimal
+    max_points: Decimal  # điểm chuẩn tối đa, after lowered criteria
+    provisional: bool
+
+    @property
+    def survey(self) -> Decimal:
+        return self.survey_staff + self.survey_sipas
+
+    @property
+    def total(self) -> Decimal:
+        return self.self_assessed + self.survey
+
+    @property
+    def index(self) -> Decimal:
+        """Unrounded index in percent."""
+        if self.max_points == ZERO:
+            return ZERO
+        return self.total * HUNDRED / self.max_points
+
+    @property
+    def index_pct(self) -> Decimal:
+        """The published index: half-up to two decimals, from the unrounded total."""
+        return publish(self.index)
+
+    def field_pct(self, code: str) -> Decimal | None:
+        return self.nodes[code].pct
+
+
+# One unit ---------------------------------------------------------------------------
+
+
+def compute_unit(
+    tree: Tree,
+    answers: Mapping[str, Answer],
+    *,
+    unit: str = "",
+    group: str = "",
+    surveys: SurveyAggregates | None = None,
+    history: History | None = None,
+) -> UnitResult:
+    """The unit's points at every node and its index (unrounded)."""
+    surveys = surveys or SurveyAggregates()
+    history = history or History()
+    previous = history.index_by_year.get(tree.year - 1)
+    before = history.index_by_year.get(tree.year - 2)
+    nodes: dict[str, NodeResult] = {}
+    survey_points = {"sipas": ZERO, "staff": ZERO}
+
+    def visit(node: Node) -> NodeResult:
+        if node.is_leaf:
+            result = _leaf(node, answers.get(node.code, Answer()), surveys, previous, before)
+            if isinstance(node.rule, SurveyRule):
+                survey_points[node.rule.source] += result.points
+        else:
+            children = [visit(child) for child in node.children]
+            result = NodeResult(
+                code=node.code,
+                points=sum((c.points for c in children), ZERO),
+                max_points=sum((c.max_points for c in children), ZERO),
+                adjustment=sum((c.adjustment for c in children), ZERO),
+                provisional=any(c.provisional for c in children),
+            )
+        nodes[node.code] = result
+        return result
+
+    fields = [visit(node) for node in tree.nodes]
+    points = sum((f.points for f in fields), ZERO)
+    adjustment = sum((f.adjustment for f in fields), ZERO)
+    max_points = sum((f.max_points for f in fields), ZERO)
+    survey = survey_points["sipas"] + survey_points["staff"]
+    # Bonus points never lift the total above the maximum, penalties never below zero.
+    total = min(max(points + adjustment, ZERO), max_points)
+    return UnitResult(
+        unit=unit,
+        group=group or tree.group,
+        nodes=nodes,
+        fields=tuple(node.code for node in tree.nodes),
+        self_assessed=total - survey,
+        survey_staff=survey_points["staff"],
+        survey_sipas=survey_points["sipas"],
+        max_points=max_points,
+        provisional=any(f.provisional for f in fields),
+    )
+
+
+def _leaf(
+    node: Node,
+    answer: Answer,
+    surveys: SurveyAggregates,
+    previous: Decimal | None,
+    before: Decimal | None,
+) -> NodeResult:
+    rule = node.rule
+    assert rule is not None
+    claimed_away = (
+        node.allow_not_applicable
+        and answer.not_applicable_claimed
+        and answer.not_applicable_accepted is not False
+    )
+    if claimed_away:
+        return NodeResult(
+            code=node.code,
+            points=ZERO,
+            max_points=ZERO,
+            adjustment=ZERO,
+            provisional=answer.not_applicable_accepted is None,
+            not_applicable=True,
+        )
+    provisional = False
+    if isinstance(rule, SurveyRule):
+        inputs = Inputs(survey_pct=surveys.for_source(rule.source))
+    elif rule.type == "history":
+        inputs = Inputs(index_previous=previous, index_before_previous=before)
+    elif answer.appraised_inputs is not None:
+        inputs = answer.appraised_inputs
+    else:
+        inputs = answer.self_inputs or Inputs()
+        provisional = True
+    problem = ""
+    try:
+        points = rule.score(node.max_points, inputs)
+    except InputError as error:
+        points, problem = None, error.code
+    points = points if points is not None else ZERO
+    if rule.adjusts:
+        return NodeResult(
+            code=node.code,
+            points=ZERO,
+            max_points=ZERO,
+            adjustment=points,
+            provisional=provisional and bool(inputs.items),
+            problem=problem,
+        )
+    return NodeResult(
+        code=node.code,
+        points=points,
+        max_points=node.max_points,
+        adjustment=ZERO,
+        provisional=provisional,
+        problem=problem,
+    )
+
+
+# Across the units of a cycle --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Extremes:
+    """Highest, lowest and the gap between them, on published percentages."""
+
+    highest: tuple[str, ...]  # units sharing the highest value
+    highest_pct: Decimal
+    lowest: tuple[str, ...]
+    lowest_pct: Decimal
+
+    @property
+    def gap_pct(self) -> Decimal:
+        return self.highest_pct - self.lowest_pct
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: str
+    units: int
+    average_pct: Decimal  # published: mean of the published indexes, rounded half-up
+    extremes: Extremes
+    field_averages: Mapping[str, Decimal]  # field code -> published mean of field %
+    field_extremes: Mapping[str, Extremes]
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    result: UnitResult
+    rank: int
+    rank_of: int
+    band: int
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    units: tuple[RankedUnit, ...]  # by group, then rank, then unit code
+    groups: Mapping[str, GroupSummary]
+    average_pct: Decimal
+    bands: Mapping[int, int]  # band number -> units in it
+
+
+def rank(values: Sequence[tuple[str, Decimal]]) -> dict[str, int]:
+    """Competition ranking, highest first: equal values share a rank (1, 2, 2, 4)."""
+    ordered = sorted(values, key=lambda item: item[1], reverse=True)
+    ranks: dict[str, int] = {}
+    for position, (key, value) in enumerate(ordered, start=1):
+        if position > 1 and value == ordered[position - 2][1]:
+            ranks[key] = ranks[ordered[position - 2][0]]
+        else:
+            ranks[key] = position
+    return ranks
+
+
+def extremes(values: Sequence[tuple[str, Decimal]]) -> Extremes:
+    high = max(value for _key, value in values)
+    low = min(value for _key, value in values)
+    return Extremes(
+        highest=tuple(key for key, value in values if value == high),
+        highest_pct=high,
+        lowest=tuple(key for key, value in values if value == low),
+        lowest_pct=low,
+    )
+
+
+def mean_published(values: Sequence[Decimal]) -> Decimal:
+    return publish(sum(values, ZERO) / len(values))
+
+
+def compute_cycle(
+    results: Sequence[UnitResult], bands: Sequence[Band] = DEFAULT_BANDS
+) -> CycleResult:
+    """Ranks within groups, group and overall averages, extremes, band counts."""
+    by_group: dict[str, list[UnitResult]] = {}
+    for result in results:
+        by_group.setdefault(result.group, []).append(result)
+    ranked: list[RankedUnit] = []
+    groups: dict[str, GroupSummary] = {}
+    for group, members in by_group.items():
+        indexes = [(m.unit, m.index_pct) for m in members]
+        ranks = rank(indexes)
+        for member in sorted(members, key=lambda m: (ranks[m.unit], m.unit)):
+            ranked.append(
+                RankedUnit(
+                    member, ranks[member.unit], len(members), band_of(member.index_pct, bands)
+                )
+            )
+        field_codes = [
+            code
+            for code in members[0].fields
+            if all(m.nodes[code].pct is not None for m in members if code in m.nodes)
+        ]
+        field_pcts = {
+            code: [
+                (m.unit, publish(pct))
+                for m in members
+                if code in m.nodes and (pct := m.nodes[code].pct) is not None
+            ]
+            for code in field_codes
+        }
+        groups[group] = GroupSummary(
+            group=group,
+            units=len(members),
+            average_pct=mean_published([index for _unit, index in indexes]),
+            extremes=extremes(indexes),
+            field_averages={
+                code: mean_published([p for _u, p in pcts])
+                for code, pcts in field_pcts.items()
+                if pcts
+            },
+            field_extremes={code: extremes(pcts) for code, pcts in field_pcts.items() if pcts},
+        )
+    band_counts = {band.number: 0 for band in bands}
+    for item in ranked:
+        band_counts[item.band] += 1
+    return CycleResult(
+        units=tuple(ranked),
+        groups=groups,
+        average_pct=mean_published([r.index_pct for r in results]) if results else ZERO,
+        bands=band_counts,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Year-over-year change of a unit's published index and of each field's %."""
+
+    index_pct: Decimal | None
+    fields: Mapping[str, Decimal]
+
+
+def change(current: UnitResult, previous: UnitResult | None) -> Change:
+    if previous is None:
+        return Change(index_pct=None, fields={})
+    fields = {}
+    for code in current.fields:
+        now = current.nodes[code].pct
+        before = previous.nodes[code].pct if code in previous.nodes else None
+        if now is not None and before is not None:
+            fields[code] = publish(now) - publish(before)
+    return Change(index_pct=current.index_pct - previous.index_pct, fields=fields)
