@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "parindex.org",
     "parindex.frameworks",
+    "parindex.surveys",
+    "parindex.assessments",
     "parindex.results",
 ]
 

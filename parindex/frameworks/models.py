@@ -93,7 +93,9 @@ class Framework(models.Model):
     def is_frozen(self) -> bool:
         return self.status == self.Status.FROZEN
 
-    def to_tree(self, criteria: list[Criterion] | None = None) -> Tree:
+    def to_tree(
+        self, criteria: list[Criterion] | None = None, group_code: str | None = None
+    ) -> Tree:
         """The framework as the engine's tree, from its criteria in document order."""
         if criteria is None:
             criteria = list(self.criteria.all())

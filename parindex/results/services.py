@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.org.models import EvaluatingBody, Unit, UnitGroup, UnitName, make_code, normalize_name
+from parindex.assessments.models import Cycle
+from parindex.org.models import (
+    EvaluatingBody,
+    Unit,
+    UnitGroup,
+    UnitName,
+    User,
+    make_code,
+    normalize_name,
+)
 from parindex.scoring.numbers import ZERO, to_decimal
 
-from .models import ImportedResult
+from .models import ImportedResult, ResultRow, ResultSnapshot
 
 REQUIRED = ("group", "unit", "max_points", "self_assessed", "survey_staff", "survey_sipas")
 NUMBERS = ("max_points", "self_assessed", "survey_staff", "survey_sipas")
@@ -29,7 +40,7 @@ class ResultsFileError(Exception):
 
 
 @dataclass
-class ResultRow:
+class FileRow:
     row: int
     group: str
     unit: str
@@ -65,7 +76,7 @@ def read_table(content: bytes, filename: str) -> list[dict[str, Any]]:
     return [row for row in reader if any((value or "").strip() for value in row.values())]
 
 
-def parse_rows(rows: list[dict[str, Any]]) -> list[ResultRow]:
+def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
     if not rows:
         raise ResultsFileError(_("The file has no rows."))
     columns = list(rows[0].keys())
@@ -116,13 +127,13 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[ResultRow]:
             raise fail("unit", _("the unit appears twice in the file"))
         seen.add(unit_name.casefold())
         parsed.append(
-            ResultRow(number, normalize_name(str(row["group"])), unit_name, numbers, field_points)
+            FileRow(number, normalize_name(str(row["group"])), unit_name, numbers, field_points)
         )
     return parsed
 
 
 @transaction.atomic
-def results_import(*, rows: list[ResultRow], year: int) -> list[ImportedResult]:
+def results_import(*, rows: list[FileRow], year: int) -> list[ImportedResult]:
     """Replace the year's imported results of the units in the file; create what is new."""
     body = EvaluatingBody.objects.order_by("pk").first() or EvaluatingBody.objects.create(
         name=_("Evaluating body")
@@ -171,3 +182,94 @@ def _free_code(model: type[UnitGroup] | type[Unit], code: str) -> str:
         number += 1
         candidate = f"{code}-{number}"
     return candidate
+
+
+# Computed results ---------------------------------------------------------------------
+
+
+class ResultsError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> ResultSnapshot:
+    """Compute the cycle from the database into a snapshot.
+
+    The cycle's draft snapshot is replaced; once a snapshot is published, computing again
+    starts a new revision, which needs a reason.
+    """
+    from .compute import load_and_compute
+
+    latest = (
+        ResultSnapshot.objects.select_for_update().filter(cycle=cycle).order_by("-revision").first()
+    )
+    if (
+        latest is not None
+        and latest.status == ResultSnapshot.Status.PUBLISHED
+        and not (reason.strip())
+    ):
+        raise ResultsError(_("The results are published: a correction needs its reason."))
+    computed = load_and_compute(cycle)
+    if latest is not None and latest.status == ResultSnapshot.Status.DRAFT:
+        snapshot = latest
+        snapshot.rows.all().delete()
+        snapshot.computed_at = timezone.now()
+        snapshot.computed_by = by
+        snapshot.inputs_digest = computed.digest
+        snapshot.reason = reason.strip() or snapshot.reason
+        snapshot.save(update_fields=["computed_at", "computed_by", "inputs_digest", "reason"])
+    else:
+        snapshot = ResultSnapshot.objects.create(
+            cycle=cycle,
+            revision=latest.revision + 1 if latest is not None else 1,
+            computed_at=timezone.now(),
+            computed_by=by,
+            inputs_digest=computed.digest,
+            reason=reason.strip(),
+        )
+    rows = []
+    for group_id, summary in computed.by_group.items():
+        for ranked in summary.units:
+            result = ranked.result
+            rows.append(
+                ResultRow(
+                    snapshot=snapshot,
+                    unit_id=int(result.unit),
+                    group_id=group_id,
+                    max_points=result.max_points,
+                    self_assessed=result.self_assessed,
+                    survey_staff=result.survey_staff,
+                    survey_sipas=result.survey_sipas,
+                    index_pct=result.index_pct,
+                    rank=ranked.rank,
+                    rank_of=ranked.rank_of,
+                    band=ranked.band,
+                    provisional=result.provisional,
+                    fields={
+                        code: [str(result.nodes[code].points), str(result.nodes[code].max_points)]
+                        for code in result.fields
+                    },
+                )
+            )
+    ResultRow.objects.bulk_create(rows, batch_size=1000)
+    return snapshot
+
+
+@transaction.atomic
+def results_publish(
+    *, snapshot: ResultSnapshot, decision: str, decision_date: datetime.date, by: User | None
+) -> ResultSnapshot:
+    """Freeze a draft snapshot as the published result, citing the decision."""
+    snapshot = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.status == ResultSnapshot.Status.PUBLISHED:
+        raise ResultsError(_("These results are already published."))
+    if not decision.strip():
+        raise ResultsError(_("Give the decision that publishes the results."))
+    snapshot.status = ResultSnapshot.Status.PUBLISHED
+    snapshot.decision = decision.strip()
+    snapshot.decision_date = decision_date
+    snapshot.published_at = timezone.now()
+    snapshot.save(update_fields=["status", "decision", "decision_date", "published_at"])
+    return snapshot

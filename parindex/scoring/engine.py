@@ -53,7 +53,7 @@ class History:
 # Results ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs 3x on large cycles
 class NodeResult:
     code: str
     points: Decimal  # obtained, unrounded, bonus and penalty excluded
@@ -140,6 +140,53 @@ class UnitResult:
 # One unit ---------------------------------------------------------------------------
 
 
+@dataclass
+class _Plan:
+    """A tree flattened once: leaves, then inner nodes children-first, by position."""
+
+    nodes: list[Node]
+    leaves: list[tuple[int, Node, str, str]]  # position, node, rule type, survey source
+    inner: list[tuple[int, list[int]]]  # position, children's positions
+
+
+def _plan(tree: Tree) -> _Plan:
+    nodes: list[Node] = []
+    leaves: list[tuple[int, Node, str, str]] = []
+    inner: list[tuple[int, list[int]]] = []
+
+    def visit(node: Node) -> int:
+        position = len(nodes)
+        nodes.append(node)
+        if node.children:
+            inner.append((position, [visit(child) for child in node.children]))
+        else:
+            rule = node.rule
+            kind = rule.type if rule is not None else ""
+            leaves.append((position, node, kind, getattr(rule, "source", "")))
+        return position
+
+    for field_node in tree.nodes:
+        visit(field_node)
+    inner.reverse()  # appended parent-first; children must come first
+    inner.sort(key=lambda item: -item[0])
+    return _Plan(nodes, leaves, inner)
+
+
+class EngineCache:
+    """Shared by the units of one computation: each tree's plan, and each leaf's result
+    for the same answer (results are immutable; units often answer a leaf alike)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, tuple[Tree, _Plan]] = {}
+        self.leaves: dict[tuple[object, ...], tuple[Answer, NodeResult]] = {}
+
+    def plan(self, tree: Tree) -> _Plan:
+        found = self.plans.get(id(tree))
+        if found is None or found[0] is not tree:
+            found = self.plans[id(tree)] = (tree, _plan(tree))
+        return found[1]
+
+
 def compute_unit(
     tree: Tree,
     answers: Mapping[str, Answer],
@@ -148,33 +195,60 @@ def compute_unit(
     group: str = "",
     surveys: SurveyAggregates | None = None,
     history: History | None = None,
+    cache: EngineCache | None = None,
 ) -> UnitResult:
-    """The unit's points at every node and its index (unrounded)."""
+    """The unit's points at every node and its index (unrounded).
+
+    Pass one `cache` when computing many units: the tree is flattened once and a leaf
+    answered alike is scored once.
+    """
     surveys = surveys or SurveyAggregates()
     history = history or History()
+    cache = cache or EngineCache()
     previous = history.index_by_year.get(tree.year - 1)
     before = history.index_by_year.get(tree.year - 2)
-    nodes: dict[str, NodeResult] = {}
+    plan = cache.plan(tree)
+    leaf_cache = cache.leaves
+    outcomes: list[NodeResult | None] = [None] * len(plan.nodes)
     survey_points = {"sipas": ZERO, "staff": ZERO}
-
-    def visit(node: Node) -> NodeResult:
-        if node.is_leaf:
-            result = _leaf(node, answers.get(node.code, Answer()), surveys, previous, before)
-            if isinstance(node.rule, SurveyRule):
-                survey_points[node.rule.source] += result.points
+    no_answer = Answer()
+    for position, node, kind, source in plan.leaves:
+        answer = answers.get(node.code, no_answer)
+        # Keyed by identity (cheap): loaders share one Answer object per distinct answer.
+        if kind == "survey":
+            key: tuple[object, ...] = (id(node), id(answer), surveys.for_source(source))
+        elif kind == "history":
+            key = (id(node), id(answer), previous, before)
         else:
-            children = [visit(child) for child in node.children]
-            result = NodeResult(
-                code=node.code,
-                points=sum((c.points for c in children), ZERO),
-                max_points=sum((c.max_points for c in children), ZERO),
-                adjustment=sum((c.adjustment for c in children), ZERO),
-                provisional=any(c.provisional for c in children),
-            )
-        nodes[node.code] = result
-        return result
-
-    fields = [visit(node) for node in tree.nodes]
+            key = (id(node), id(answer))
+        hit = leaf_cache.get(key)
+        if hit is not None and hit[0] is answer:
+            result = hit[1]
+        else:
+            result = _leaf(node, answer, surveys, previous, before)
+            leaf_cache[key] = (answer, result)
+        if kind == "survey":
+            survey_points[source] += result.points
+        outcomes[position] = result
+    for position, children in plan.inner:
+        points = max_points = adjustment = ZERO
+        provisional = False
+        for child in children:
+            outcome = outcomes[child]
+            assert outcome is not None
+            points += outcome.points
+            max_points += outcome.max_points
+            adjustment += outcome.adjustment
+            provisional = provisional or outcome.provisional
+        outcomes[position] = NodeResult(
+            plan.nodes[position].code, points, max_points, adjustment, provisional
+        )
+    nodes = {
+        node.code: outcome
+        for node, outcome in zip(plan.nodes, outcomes, strict=True)
+        if outcome is not None
+    }
+    fields = [nodes[node.code] for node in tree.nodes]
     points = sum((f.points for f in fields), ZERO)
     adjustment = sum((f.adjustment for f in fields), ZERO)
     max_points = sum((f.max_points for f in fields), ZERO)
@@ -218,7 +292,8 @@ def _leaf(
             not_applicable=True,
         )
     provisional = False
-    if isinstance(rule, SurveyRule):
+    if rule.type == "survey":
+        assert isinstance(rule, SurveyRule)
         inputs = Inputs(survey_pct=surveys.for_source(rule.source))
     elif rule.type == "history":
         inputs = Inputs(index_previous=previous, index_before_previous=before)

@@ -1,0 +1,125 @@
+"""A synthetic cycle for the engine's benchmark and the query-count tests."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from parindex.assessments.models import Assessment, AssessmentItem, Cycle, CycleGroup
+from parindex.frameworks.services import framework_freeze, framework_import
+from parindex.org.models import EvaluatingBody, Unit, UnitGroup
+from parindex.scoring.rules import (
+    DeductionRule,
+    ManualRule,
+    RatioTiersRule,
+    Rule,
+    SurveyRule,
+    Tier,
+    YesNoRule,
+)
+from parindex.scoring.tree import Node, Tree
+from parindex.surveys.models import UnitSurveyResult
+
+RATIO = RatioTiersRule(
+    numerator="a",
+    denominator="b",
+    tiers=(
+        Tier(Decimal(0), Decimal(90), Decimal(0)),
+        Tier(Decimal(90), Decimal(100), Decimal("0.5")),
+        Tier(Decimal(100), Decimal(100), Decimal(1), upper_inclusive=True),
+    ),
+)
+
+
+def synthetic_tree(group: str, year: int, leaves: int) -> Tree:
+    """8 fields of equal size; one-point leaves of every input-driven rule type."""
+    rules: list[Rule] = [
+        YesNoRule(),
+        ManualRule(),
+        DeductionRule(per_occurrence=Decimal("0.25")),
+        RATIO,
+    ]
+    fields = []
+    per_field = max(1, leaves // 8)
+    for f in range(1, 9):
+        children = []
+        for n in range(1, per_field + 1):
+            if f == 8 and n <= 2:
+                rule: Rule = SurveyRule(source="staff" if n == 1 else "sipas")
+            else:
+                rule = rules[(f + n) % len(rules)]
+            children.append(
+                Node(
+                    f"{f}.{n}",
+                    f"Tiêu chí {f}.{n}",
+                    Decimal(1),
+                    rule=rule,
+                    allow_not_applicable=n % 10 == 0,
+                )
+            )
+        fields.append(Node(str(f), f"Lĩnh vực {f}", Decimal(per_field), children=children))
+    return Tree(group, year, f"Bộ tiêu chí thử {year}", Decimal(8 * per_field), fields)
+
+
+def _inputs(rule_type: str, rng: random.Random) -> dict[str, object]:
+    if rule_type == "yes_no":
+        return {"yes": rng.random() < 0.8}
+    if rule_type == "manual":
+        return {"score": str(Decimal(rng.randint(0, 4)) / 4)}
+    if rule_type == "deduction":
+        return {"occurrences": rng.randint(0, 3)}
+    received = rng.randint(50, 5000)
+    return {"numerator": str(received - rng.randint(0, 10)), "denominator": str(received)}
+
+
+@transaction.atomic
+def make_cycle(*, year: int, units: int, leaves: int, seed: int = 1) -> Cycle:
+    """A cycle of `units` units in one group, every leaf self-scored, most appraised."""
+    rng = random.Random(seed)
+    body = EvaluatingBody.objects.order_by("pk").first() or EvaluatingBody.objects.create(
+        name="Bench"
+    )
+    group, _new = UnitGroup.objects.get_or_create(
+        code=f"bench-{year}", defaults={"body": body, "name": f"Nhóm thử {year}"}
+    )
+    framework = framework_freeze(
+        framework=framework_import(tree=synthetic_tree(group.code, year, leaves), by=None)
+    )
+    cycle = Cycle.objects.create(year=year, title=f"Kỳ thử {year}")
+    CycleGroup.objects.create(cycle=cycle, group=group, framework=framework)
+    new_units = Unit.objects.bulk_create(
+        Unit(code=f"bench-{year}-{n}", name=f"Đơn vị thử {n}", group=group, position=n)
+        for n in range(units)
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(cycle=cycle, unit=unit, group=group) for unit in new_units
+    )
+    leaves_list = list(framework.criteria.exclude(rule_type="").exclude(rule_type="survey"))
+    batch: list[AssessmentItem] = []
+    for assessment in assessments:
+        for criterion in leaves_list:
+            own = _inputs(criterion.rule_type, rng)
+            batch.append(
+                AssessmentItem(
+                    assessment=assessment,
+                    criterion=criterion,
+                    self_inputs=own,
+                    appraised_inputs=own if rng.random() < 0.9 else None,
+                    not_applicable_claimed=criterion.allow_not_applicable and rng.random() < 0.2,
+                    not_applicable_accepted=True,
+                )
+            )
+        if len(batch) > 20_000:
+            AssessmentItem.objects.bulk_create(batch)
+            batch = []
+    AssessmentItem.objects.bulk_create(batch)
+    UnitSurveyResult.objects.bulk_create(
+        UnitSurveyResult(
+            year=year, unit=unit, source=source, percent=Decimal(rng.randint(7000, 10000)) / 100
+        )
+        for unit in new_units
+        for source in ("sipas", "staff")
+    )
+    return cycle

@@ -1,0 +1,204 @@
+"""Loading the engine's inputs for a whole cycle from the database, in a few queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Max, Sum, TextField
+from django.db.models.functions import Cast
+
+from parindex.assessments.models import (
+    Assessment,
+    AssessmentItem,
+    Cycle,
+    CycleGroup,
+    inputs_from_json,
+)
+from parindex.frameworks.models import Criterion
+from parindex.scoring.engine import (
+    Answer,
+    CycleResult,
+    EngineCache,
+    History,
+    SurveyAggregates,
+    UnitResult,
+    compute_cycle,
+    compute_unit,
+)
+from parindex.scoring.numbers import HUNDRED, publish
+from parindex.scoring.rules import Inputs
+from parindex.scoring.tree import Tree
+from parindex.surveys.models import UnitSurveyResult
+
+from .models import ImportedResult, ResultRow, ResultSnapshot
+
+
+@dataclass
+class ComputedCycle:
+    results: list[UnitResult]  # unit = the unit's pk as text
+    by_group: dict[int, CycleResult]  # group pk -> ranks and summaries
+    unit_groups: dict[int, int]  # unit pk -> group pk
+    digest: str
+
+
+def load_and_compute(cycle: Cycle) -> ComputedCycle:
+    """Every unit of the cycle through the engine: one query per table, no loops of queries."""
+    cycle_groups = list(CycleGroup.objects.filter(cycle=cycle).select_related("framework"))
+    trees = _trees(cycle_groups)
+    code_of = dict(
+        Criterion.objects.filter(framework__in=[cg.framework_id for cg in cycle_groups])
+        .exclude(rule_type="")
+        .values_list("pk", "code")
+    )
+    assessments = list(
+        Assessment.objects.filter(cycle=cycle).values_list("pk", "unit_id", "group_id")
+    )
+    answers: dict[int, dict[str, Answer]] = defaultdict(dict)
+    decode = _Decoder()
+    for assessment_id, criterion_id, own, appraised, claimed, accepted in _items(cycle):
+        answers[assessment_id][code_of[criterion_id]] = decode.answer(
+            own, appraised, claimed, accepted
+        )
+    digest = _digest(cycle)
+    surveys = _surveys(cycle.year)
+    history = _history(cycle.year)
+    results = []
+    unit_groups = {}
+    cache = EngineCache()
+    for assessment_id, unit_id, group_id in assessments:
+        tree = trees.get(group_id)
+        if tree is None:
+            continue
+        unit_groups[unit_id] = group_id
+        results.append(
+            compute_unit(
+                tree,
+                answers.get(assessment_id, {}),
+                unit=str(unit_id),
+                group=str(group_id),
+                surveys=surveys.get(unit_id),
+                history=history.get(unit_id),
+                cache=cache,
+            )
+        )
+    bands = {cg.group_id: cg.band_rules() for cg in cycle_groups}
+    by_group = {
+        group_id: compute_cycle([r for r in results if r.group == str(group_id)], bands[group_id])
+        for group_id in bands
+    }
+    return ComputedCycle(results, by_group, unit_groups, digest)
+
+
+def _items(cycle: Cycle) -> Iterator[tuple[Any, ...]]:
+    """The cycle's items as raw rows, JSON as text: Django's per-value converters cost
+    more than the whole computation on a large cycle."""
+    queryset = (
+        AssessmentItem.objects.filter(assessment__cycle=cycle)
+        .order_by()
+        .annotate(
+            own=Cast("self_inputs", TextField()), appraised=Cast("appraised_inputs", TextField())
+        )
+        .values_list(
+            "assessment_id",
+            "criterion_id",
+            "own",
+            "appraised",
+            "not_applicable_claimed",
+            "not_applicable_accepted",
+        )
+    )
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
+
+
+class _Decoder:
+    """Stored answers to engine Answers, each distinct one decoded once and shared."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str | None, Inputs | None] = {None: None}
+        self.answers: dict[tuple[object, ...], Answer] = {}
+
+    def _inputs(self, text: str | None) -> Inputs | None:
+        try:
+            return self.inputs[text]
+        except KeyError:
+            assert text is not None
+            decoded = self.inputs[text] = inputs_from_json(json.loads(text))
+            return decoded
+
+    def answer(
+        self, own: str | None, appraised: str | None, claimed: object, accepted: object
+    ) -> Answer:
+        key = (own, appraised, claimed, accepted)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = Answer(
+                self_inputs=self._inputs(own),
+                appraised_inputs=self._inputs(appraised),
+                not_applicable_claimed=bool(claimed),
+                not_applicable_accepted=None if accepted is None else bool(accepted),
+            )
+        return found
+
+
+def _digest(cycle: Cycle) -> str:
+    """What the inputs were: every item's identity and version, summed up in the database."""
+    summary = AssessmentItem.objects.filter(assessment__cycle=cycle).aggregate(
+        count=Count("pk"), versions=Sum("version"), last=Max("pk")
+    )
+    text = f"{cycle.pk}:{summary['count']}:{summary['versions']}:{summary['last']}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _trees(cycle_groups: list[CycleGroup]) -> dict[int, Tree]:
+    criteria = defaultdict(list)
+    for criterion in Criterion.objects.filter(
+        framework__in=[cg.framework_id for cg in cycle_groups]
+    ).order_by("framework", "position"):
+        criteria[criterion.framework_id].append(criterion)
+    return {
+        cg.group_id: cg.framework.to_tree(criteria[cg.framework_id], group_code=str(cg.group_id))
+        for cg in cycle_groups
+    }
+
+
+def _surveys(year: int) -> dict[int, SurveyAggregates]:
+    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for unit_id, source, percent in UnitSurveyResult.objects.filter(year=year).values_list(
+        "unit_id", "source", "percent"
+    ):
+        found[unit_id][source] = percent
+    return {
+        unit_id: SurveyAggregates(sipas=values.get("sipas"), staff=values.get("staff"))
+        for unit_id, values in found.items()
+    }
+
+
+def _history(year: int) -> dict[int, History]:
+    """Published indexes of the two previous years: computed results first, then imported."""
+    indexes: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in ImportedResult.objects.filter(year__in=(year - 1, year - 2)).values_list(
+        "unit_id", "year", "self_assessed", "survey_staff", "survey_sipas", "max_points"
+    ):
+        unit_id, row_year, own, staff, sipas, maximum = row
+        indexes[unit_id][row_year] = publish((own + staff + sipas) * HUNDRED / maximum)
+    for unit_id, row_year, index in (
+        ResultRow.objects.filter(
+            snapshot__status=ResultSnapshot.Status.PUBLISHED,
+            snapshot__cycle__year__in=(year - 1, year - 2),
+        )
+        .order_by("snapshot__revision")
+        .values_list("unit_id", "snapshot__cycle__year", "index_pct")
+    ):
+        indexes[unit_id][row_year] = index
+    return {unit_id: History(dict(years)) for unit_id, years in indexes.items()}

@@ -1,0 +1,108 @@
+"""Results computed from the database: snapshots, publication, revisions, query counts."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from parindex.assessments.models import AssessmentItem, inputs_from_json
+from parindex.frameworks.models import Framework
+from parindex.results.bench import make_cycle
+from parindex.results.compute import load_and_compute
+from parindex.results.models import ResultRow, ResultSnapshot
+from parindex.results.services import ResultsError, results_compute, results_publish
+from parindex.scoring.engine import Answer, SurveyAggregates, compute_unit
+from parindex.scoring.numbers import publish
+from parindex.surveys.models import UnitSurveyResult
+
+pytestmark = pytest.mark.django_db
+DECISION = "Quyết định số 25/QĐ-UBND ngày 08/01/2024"
+
+
+def test_the_database_path_gives_what_the_engine_gives() -> None:
+    cycle = make_cycle(year=2030, units=12, leaves=24)
+    computed = load_and_compute(cycle)
+    assert len(computed.results) == 12
+    group_summary = next(iter(computed.by_group.values()))
+    assert [r.rank for r in group_summary.units] == sorted(r.rank for r in group_summary.units)
+    # Recompute one unit by hand from its stored items: the same figures.
+    item = AssessmentItem.objects.select_related("assessment", "criterion").first()
+    assert item is not None
+    unit_id = str(item.assessment.unit_id)
+    result = next(r for r in computed.results if r.unit == unit_id)
+    framework = Framework.objects.get(group__code="bench-2030")
+    answers = {
+        i.criterion.code: Answer(
+            inputs_from_json(i.self_inputs),
+            inputs_from_json(i.appraised_inputs),
+            i.not_applicable_claimed,
+            i.not_applicable_accepted,
+        )
+        for i in AssessmentItem.objects.filter(assessment=item.assessment).select_related(
+            "criterion"
+        )
+    }
+    surveys = {
+        s.source: s.percent
+        for s in UnitSurveyResult.objects.filter(unit_id=item.assessment.unit_id)
+    }
+    by_hand = compute_unit(
+        framework.to_tree(), answers, surveys=SurveyAggregates(surveys["sipas"], surveys["staff"])
+    )
+    assert (by_hand.total, by_hand.max_points) == (result.total, result.max_points)
+
+
+def test_computing_costs_the_same_queries_for_10_or_40_units() -> None:
+    small = make_cycle(year=2031, units=10, leaves=16)
+    large = make_cycle(year=2032, units=40, leaves=16, seed=2)
+    with CaptureQueriesContext(connection) as few:
+        results_compute(cycle=small, by=None)
+    with CaptureQueriesContext(connection) as many:
+        results_compute(cycle=large, by=None)
+    assert len(many) == len(few) <= 16
+
+
+def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
+    cycle = make_cycle(year=2033, units=5, leaves=16)
+    first = results_compute(cycle=cycle, by=None)
+    again = results_compute(cycle=cycle, by=None)
+    assert again.pk == first.pk and again.rows.count() == 5
+    published = results_publish(
+        snapshot=again, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
+    )
+    assert published.status == "published" and published.decision == DECISION
+    with pytest.raises(ResultsError):
+        results_publish(
+            snapshot=published, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
+        )
+    with pytest.raises(ResultsError):
+        results_compute(cycle=cycle, by=None)  # a correction needs a reason
+    before = list(published.rows.values_list("unit_id", "index_pct"))
+    AssessmentItem.objects.filter(assessment__cycle=cycle).update(appraised_inputs=None)
+    correction = results_compute(cycle=cycle, by=None, reason="Sửa sai sót nhập liệu")
+    assert (correction.revision, correction.status) == (2, "draft")
+    assert list(published.rows.values_list("unit_id", "index_pct")) == before
+    assert ResultRow.objects.filter(snapshot=correction, provisional=True).count() == 5
+    assert ResultSnapshot.objects.filter(cycle=cycle).count() == 2
+
+
+def test_a_publication_needs_its_decision() -> None:
+    cycle = make_cycle(year=2034, units=3, leaves=8)
+    snapshot = results_compute(cycle=cycle, by=None)
+    with pytest.raises(ResultsError):
+        results_publish(
+            snapshot=snapshot, decision=" ", decision_date=datetime.date.today(), by=None
+        )
+
+
+def test_stored_points_are_unrounded_and_the_index_published() -> None:
+    cycle = make_cycle(year=2035, units=4, leaves=16)
+    snapshot = results_compute(cycle=cycle, by=None)
+    for row in snapshot.rows.all():
+        total = row.self_assessed + row.survey_staff + row.survey_sipas
+        assert row.index_pct == publish(total * 100 / row.max_points)
+        assert row.index_pct == row.index_pct.quantize(Decimal("0.01"))
