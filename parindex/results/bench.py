@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -123,3 +125,13 @@ def make_cycle(*, year: int, units: int, leaves: int, seed: int = 1) -> Cycle:
         for source in ("sipas", "staff")
     )
     return cycle
+
+
+def query_counter(queries: list[str]) -> Callable[..., Any]:
+    """An execute wrapper (connection.execute_wrapper) that records every query's SQL."""
+
+    def count(execute: Any, sql: str, *rest: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *rest)
+
+    return count

@@ -6,22 +6,13 @@
 
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
-from parindex.results.bench import make_cycle
+from parindex.results.bench import make_cycle, query_counter
 from parindex.results.services import results_compute
-
-
-def _counter(queries: list[str]) -> Callable[..., Any]:
-    def count(execute: Any, sql: str, *rest: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, *rest)
-
-    return count
 
 
 class Rollback(Exception):
@@ -57,7 +48,7 @@ class Command(BaseCommand):
         for number in range(options["repeat"]):
             queries: list[str] = []
             start = time.perf_counter()
-            with connection.execute_wrapper(_counter(queries)):
+            with connection.execute_wrapper(query_counter(queries)):
                 snapshot = results_compute(cycle=cycle, by=None)
             timings.append(time.perf_counter() - start)
             self.stdout.write(

@@ -17,14 +17,7 @@ from parindex.frameworks.excelio import tree_from_xlsx, tree_to_xlsx
 from parindex.frameworks.models import Framework
 from parindex.frameworks.yamlio import tree_from_yaml, tree_to_yaml
 from parindex.org.models import User
-
-
-def _counter(queries: list[str]) -> Callable[..., Any]:
-    def count(execute: Any, sql: str, *rest: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, *rest)
-
-    return count
+from parindex.results.bench import query_counter
 
 
 class Command(BaseCommand):
@@ -63,7 +56,7 @@ class Command(BaseCommand):
             action()  # warm up
             timings = []
             queries: list[str] = []
-            with connection.execute_wrapper(_counter(queries)):
+            with connection.execute_wrapper(query_counter(queries)):
                 action()
             for _ in range(repeat):
                 start = time.perf_counter()
