@@ -21,5 +21,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("parindex.org.urls")),
     path("frameworks/", include("parindex.frameworks.urls")),
+    path("results/", include("parindex.results.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ def pages_for(role: str) -> list[tuple[str, str]]:
         ("unit", f"/units/{unit}/"),
         ("frameworks", "/frameworks/"),
         ("framework", framework.get_absolute_url()),
+        ("results", "/results/2023/"),
     ]
     if role == "admin":
         pages.append(("import", "/frameworks/import/"))
