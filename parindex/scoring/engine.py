@@ -112,6 +112,25 @@ class UnitResult:
     survey_sipas: Decimal
     max_points: Decimal  # điểm chuẩn tối đa, after lowered criteria
     provisional: bool
+    # Points per field as a published table gives them, for results known only from such
+    # a table (no tree, no maxima per field); computed results have `nodes` instead.
+    reported_fields: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def field_codes(self) -> tuple[str, ...]:
+        return self.fields or tuple(self.reported_fields)
+
+    def field_points(self, code: str) -> Decimal | None:
+        """Points obtained in a field, bonus and penalty excluded; None when unknown."""
+        node = self.nodes.get(code)
+        if node is not None:
+            return node.points
+        return self.reported_fields.get(code)
+
+    @property
+    def adjustment(self) -> Decimal:
+        """Bonus minus penalty points over the whole tree."""
+        return sum((self.nodes[code].adjustment for code in self.fields), ZERO)
 
     @property
     def survey(self) -> Decimal:
@@ -134,7 +153,8 @@ class UnitResult:
         return publish(self.index)
 
     def field_pct(self, code: str) -> Decimal | None:
-        return self.nodes[code].pct
+        node = self.nodes.get(code)
+        return node.pct if node is not None else None
 
 
 # One unit ---------------------------------------------------------------------------
@@ -352,6 +372,9 @@ class GroupSummary:
     extremes: Extremes
     field_averages: Mapping[str, Decimal]  # field code -> published mean of field %
     field_extremes: Mapping[str, Extremes]
+    # The same on points, for every field whose points are known (imported tables too).
+    field_point_averages: Mapping[str, Decimal] = field(default_factory=dict)
+    field_point_extremes: Mapping[str, Extremes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -398,21 +421,33 @@ def mean_published(values: Sequence[Decimal]) -> Decimal:
 
 
 def compute_cycle(
-    results: Sequence[UnitResult], bands: Sequence[Band] = DEFAULT_BANDS
+    results: Sequence[UnitResult],
+    bands: Sequence[Band] = DEFAULT_BANDS,
+    *,
+    group_bands: Mapping[str, Sequence[Band]] | None = None,
 ) -> CycleResult:
-    """Ranks within groups, group and overall averages, extremes, band counts."""
+    """Ranks within groups, group and overall averages, extremes, band counts.
+
+    `group_bands` gives a group its own bands (bands are configured per group); the
+    others use `bands`.
+    """
+    group_bands = group_bands or {}
     by_group: dict[str, list[UnitResult]] = {}
     for result in results:
         by_group.setdefault(result.group, []).append(result)
     ranked: list[RankedUnit] = []
     groups: dict[str, GroupSummary] = {}
+    band_counts = {band.number: 0 for band in bands}
     for group, members in by_group.items():
+        own_bands = group_bands.get(group, bands)
+        for band in own_bands:
+            band_counts.setdefault(band.number, 0)
         indexes = [(m.unit, m.index_pct) for m in members]
         ranks = rank(indexes)
         for member in sorted(members, key=lambda m: (ranks[m.unit], m.unit)):
             ranked.append(
                 RankedUnit(
-                    member, ranks[member.unit], len(members), band_of(member.index_pct, bands)
+                    member, ranks[member.unit], len(members), band_of(member.index_pct, own_bands)
                 )
             )
         field_codes = [
@@ -428,6 +463,15 @@ def compute_cycle(
             ]
             for code in field_codes
         }
+        point_codes = list(dict.fromkeys(code for m in members for code in m.field_codes))
+        field_points = {
+            code: [
+                (m.unit, publish(points))
+                for m in members
+                if (points := m.field_points(code)) is not None
+            ]
+            for code in point_codes
+        }
         groups[group] = GroupSummary(
             group=group,
             units=len(members),
@@ -439,33 +483,102 @@ def compute_cycle(
                 if pcts
             },
             field_extremes={code: extremes(pcts) for code, pcts in field_pcts.items() if pcts},
+            field_point_averages={
+                code: mean_published([p for _u, p in points])
+                for code, points in field_points.items()
+                if points
+            },
+            field_point_extremes={
+                code: extremes(points) for code, points in field_points.items() if points
+            },
         )
-    band_counts = {band.number: 0 for band in bands}
     for item in ranked:
         band_counts[item.band] += 1
     return CycleResult(
         units=tuple(ranked),
         groups=groups,
         average_pct=mean_published([r.index_pct for r in results]) if results else ZERO,
-        bands=band_counts,
+        bands=dict(sorted(band_counts.items())),
     )
+
+
+def published_difference(first: Decimal | None, second: Decimal | None) -> Decimal | None:
+    """The difference of two figures as a reader can check it: between published values."""
+    if first is None or second is None:
+        return None
+    return publish(first) - publish(second)
 
 
 @dataclass(frozen=True)
 class Change:
-    """Year-over-year change of a unit's published index and of each field's %."""
+    """Year-over-year change of a unit: its published index, rank, each field's % and
+    points. A rank change is positive when the unit moved up."""
 
     index_pct: Decimal | None
     fields: Mapping[str, Decimal]
+    field_points: Mapping[str, Decimal] = field(default_factory=dict)
+    rank: int | None = None
 
 
-def change(current: UnitResult, previous: UnitResult | None) -> Change:
+def change(
+    current: UnitResult,
+    previous: UnitResult | None,
+    *,
+    rank: int | None = None,
+    previous_rank: int | None = None,
+) -> Change:
     if previous is None:
         return Change(index_pct=None, fields={})
-    fields = {}
-    for code in current.fields:
-        now = current.nodes[code].pct
-        before = previous.nodes[code].pct if code in previous.nodes else None
-        if now is not None and before is not None:
-            fields[code] = publish(now) - publish(before)
-    return Change(index_pct=current.index_pct - previous.index_pct, fields=fields)
+    fields: dict[str, Decimal] = {}
+    points: dict[str, Decimal] = {}
+    for code in current.field_codes:
+        pct = published_difference(current.field_pct(code), previous.field_pct(code))
+        if pct is not None:
+            fields[code] = pct
+        moved = published_difference(current.field_points(code), previous.field_points(code))
+        if moved is not None:
+            points[code] = moved
+    return Change(
+        index_pct=current.index_pct - previous.index_pct,
+        fields=fields,
+        field_points=points,
+        rank=previous_rank - rank if rank is not None and previous_rank is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class FieldFigure:
+    """One field of a unit beside its group: published figures, ready to read."""
+
+    code: str
+    points: Decimal | None  # unrounded; None when the source gives no points per field
+    max_points: Decimal | None  # after lowered criteria; None when not known
+    pct: Decimal | None  # published
+    group_average_pct: Decimal | None
+    versus_group_pct: Decimal | None  # the unit's published % minus the group average
+    group_average_points: Decimal | None
+    versus_group_points: Decimal | None
+
+
+def field_figures(result: UnitResult, summary: GroupSummary) -> tuple[FieldFigure, ...]:
+    """Each field of the unit against the average of its group."""
+    figures = []
+    for code in result.field_codes:
+        node = result.nodes.get(code)
+        pct = publish(node.pct) if node is not None and node.pct is not None else None
+        points = result.field_points(code)
+        average_pct = summary.field_averages.get(code)
+        average_points = summary.field_point_averages.get(code)
+        figures.append(
+            FieldFigure(
+                code=code,
+                points=points,
+                max_points=node.max_points if node is not None else None,
+                pct=pct,
+                group_average_pct=average_pct,
+                versus_group_pct=published_difference(pct, average_pct),
+                group_average_points=average_points,
+                versus_group_points=published_difference(points, average_points),
+            )
+        )
+    return tuple(figures)

@@ -19,6 +19,8 @@ from parindex.scoring.engine import (
     change,
     compute_cycle,
     compute_unit,
+    field_figures,
+    published_difference,
     rank,
 )
 from parindex.scoring.rules import (
@@ -279,6 +281,58 @@ def test_field_figures_and_year_over_year_change() -> None:
     yoy = change(this_year, other)
     assert yoy.index_pct == D("10.00") and yoy.fields["1"] == D(25)
     assert change(this_year, None).index_pct is None
+
+
+def test_each_field_beside_the_group_average() -> None:
+    tree = small_tree()
+    a = compute_unit(tree, FULL, unit="a", surveys=SURVEYS, history=HISTORY)
+    answers = dict(FULL)
+    answers["1.1"] = appraised(yes=False)
+    b = compute_unit(tree, answers, unit="b", surveys=SURVEYS, history=HISTORY)
+    summary = compute_cycle([a, b]).groups["huyen"]
+    figures = {figure.code: figure for figure in field_figures(a, summary)}
+    assert figures["1"].pct == D("81.25") and figures["1"].group_average_pct == D("68.75")
+    assert figures["1"].versus_group_pct == D("12.50")
+    assert figures["1"].points == D("3.25") and figures["1"].max_points == D(4)
+    assert summary.field_point_averages["1"] == D("2.75")  # (3.25 + 2.25) / 2
+    assert figures["1"].versus_group_points == D("0.50")
+
+
+def test_fields_known_only_as_published_points() -> None:
+    """A table of earlier years gives points per field but no maxima: no % is invented."""
+    rows = published_2023()
+    with_fields = [
+        UnitResult(
+            r.unit,
+            r.group,
+            {},
+            (),
+            r.self_assessed,
+            r.survey_staff,
+            r.survey_sipas,
+            r.max_points,
+            False,
+            reported_fields={"1": D(len(r.unit)), "8": r.survey},
+        )
+        for r in rows
+    ]
+    summary = compute_cycle(with_fields).groups["UBND cấp huyện"]
+    assert summary.field_averages == {}
+    assert set(summary.field_point_averages) == {"1", "8"}
+    lowest = min(len(r.unit) for r in rows)
+    assert summary.field_point_extremes["1"].lowest_pct == lowest
+    figure = field_figures(with_fields[0], summary)[0]
+    assert figure.pct is None and figure.max_points is None
+    assert figure.points == D(len(rows[0].unit))
+
+
+def test_year_over_year_in_points_and_rank() -> None:
+    before = UnitResult("a", "g", {}, (), D(50), D(10), D(10), D(100), False, {"1": D("9.5")})
+    after = UnitResult("a", "g", {}, (), D(60), D(10), D(10), D(100), False, {"1": D(11)})
+    moved = change(after, before, rank=3, previous_rank=5)
+    assert moved.index_pct == D(10) and moved.rank == 2
+    assert moved.fields == {} and moved.field_points == {"1": D("1.50")}
+    assert published_difference(None, D(1)) is None
 
 
 # Invariants over random trees and answers --------------------------------------------
