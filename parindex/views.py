@@ -12,7 +12,7 @@ from parindex.frameworks.models import Criterion, Framework
 from parindex.frameworks.selectors import framework_list
 from parindex.org.access import current_user, visible_units
 from parindex.org.models import AppraisalAssignment, Role, Unit, UnitGroup, User
-from parindex.results.models import ImportedResult
+from parindex.results.selectors import published_years
 
 
 @require_GET
@@ -45,9 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["frameworks"] = latest
         context["drafts"] = [f for f in latest if not f.is_frozen]
-        context["result_years"] = list(
-            ImportedResult.objects.values("year").annotate(units=Count("id")).order_by("-year")
-        )
+        context["result_years"] = published_years()
         if user.role == Role.ADMIN:
             appraisers = User.objects.filter(role=Role.APPRAISER, is_active=True)
             context["unassigned_appraisers"] = appraisers.filter(assignments__isnull=True)

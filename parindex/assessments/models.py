@@ -33,11 +33,19 @@ class Cycle(models.Model):
         return self.title
 
 
+def bands_to_json(bands: tuple[Band, ...]) -> list[dict[str, Any]]:
+    return [{"band": b.number, "from": str(b.lower), "inclusive": b.lower_inclusive} for b in bands]
+
+
+def bands_from_json(data: list[dict[str, Any]]) -> tuple[Band, ...]:
+    return tuple(
+        Band(int(item["band"]), to_decimal(item["from"]), bool(item.get("inclusive", True)))
+        for item in data
+    )
+
+
 def default_bands() -> list[dict[str, Any]]:
-    return [
-        {"band": b.number, "from": str(b.lower), "inclusive": b.lower_inclusive}
-        for b in DEFAULT_BANDS
-    ]
+    return bands_to_json(DEFAULT_BANDS)
 
 
 class CycleGroup(models.Model):
@@ -59,10 +67,7 @@ class CycleGroup(models.Model):
         return f"{self.cycle.year} {self.group}"
 
     def band_rules(self) -> tuple[Band, ...]:
-        return tuple(
-            Band(int(item["band"]), to_decimal(item["from"]), bool(item.get("inclusive", True)))
-            for item in self.bands
-        )
+        return bands_from_json(self.bands)
 
 
 class Assessment(models.Model):

@@ -7,6 +7,7 @@ exists already is kept as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
@@ -17,7 +18,7 @@ from parindex.frameworks.services import framework_copy_to_year, framework_freez
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User, make_code
 
-from .models import ImportedResult
+from .models import ImportedResult, NationalResult, Target
 from .services import parse_rows, read_table, results_import
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
@@ -119,6 +120,68 @@ APPRAISERS: list[tuple[str, list[str]]] = [
 ]
 
 
+# The province in the national ranking, as shared/seeds/004 reports it (Báo Sóc Trăng,
+# 08/2021): 85.19% and 19/63 in 2020, up 3.16 points on 2019 at the same rank.
+NATIONAL = [
+    (2019, "82.03", 19, 63, None, "Báo Sóc Trăng 08/2021: năm 2020 tăng 3,16% so với năm 2019"),
+    (
+        2020,
+        "85.19",
+        19,
+        63,
+        "88.67",
+        "Bộ Nội vụ công bố Chỉ số CCHC năm 2020 (Báo Sóc Trăng 08/2021)",
+    ),
+]
+PLAN = (
+    "Kế hoạch của Sở Tài chính thực hiện Quyết định số 2437/QĐ-UBND ngày 16/9/2022 "
+    "(Đề án cải thiện Chỉ số CCHC đến năm 2030)"
+)
+# The goals of that plan (shared/seeds/003), in its words: (title, kind, N, years, unit).
+TARGETS: list[tuple[str, str, str | None, int, int, str | None]] = [
+    (
+        "Đến năm 2025, Chỉ số CCHC tỉnh Sóc Trăng trong nhóm 15 tỉnh, thành phố đứng đầu cả nước",
+        "national_rank_at_most",
+        "15",
+        2025,
+        2025,
+        None,
+    ),
+    (
+        "Từ năm 2026 đến năm 2030, mỗi năm Chỉ số CCHC tỉnh Sóc Trăng tăng tối thiểu 01 bậc",
+        "national_rank_rise",
+        "1",
+        2026,
+        2030,
+        None,
+    ),
+    (
+        "Hàng năm, tỷ lệ điểm Chỉ số CCHC của tỉnh cao hơn năm trước liền kề",
+        "national_index_rise",
+        None,
+        2021,
+        2030,
+        None,
+    ),
+    (
+        "Hàng năm, tỷ lệ điểm Chỉ số CCHC của Sở Tài chính cao hơn năm trước liền kề",
+        "unit_index_rise",
+        None,
+        2024,
+        2030,
+        "Sở Tài chính",
+    ),
+    (
+        "Chỉ số CCHC của mỗi cơ quan, đơn vị năm sau cao hơn năm trước",
+        "unit_index_rise",
+        None,
+        2024,
+        2030,
+        None,
+    ),
+]
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -203,7 +266,38 @@ def load_demo() -> dict[str, int]:
     if not ImportedResult.objects.filter(year=FRAMEWORK_YEAR).exists():
         rows = parse_rows(read_table(HISTORY_FILE.read_bytes(), HISTORY_FILE.name))
         created["results"] = len(results_import(rows=rows, year=FRAMEWORK_YEAR))
+    _load_national_and_targets()
     return created
+
+
+def _load_national_and_targets() -> None:
+    if not NationalResult.objects.exists():
+        NationalResult.objects.bulk_create(
+            NationalResult(
+                year=year,
+                index_pct=Decimal(index),
+                rank=rank,
+                rank_of=rank_of,
+                sipas_pct=Decimal(sipas) if sipas else None,
+                source=source,
+            )
+            for year, index, rank, rank_of, sipas, source in NATIONAL
+        )
+    if not Target.objects.exists():
+        units = {unit.name: unit for unit in Unit.objects.filter(name__in=[t[5] for t in TARGETS])}
+        Target.objects.bulk_create(
+            Target(
+                title=title,
+                source=PLAN,
+                kind=kind,
+                value=Decimal(value) if value else None,
+                first_year=first,
+                last_year=last,
+                unit=units.get(unit) if unit else None,
+                position=position,
+            )
+            for position, (title, kind, value, first, last, unit) in enumerate(TARGETS, start=1)
+        )
 
 
 def _assign_appraisers() -> None:

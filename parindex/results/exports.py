@@ -1,16 +1,25 @@
-"""Results in the shapes of shared/docs/interchange.md: the JSON document and the tables."""
+"""Results in the shapes of shared/docs/interchange.md (the JSON document and the published
+tables), and every other results table as an Excel workbook.
+
+Figures are written as published: rounded by `scoring.numbers.publish`, never summed or
+averaged here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from parindex.scoring.engine import CycleResult
 from parindex.scoring.numbers import publish
+
+from .selectors import UnitPage, YearResults
 
 
 def _number(value: Decimal) -> float:
@@ -18,14 +27,15 @@ def _number(value: Decimal) -> float:
     return float(publish(value))
 
 
-def cycle_to_json(year: int, cycle: CycleResult) -> dict[str, Any]:
+def cycle_to_json(results: YearResults) -> dict[str, Any]:
+    cycle = results.cycle
     units = []
     for ranked in cycle.units:
         result = ranked.result
         units.append(
             {
-                "group": result.group,
-                "unit": result.unit,
+                "group": results.groups[result.group].name,
+                "unit": results.units[result.unit].name,
                 "max_points": _number(result.max_points),
                 "self_assessed": _number(result.self_assessed),
                 "survey_staff": _number(result.survey_staff),
@@ -37,7 +47,7 @@ def cycle_to_json(year: int, cycle: CycleResult) -> dict[str, Any]:
                 "band": ranked.band,
             }
         )
-        if result.fields:
+        if result.fields:  # computed by parindex: every field with its maximum
             units[-1]["fields"] = {
                 code: {
                     "points": _number(result.nodes[code].points),
@@ -47,23 +57,26 @@ def cycle_to_json(year: int, cycle: CycleResult) -> dict[str, Any]:
                 for code in result.fields
             }
     groups = []
-    for summary in cycle.groups.values():
+    for code, summary in cycle.groups.items():
         extremes = summary.extremes
         groups.append(
             {
-                "group": summary.group,
+                "group": results.groups[code].name,
                 "units": summary.units,
                 "average_pct": _number(summary.average_pct),
                 "highest": {
-                    "unit": extremes.highest[0],
+                    "unit": results.units[extremes.highest[0]].name,
                     "index_pct": _number(extremes.highest_pct),
                 },
-                "lowest": {"unit": extremes.lowest[0], "index_pct": _number(extremes.lowest_pct)},
+                "lowest": {
+                    "unit": results.units[extremes.lowest[0]].name,
+                    "index_pct": _number(extremes.lowest_pct),
+                },
                 "gap_pct": _number(extremes.gap_pct),
             }
         )
     return {
-        "year": year,
+        "year": results.year,
         "units": units,
         "groups": groups,
         "overall": {
@@ -84,52 +97,173 @@ HEADERS = (
     "Tổng điểm đạt được = (4)+(5)+(6)",
     "Chỉ số",
 )
+POINTS = "0.00"
+PERCENT = "0.00%"
 
 
-def cycle_to_xlsx(cycle: CycleResult) -> bytes:
+def cycle_to_xlsx(results: YearResults) -> bytes:
     """The published tables: one sheet per group, columns 1-8, and the group's average."""
     book = Workbook(write_only=True)
-    for group, summary in cycle.groups.items():
-        sheet = book.create_sheet(title=group[:31])
-        sheet.append(list(HEADERS))
-        sheet.append(list(range(1, 9)))
-        members = [ranked for ranked in cycle.units if ranked.result.group == group]
-        for number, ranked in enumerate(members, start=1):
+    for code, summary in results.cycle.groups.items():
+        sheet = book.create_sheet(title=_sheet_title(results.groups[code].name))
+        rows: list[list[Any]] = [list(HEADERS), list(range(1, 9))]
+        for number, ranked in enumerate(results.members(code), start=1):
             result = ranked.result
-            sheet.append(
+            rows.append(
                 [
                     number,
-                    result.unit,
+                    results.units[result.unit].name,
                     publish(result.max_points),
                     publish(result.self_assessed),
                     publish(result.survey_staff),
                     publish(result.survey_sipas),
                     publish(result.total),
-                    publish(result.index_pct) / 100,
+                    result.index_pct / 100,
                 ]
             )
-        sheet.append([None, "TRUNG BÌNH", None, None, None, None, None, summary.average_pct / 100])
-    buffer = BytesIO()
-    book.save(buffer)
-    return _style(buffer.getvalue())
+        rows.append([None, "TRUNG BÌNH", None, None, None, None, None, summary.average_pct / 100])
+        _write(sheet, rows, [6, 40, 12, 12, 12, 12, 16, 10], [POINTS] * 5 + [PERCENT], first=2)
+    return _save(book)
 
 
-def _style(content: bytes) -> bytes:
-    """Number formats and widths (write-only sheets cannot be styled cell by cell cheaply)."""
-    from openpyxl import load_workbook
+def fields_to_xlsx(results: YearResults) -> bytes:
+    """Points (and % where the maxima are known) per field, one sheet per group."""
+    book = Workbook(write_only=True)
+    for code, summary in results.cycle.groups.items():
+        sheet = book.create_sheet(title=_sheet_title(results.groups[code].name))
+        fields = results.field_codes(code)
+        titles = results.field_titles(code)
+        with_pct = bool(summary.field_averages)
+        header: list[Any] = ["STT", _("Unit")]
+        formats: list[str] = []
+        for field_code in fields:
+            header.append(f"{field_code}. {titles.get(field_code, '')}".strip(". "))
+            formats.append(POINTS)
+            if with_pct:
+                header.append(f"{field_code} (%)")
+                formats.append(PERCENT)
+        rows: list[list[Any]] = [header]
+        for number, ranked in enumerate(results.members(code), start=1):
+            result = ranked.result
+            row: list[Any] = [number, results.units[result.unit].name]
+            for field_code in fields:
+                points = result.field_points(field_code)
+                row.append(publish(points) if points is not None else None)
+                if with_pct:
+                    pct = result.field_pct(field_code)
+                    row.append(publish(pct) / 100 if pct is not None else None)
+            rows.append(row)
+        average: list[Any] = [None, "TRUNG BÌNH"]
+        for field_code in fields:
+            average.append(summary.field_point_averages.get(field_code))
+            if with_pct:
+                pct = summary.field_averages.get(field_code)
+                average.append(pct / 100 if pct is not None else None)
+        rows.append(average)
+        _write(sheet, rows, [6, 40] + [14] * (len(header) - 2), formats, first=2)
+    return _save(book)
 
-    book = load_workbook(BytesIO(content))
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in sheet.iter_rows(min_row=3):
-            for cell in row[2:7]:
-                cell.number_format = "0.00"
-            row[7].number_format = "0.00%"
-        sheet[sheet.max_row][1].font = Font(bold=True)
-        for letter, width in zip("ABCDEFGH", (6, 40, 12, 12, 12, 12, 16, 10), strict=True):
-            sheet.column_dimensions[letter].width = width
+
+def unit_to_xlsx(page: UnitPage) -> bytes:
+    """A unit's fields against its group, and its earlier years."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_sheet_title(_("Fields")))
+    rows: list[list[Any]] = [
+        [
+            _("Field"),
+            _("Points"),
+            _("Max points"),
+            _("Field %"),
+            _("Group average %"),
+            _("Difference"),
+            _("Group average (points)"),
+        ]
+    ]
+    for figure in page.fields:
+        rows.append(
+            [
+                f"{figure.code}. {page.titles.get(figure.code, '')}".strip(". "),
+                publish(figure.points) if figure.points is not None else None,
+                publish(figure.max_points) if figure.max_points is not None else None,
+                figure.pct / 100 if figure.pct is not None else None,
+                figure.group_average_pct / 100 if figure.group_average_pct is not None else None,
+                figure.versus_group_pct / 100 if figure.versus_group_pct is not None else None,
+                figure.group_average_points,
+            ]
+        )
+    _write(
+        sheet,
+        rows,
+        [50, 10, 10, 12, 14, 12, 14],
+        [POINTS, POINTS, PERCENT, PERCENT, PERCENT, POINTS],
+        first=1,
+    )
+    sheet = book.create_sheet(title=_sheet_title(_("Years")))
+    rows = [
+        [
+            _("Year"),
+            _("Group"),
+            _("Index"),
+            _("Rank"),
+            _("Band"),
+            _("Group average"),
+            _("Change"),
+        ]
+    ]
+    for entry in page.years:
+        moved = entry.change.index_pct
+        rows.append(
+            [
+                entry.year,
+                entry.group_name,
+                entry.ranked.result.index_pct / 100,
+                f"{entry.ranked.rank}/{entry.ranked.rank_of}",
+                entry.ranked.band,
+                entry.summary.average_pct / 100,
+                moved / 100 if moved is not None else None,
+            ]
+        )
+    _write(sheet, rows, [8, 34, 10, 10, 8, 14, 10], [PERCENT, "@", "0", PERCENT, PERCENT], first=2)
+    return _save(book)
+
+
+def table_to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A plain table (targets, national results): one sheet, the header in bold."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_sheet_title(title))
+    _write(sheet, [list(header), *[list(row) for row in rows]], [], [], first=len(header))
+    return _save(book)
+
+
+def _sheet_title(name: str) -> str:
+    """Excel refuses []:*?/\\ in sheet titles and more than 31 characters."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip()
+    return cleaned[:31] or "Sheet"
+
+
+def _write(
+    sheet: Any, rows: list[list[Any]], widths: list[int], formats: list[str], *, first: int
+) -> None:
+    """Rows into a write-only sheet: the header bold and wrapped, number formats from the
+    column `first` (0-based) on, from the second row on."""
+    from openpyxl.cell import WriteOnlyCell
+
+    for letter_index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(letter_index)].width = width
+    for number, row in enumerate(rows):
+        cells = []
+        for column, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value=value)
+            if number == 0:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif first <= column < first + len(formats) and isinstance(value, Decimal | float):
+                cell.number_format = formats[column - first]
+            cells.append(cell)
+        sheet.append(cells)
+
+
+def _save(book: Workbook) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

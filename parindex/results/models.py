@@ -1,4 +1,4 @@
-"""Results of earlier years, as published, loaded from the province's tables."""
+"""Results: earlier years as published, computed snapshots, national results, targets."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ class ResultSnapshot(models.Model):
         "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     inputs_digest = models.CharField(_("inputs digest"), max_length=64)
+    # The bands of each group when computed (group pk -> bands), frozen with the snapshot.
+    bands = models.JSONField(_("bands"), default=dict)
     reason = models.TextField(_("reason for the revision"), blank=True)
     decision = models.CharField(_("decision"), max_length=300, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -75,12 +77,17 @@ class ResultSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle} r{self.revision} ({self.status})"
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
 
 class ResultRow(models.Model):
     """One unit's result in a snapshot. Points are stored unrounded."""
 
     snapshot = models.ForeignKey(ResultSnapshot, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(max_length=255, blank=True)  # as named when computed
     group = models.ForeignKey(UnitGroup, on_delete=models.PROTECT, related_name="+")
     max_points = models.DecimalField(max_digits=20, decimal_places=10)
     self_assessed = models.DecimalField(max_digits=20, decimal_places=10)
@@ -101,3 +108,103 @@ class ResultRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.unit}"
+
+
+class NationalResult(models.Model):
+    """The province's own PAR index as the Ministry of Home Affairs published it for a year:
+    its index and its rank among the provinces (e.g. 2020: 85.19%, 19/63)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    index_pct = models.DecimalField(_("index (%)"), max_digits=5, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+    rank_of = models.PositiveIntegerField(_("provinces ranked"))
+    sipas_pct = models.DecimalField(
+        _("SIPAS (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    entered_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("national result")
+        verbose_name_plural = _("national results")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, rank__lte=models.F("rank_of")),
+                name="national_rank_within_provinces",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(index_pct__gte=0, index_pct__lte=100),
+                name="national_index_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.index_pct}% ({self.rank}/{self.rank_of})"
+
+
+class Target(models.Model):
+    """A goal of the evaluating body, checked year by year against published results."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_RANK_AT_MOST = "national_rank_at_most", _("The province ranks N or better")
+        NATIONAL_RANK_RISE = "national_rank_rise", _("The province rises N ranks a year or more")
+        NATIONAL_INDEX_AT_LEAST = (
+            "national_index_at_least",
+            _("The province's index is N percent or more"),
+        )
+        NATIONAL_INDEX_RISE = (
+            "national_index_rise",
+            _("The province's index is higher than the year before"),
+        )
+        AVERAGE_INDEX_RISE = (
+            "average_index_rise",
+            _("The units' average index is higher than the year before"),
+        )
+        UNIT_INDEX_RISE = "unit_index_rise", _("Each unit's index is higher than the year before")
+        UNIT_INDEX_AT_LEAST = "unit_index_at_least", _("Each unit's index is N percent or more")
+
+    title = models.CharField(_("goal"), max_length=500)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    value = models.DecimalField(_("N"), max_digits=6, decimal_places=2, null=True, blank=True)
+    first_year = models.PositiveIntegerField(_("from year"))
+    last_year = models.PositiveIntegerField(_("to year"))
+    group = models.ForeignKey(
+        UnitGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only the group"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only the unit"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "first_year", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_year__lte=models.F("last_year")),
+                name="target_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

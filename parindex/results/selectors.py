@@ -1,32 +1,446 @@
-"""Reading results: imported history as engine results, and the cycle figures."""
+"""Reading results: a year's published figures, a unit's years, the targets' figures.
+
+A year's results come from one of two sources: the newest published snapshot of its
+cycle (computed by parindex), or else the results imported from the province's published
+tables. Either way the engine ranks and summarises them, so a page, a download and an
+export always show the same figures. In the engine's results, units and groups are keyed
+by their stable codes.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parindex.scoring.engine import CycleResult, UnitResult, compute_cycle
+from django.db.models import Q
 
-from .models import ImportedResult
+from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
+from parindex.frameworks.models import Criterion, Framework
+from parindex.scoring.engine import (
+    Band,
+    Change,
+    CycleResult,
+    FieldFigure,
+    GroupSummary,
+    NodeResult,
+    RankedUnit,
+    UnitResult,
+    change,
+    compute_cycle,
+    field_figures,
+)
+from parindex.scoring.numbers import ZERO
+from parindex.scoring.targets import Goal, GoalStatus, NationalFigure, evaluate
+
+from .models import ImportedResult, NationalResult, ResultRow, ResultSnapshot, Target
 
 
-def imported_unit_results(year: int) -> list[UnitResult]:
-    """The year's published results, as the engine's results (one query)."""
-    rows = ImportedResult.objects.filter(year=year).select_related("group", "unit")
-    return [
-        UnitResult(
-            unit=row.published_unit_name,
-            group=row.group.name,
-            nodes={},
-            fields=(),
-            self_assessed=Decimal(row.self_assessed),
-            survey_staff=Decimal(row.survey_staff),
-            survey_sipas=Decimal(row.survey_sipas),
-            max_points=Decimal(row.max_points),
-            provisional=False,
+@dataclass(frozen=True)
+class UnitInfo:
+    pk: int
+    code: str
+    name: str  # as published that year
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    code: str
+    title: str
+    max_points: Decimal | None  # the framework's, before lowered criteria
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    pk: int
+    code: str
+    name: str
+    fields: tuple[FieldInfo, ...]
+
+
+@dataclass
+class YearResults:
+    """A year's results through the engine, with the names to print beside them."""
+
+    year: int
+    cycle: CycleResult
+    units: dict[str, UnitInfo]  # by unit code
+    groups: dict[str, GroupInfo]  # by group code, in the groups' order
+    snapshot: ResultSnapshot | None  # None: results imported from a published table
+    revisions: list[ResultSnapshot] = field(default_factory=list)  # newest first
+
+    @property
+    def is_published(self) -> bool:
+        return self.snapshot is None or self.snapshot.is_published
+
+    @property
+    def is_computed(self) -> bool:
+        return self.snapshot is not None
+
+    @property
+    def has_fields(self) -> bool:
+        return any(ranked.result.field_codes for ranked in self.cycle.units)
+
+    def members(self, group: str) -> list[RankedUnit]:
+        return [ranked for ranked in self.cycle.units if ranked.result.group == group]
+
+    def ranked(self, unit: str) -> RankedUnit | None:
+        return next((r for r in self.cycle.units if r.result.unit == unit), None)
+
+    def field_codes(self, group: str) -> list[str]:
+        """The group's fields: the framework's, else those the table gives, in order."""
+        info = self.groups[group]
+        if info.fields:
+            return [f.code for f in info.fields]
+        codes = {code for r in self.members(group) for code in r.result.field_codes}
+        return sorted(codes, key=_field_order)
+
+    def field_titles(self, group: str) -> dict[str, str]:
+        return {f.code: f.title for f in self.groups[group].fields}
+
+
+def _field_order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+
+# Which years have results, and from where -------------------------------------------
+
+
+def published_years() -> list[int]:
+    """Years with published results, newest first."""
+    imported = set(ImportedResult.objects.values_list("year", flat=True).distinct())
+    computed = set(
+        ResultSnapshot.objects.filter(status=ResultSnapshot.Status.PUBLISHED)
+        .values_list("cycle__year", flat=True)
+        .distinct()
+    )
+    return sorted(imported | computed, reverse=True)
+
+
+def year_results(
+    year: int, *, revision: int | None = None, drafts: bool = False, unit: int | None = None
+) -> YearResults | None:
+    """The year's results: the newest published revision of its cycle (or the revision
+    asked for), else what was imported; with `drafts`, else the newest draft.
+
+    With `unit`, only the results of that unit's group are read (a unit's page).
+    """
+    snapshots = list(
+        ResultSnapshot.objects.filter(cycle__year=year)
+        .select_related("cycle", "computed_by")
+        .order_by("-revision")
+    )
+    visible = [s for s in snapshots if drafts or s.is_published]
+    if revision is not None:
+        chosen = next((s for s in visible if s.revision == revision), None)
+        return _from_snapshot(chosen, visible, unit) if chosen is not None else None
+    chosen = next((s for s in visible if s.is_published), None)
+    if chosen is not None:
+        return _from_snapshot(chosen, visible, unit)
+    imported = _from_imported(year, unit)
+    if imported is not None:
+        imported.revisions = visible
+        return imported
+    return _from_snapshot(visible[0], visible, unit) if visible else None
+
+
+def _from_snapshot(
+    snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
+) -> YearResults | None:
+    rows_query = ResultRow.objects.filter(snapshot=snapshot)
+    if unit is not None:
+        rows_query = rows_query.filter(
+            group__in=ResultRow.objects.filter(snapshot=snapshot, unit=unit).values("group")
         )
-        for row in rows
-    ]
+    rows = list(
+        rows_query.select_related("unit", "group").order_by("group__position", "rank", "unit__code")
+    )
+    if not rows:
+        return None
+    frameworks = dict(
+        CycleGroup.objects.filter(cycle_id=snapshot.cycle_id).values_list(
+            "group_id", "framework_id"
+        )
+    )
+    return _assemble(
+        snapshot.cycle.year,
+        [_unit_result_from_row(row) for row in rows],
+        rows,
+        frameworks,
+        {int(pk): bands_from_json(bands) for pk, bands in snapshot.bands.items()},
+        snapshot,
+        revisions,
+    )
 
 
-def imported_cycle(year: int) -> CycleResult:
-    return compute_cycle(imported_unit_results(year))
+def _from_imported(year: int, unit: int | None) -> YearResults | None:
+    rows_query = ImportedResult.objects.filter(year=year)
+    if unit is not None:
+        rows_query = rows_query.filter(
+            group__in=ImportedResult.objects.filter(year=year, unit=unit).values("group")
+        )
+    rows = list(
+        rows_query.select_related("unit", "group").order_by("group__position", "unit__position")
+    )
+    if not rows:
+        return None
+    groups = {row.group_id for row in rows}
+    cycle_bands = {
+        cg.group_id: cg.band_rules()
+        for cg in CycleGroup.objects.filter(cycle__year=year, group__in=groups)
+    }
+    return _assemble(
+        year,
+        [_unit_result_from_import(row) for row in rows],
+        rows,
+        _frameworks_of_year(year, groups),
+        cycle_bands,
+    )
+
+
+def _assemble(
+    year: int,
+    results: list[UnitResult],
+    rows: list[ResultRow] | list[ImportedResult],
+    frameworks: dict[int, int],
+    bands: dict[int, tuple[Band, ...]],
+    snapshot: ResultSnapshot | None = None,
+    revisions: list[ResultSnapshot] | None = None,
+) -> YearResults:
+    fields = _fields(frameworks.values())
+    groups: dict[str, GroupInfo] = {}
+    units: dict[str, UnitInfo] = {}
+    group_bands: dict[str, tuple[Band, ...]] = {}
+    for row in rows:
+        group = row.group
+        if group.code not in groups:
+            framework = frameworks.get(group.pk)
+            groups[group.code] = GroupInfo(
+                group.pk,
+                group.code,
+                group.name,
+                fields.get(framework, ()) if framework is not None else (),
+            )
+            if group.pk in bands:
+                group_bands[group.code] = bands[group.pk]
+        units[row.unit.code] = UnitInfo(row.unit.pk, row.unit.code, _published_name(row))
+    cycle = compute_cycle(results, group_bands=group_bands)
+    return YearResults(year, cycle, units, groups, snapshot, revisions or [])
+
+
+def _published_name(row: ResultRow | ImportedResult) -> str:
+    if isinstance(row, ImportedResult):
+        return row.published_unit_name
+    return row.unit_name or row.unit.name
+
+
+def _unit_result_from_import(row: ImportedResult) -> UnitResult:
+    return UnitResult(
+        unit=row.unit.code,
+        group=row.group.code,
+        nodes={},
+        fields=(),
+        self_assessed=Decimal(row.self_assessed),
+        survey_staff=Decimal(row.survey_staff),
+        survey_sipas=Decimal(row.survey_sipas),
+        max_points=Decimal(row.max_points),
+        provisional=False,
+        reported_fields={
+            code: Decimal(points)
+            for code, points in sorted(row.fields.items(), key=lambda item: _field_order(item[0]))
+        },
+    )
+
+
+def _unit_result_from_row(row: ResultRow) -> UnitResult:
+    nodes = {
+        code: NodeResult(code, Decimal(points), Decimal(maximum), ZERO, row.provisional)
+        for code, (points, maximum) in row.fields.items()
+    }
+    return UnitResult(
+        unit=row.unit.code,
+        group=row.group.code,
+        nodes=nodes,
+        fields=tuple(row.fields),
+        self_assessed=row.self_assessed,
+        survey_staff=row.survey_staff,
+        survey_sipas=row.survey_sipas,
+        max_points=row.max_points,
+        provisional=row.provisional,
+    )
+
+
+def _frameworks_of_year(year: int, groups: set[int]) -> dict[int, int]:
+    """The framework in force for each group that year: its newest version."""
+    found: dict[int, int] = {}
+    for group_id, pk in (
+        Framework.objects.filter(year=year, group__in=groups)
+        .order_by("group", "-version")
+        .values_list("group_id", "pk")
+    ):
+        found.setdefault(group_id, pk)
+    return found
+
+
+def _fields(frameworks: Iterable[int]) -> dict[int, tuple[FieldInfo, ...]]:
+    found: dict[int, list[FieldInfo]] = defaultdict(list)
+    for framework_id, code, title, maximum in (
+        Criterion.objects.filter(framework__in=list(frameworks), depth=0)
+        .order_by("framework", "position")
+        .values_list("framework_id", "code", "title", "max_points")
+    ):
+        found[framework_id].append(FieldInfo(code, title, maximum))
+    return {pk: tuple(items) for pk, items in found.items()}
+
+
+# A unit across the years --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    """A unit's result in one year, beside its group and the year before."""
+
+    year: int
+    ranked: RankedUnit
+    summary: GroupSummary
+    change: Change
+    group_name: str
+
+
+@dataclass
+class UnitPage:
+    results: YearResults
+    unit: UnitInfo
+    ranked: RankedUnit
+    summary: GroupSummary
+    fields: tuple[FieldFigure, ...]
+    titles: dict[str, str]
+    years: list[UnitYear]  # every published year of the unit up to this one, oldest first
+
+    @property
+    def change(self) -> Change | None:
+        return self.years[-1].change if self.years else None
+
+
+def unit_page(results: YearResults, code: str) -> UnitPage | None:
+    """The unit's result in the year, its fields against its group, its earlier years."""
+    ranked = results.ranked(code)
+    if ranked is None:
+        return None
+    group = ranked.result.group
+    summary = results.cycle.groups[group]
+    unit = results.units[code]
+    years: list[UnitYear] = []
+    for year in sorted(y for y in _unit_years(unit.pk) if y < results.year):
+        earlier = year_results(year, unit=unit.pk)
+        found = earlier.ranked(code) if earlier is not None else None
+        if earlier is None or found is None:
+            continue
+        years.append(_unit_year(earlier, found, years[-1] if years else None))
+    years.append(_unit_year(results, ranked, years[-1] if years else None))
+    return UnitPage(
+        results=results,
+        unit=unit,
+        ranked=ranked,
+        summary=summary,
+        fields=field_figures(ranked.result, summary),
+        titles=results.field_titles(group),
+        years=years,
+    )
+
+
+def _unit_year(results: YearResults, ranked: RankedUnit, before: UnitYear | None) -> UnitYear:
+    group = ranked.result.group
+    same_group = before is not None and before.ranked.result.group == group
+    return UnitYear(
+        year=results.year,
+        ranked=ranked,
+        summary=results.cycle.groups[group],
+        change=change(
+            ranked.result,
+            before.ranked.result if before is not None else None,
+            rank=ranked.rank if same_group else None,
+            previous_rank=before.ranked.rank if before is not None and same_group else None,
+        ),
+        group_name=results.groups[group].name,
+    )
+
+
+def _unit_years(unit_pk: int) -> set[int]:
+    imported = ImportedResult.objects.filter(unit_id=unit_pk).values_list("year", flat=True)
+    computed = ResultRow.objects.filter(
+        unit_id=unit_pk, snapshot__status=ResultSnapshot.Status.PUBLISHED
+    ).values_list("snapshot__cycle__year", flat=True)
+    return set(imported) | set(computed)
+
+
+# Every published year, for the targets ----------------------------------------------
+
+
+def all_published() -> dict[int, YearResults]:
+    """Every year's published results, by year."""
+    found = {}
+    for year in published_years():
+        results = year_results(year)
+        if results is not None:
+            found[year] = results
+    return found
+
+
+def cycles_with_results() -> list[Cycle]:
+    """Cycles that have assessments, for the administrator to compute."""
+    return list(
+        Cycle.objects.filter(Q(assessments__isnull=False) | Q(snapshots__isnull=False))
+        .distinct()
+        .order_by("-year")
+    )
+
+
+# Targets ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetView:
+    target: Target
+    status: GoalStatus
+    names: dict[str, str]  # unit code -> name, for the units a year names
+
+
+def national_figures() -> dict[int, NationalFigure]:
+    return {
+        row.year: NationalFigure(row.index_pct, row.rank, row.rank_of)
+        for row in NationalResult.objects.all()
+    }
+
+
+def target_views(targets: list[Target]) -> list[TargetView]:
+    """Every target with its status year by year, from published figures only."""
+    national = national_figures()
+    on_units = any(not t.kind.startswith("national_") for t in targets)
+    published = all_published() if on_units else {}
+    names = {code: info.name for r in published.values() for code, info in r.units.items()}
+    views = []
+    for target in targets:
+        averages: dict[int, Decimal] = {}
+        indexes: dict[int, dict[str, Decimal]] = {}
+        for year, results in published.items():
+            scoped = [
+                ranked.result
+                for ranked in results.cycle.units
+                if (target.unit is None or ranked.result.unit == target.unit.code)
+                and (target.group is None or ranked.result.group == target.group.code)
+            ]
+            if not scoped:
+                continue
+            indexes[year] = {result.unit: result.index_pct for result in scoped}
+            if target.unit is not None:
+                averages[year] = scoped[0].index_pct
+            elif target.group is not None:
+                averages[year] = results.cycle.groups[target.group.code].average_pct
+            else:
+                averages[year] = results.cycle.average_pct
+        goal = Goal(target.kind, target.value, target.first_year, target.last_year)
+        status = evaluate(goal, national=national, averages=averages, indexes=indexes)
+        views.append(TargetView(target, status, names))
+    return views

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.assessments.models import Cycle
+from parindex.assessments.models import Cycle, CycleGroup, bands_to_json
 from parindex.org.models import (
     EvaluatingBody,
     Unit,
@@ -212,6 +212,11 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
     ):
         raise ResultsError(_("The results are published: a correction needs its reason."))
     computed = load_and_compute(cycle)
+    bands = {
+        str(cycle_group.group_id): bands_to_json(cycle_group.band_rules())
+        for cycle_group in CycleGroup.objects.filter(cycle=cycle)
+    }
+    names = dict(Unit.objects.filter(assessments__cycle=cycle).values_list("pk", "name"))
     if latest is not None and latest.status == ResultSnapshot.Status.DRAFT:
         snapshot = latest
         snapshot.rows.all().delete()
@@ -219,7 +224,10 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
         snapshot.computed_by = by
         snapshot.inputs_digest = computed.digest
         snapshot.reason = reason.strip() or snapshot.reason
-        snapshot.save(update_fields=["computed_at", "computed_by", "inputs_digest", "reason"])
+        snapshot.bands = bands
+        snapshot.save(
+            update_fields=["computed_at", "computed_by", "inputs_digest", "reason", "bands"]
+        )
     else:
         snapshot = ResultSnapshot.objects.create(
             cycle=cycle,
@@ -228,6 +236,7 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
             computed_by=by,
             inputs_digest=computed.digest,
             reason=reason.strip(),
+            bands=bands,
         )
     rows = []
     for group_id, summary in computed.by_group.items():
@@ -237,6 +246,7 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
                 ResultRow(
                     snapshot=snapshot,
                     unit_id=int(result.unit),
+                    unit_name=names.get(int(result.unit), ""),
                     group_id=group_id,
                     max_points=result.max_points,
                     self_assessed=result.self_assessed,

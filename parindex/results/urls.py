@@ -4,6 +4,20 @@ from . import views
 
 app_name = "results"
 urlpatterns = [
-    path("<int:year>/", views.year_results, name="year"),
-    path("<int:year>/results.xlsx", views.year_results_xlsx, name="year_xlsx"),
+    path("", views.index, name="index"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/targets.xlsx", views.targets_xlsx, name="targets_xlsx"),
+    path("targets/new/", views.target_edit, name="target_new"),
+    path("targets/<int:pk>/", views.target_edit, name="target_edit"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
+    path("national/new/", views.national_edit, name="national_new"),
+    path("national/<int:year>/", views.national_edit, name="national_edit"),
+    path("national/national.xlsx", views.national_xlsx, name="national_xlsx"),
+    path("<int:year>/", views.year, name="year"),
+    path("<int:year>/results.xlsx", views.year_xlsx, name="year_xlsx"),
+    path("<int:year>/fields/", views.fields, name="fields"),
+    path("<int:year>/fields.xlsx", views.fields_xlsx, name="fields_xlsx"),
+    path("<int:year>/manage/", views.manage, name="manage"),
+    path("<int:year>/<slug:code>/", views.unit, name="unit"),
+    path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]

@@ -1,57 +1,608 @@
-from django.contrib.auth.decorators import login_required
+"""Results pages. Published results are public (no log-in); a revision not yet published
+is shown only to the administrator and the council chair; only the administrator
+computes, publishes and records targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .exports import cycle_to_xlsx
-from .models import ImportedResult
-from .selectors import imported_cycle
+from parindex.assessments.models import Cycle
+from parindex.org.access import current_user, refuse, role_required
+from parindex.org.models import Role, Unit
+from parindex.scoring.engine import GroupSummary, RankedUnit
+from parindex.scoring.targets import MET, MISSED
 
-SORTS = {
+from . import charts, selectors, services
+from .exports import cycle_to_xlsx, fields_to_xlsx, table_to_xlsx, unit_to_xlsx
+from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
+from .models import NationalResult, ResultSnapshot, Target
+from .selectors import YearResults
+
+EVERYONE = tuple(Role)
+DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+# Bars are drawn for groups up to this size; larger groups read better as a table.
+CHART_LIMIT = 60
+
+SORTS: dict[str, Callable[[RankedUnit], Any]] = {
     "rank": lambda r: (r.rank, r.result.unit),
-    "name": lambda r: r.result.unit,
-    "self": lambda r: -r.result.self_assessed,
-    "staff": lambda r: -r.result.survey_staff,
-    "sipas": lambda r: -r.result.survey_sipas,
+    "self": lambda r: (-r.result.self_assessed, r.rank),
+    "staff": lambda r: (-r.result.survey_staff, r.rank),
+    "sipas": lambda r: (-r.result.survey_sipas, r.rank),
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _may_see_drafts(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.is_active and user.role in DRAFT_READERS)
+
+
+def _get_results(
+    request: HttpRequest, year: int, *, unit: int | None = None
+) -> tuple[YearResults, ResultsQueryForm]:
+    """The year's results this visitor may see; 404 for the rest, a draft asked for by
+    someone who may not see it is logged."""
+    form = ResultsQueryForm(request.GET or None)
+    revision = form.value("revision")
+    drafts = _may_see_drafts(request)
+    results = selectors.year_results(year, revision=revision, drafts=drafts, unit=unit)
+    if results is None:
+        if revision is not None and not drafts:
+            refuse(request, f"results {year} revision {revision} not published", hide=True)
+        raise Http404
+    return results, form
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _suffix(results: YearResults) -> str:
+    snapshot = results.snapshot
+    if snapshot is None or snapshot.is_published:
+        return ""
+    return f"-r{snapshot.revision}-du-thao"
+
+
+# The list of years ------------------------------------------------------------------
 
 
 @require_GET
-@login_required
-def year_results(request: HttpRequest, year: int) -> HttpResponse:
-    """A year's published results in the report's layout, group by group."""
-    cycle = imported_cycle(year)
-    if not cycle.units:
-        raise Http404
-    sort = request.GET.get("sort", "rank")
-    key = SORTS.get(sort, SORTS["rank"])
-    groups = [
-        (summary, sorted((r for r in cycle.units if r.result.group == name), key=key))
-        for name, summary in cycle.groups.items()
+def index(request: HttpRequest) -> HttpResponse:
+    """Every year with published results, the province's national results."""
+    years = selectors.all_published()
+    national = list(NationalResult.objects.all())
+    context: dict[str, Any] = {
+        "years": list(years.values()),
+        "national": national,
+        "averages_chart": _averages_chart(years),
+        "national_chart": _national_chart(national),
+    }
+    if _may_see_drafts(request):
+        context["cycles"] = selectors.cycles_with_results()
+    return render(request, "results/index.html", context)
+
+
+def _averages_chart(years: dict[int, YearResults]) -> charts.LineChart | None:
+    if not years:
+        return None
+    ordered = sorted(years)
+    series = [
+        (_("Average of every unit"), "line-all", {y: years[y].cycle.average_pct for y in ordered})
     ]
-    years = ImportedResult.objects.values_list("year", flat=True).distinct().order_by("-year")
+    return charts.line_chart(ordered, series, low=Decimal(50), high=Decimal(100), step=Decimal(10))
+
+
+def _national_chart(national: list[NationalResult]) -> charts.LineChart | None:
+    if not national:
+        return None
+    ordered = [row.year for row in national]
+    series = [(_("National index"), "line-all", {row.year: row.index_pct for row in national})]
+    return charts.line_chart(ordered, series, low=Decimal(50), high=Decimal(100), step=Decimal(10))
+
+
+# A year -----------------------------------------------------------------------------
+
+
+@dataclass
+class GroupTable:
+    code: str
+    name: str
+    summary: GroupSummary
+    rows: list[RankedUnit]
+    chart: charts.BarChart | None
+    highest: list[str]
+    lowest: list[str]
+
+
+@require_GET
+def year(request: HttpRequest, year: int) -> HttpResponse:
+    """A year's results in the report's layout, group by group, with their bars."""
+    results, form = _get_results(request, year)
+    sort = form.value("sort") or "rank"
+    group = form.value("group") or ""
+    tables = []
+    for code, summary in results.cycle.groups.items():
+        if group and code != group:
+            continue
+        members = results.members(code)
+        if sort == "name":
+            rows = sorted(members, key=lambda r: results.units[r.result.unit].name)
+        else:
+            rows = sorted(members, key=SORTS.get(sort, SORTS["rank"]))
+        tables.append(
+            GroupTable(
+                code=code,
+                name=results.groups[code].name,
+                summary=summary,
+                rows=rows,
+                chart=_index_chart(results, code, members) if len(members) <= CHART_LIMIT else None,
+                highest=[results.units[u].name for u in summary.extremes.highest],
+                lowest=[results.units[u].name for u in summary.extremes.lowest],
+            )
+        )
     return render(
         request,
         "results/year.html",
         {
-            "year": year,
-            "cycle": cycle,
-            "groups": groups,
+            **_year_context(request, results, form),
+            "tables": tables,
             "sort": sort,
-            "years": list(years),
+            "group": group,
+            "chart_limit": CHART_LIMIT,
+        },
+    )
+
+
+def _index_chart(results: YearResults, group: str, members: list[RankedUnit]) -> charts.BarChart:
+    summary = results.cycle.groups[group]
+    return charts.bar_chart(
+        [
+            (
+                results.units[r.result.unit].name,
+                r.result.index_pct,
+                f"band-{r.band}",
+                _unit_url(results, r.result.unit),
+            )
+            for r in members
+        ],
+        reference=summary.average_pct,
+        reference_label=_("group average"),
+    )
+
+
+def _unit_url(results: YearResults, code: str) -> str:
+    url = reverse("results:unit", args=[results.year, code])
+    if results.snapshot is not None and results.revisions:
+        newest_published = next((s for s in results.revisions if s.is_published), None)
+        if newest_published is None or newest_published.pk != results.snapshot.pk:
+            url += f"?revision={results.snapshot.revision}"
+    return url
+
+
+def _year_context(
+    request: HttpRequest, results: YearResults, form: ResultsQueryForm
+) -> dict[str, Any]:
+    return {
+        "results": results,
+        "year": results.year,
+        "snapshot": results.snapshot,
+        "revision": form.value("revision"),
+        "years": selectors.published_years(),
+        "groups": list(results.groups.values()),
+        "may_manage": request.user.is_authenticated and current_user(request).is_admin,
+    }
+
+
+@require_GET
+def year_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    results, _form = _get_results(request, year)
+    return _download(cycle_to_xlsx(results), f"chi-so-cchc-{year}{_suffix(results)}.xlsx")
+
+
+# Fields -----------------------------------------------------------------------------
+
+
+@dataclass
+class FieldColumn:
+    code: str
+    title: str
+    max_points: Decimal | None
+    average_points: Decimal | None
+    average_pct: Decimal | None
+    highest: str
+    highest_value: Decimal | None
+    lowest: str
+    lowest_value: Decimal | None
+    gap: Decimal | None
+
+
+@dataclass
+class FieldRow:
+    ranked: RankedUnit
+    name: str
+    cells: list[tuple[Decimal | None, Decimal | None]]  # (points, %) per field
+
+
+@dataclass
+class FieldTable:
+    code: str
+    name: str
+    summary: GroupSummary
+    columns: list[FieldColumn]
+    rows: list[FieldRow]
+    with_pct: bool
+    with_adjustment: bool
+    chart: charts.BarChart | None
+
+
+@require_GET
+def fields(request: HttpRequest, year: int) -> HttpResponse:
+    """Points (and % where the maxima are known) in each field, unit by unit."""
+    results, form = _get_results(request, year)
+    if not results.has_fields:
+        raise Http404
+    group = form.value("group") or ""
+    tables = [
+        _field_table(results, code) for code in results.cycle.groups if not group or code == group
+    ]
+    return render(
+        request,
+        "results/fields.html",
+        {**_year_context(request, results, form), "tables": tables, "group": group},
+    )
+
+
+def _field_table(results: YearResults, group: str) -> FieldTable:
+    summary = results.cycle.groups[group]
+    info = results.groups[group]
+    maxima = {f.code: f.max_points for f in info.fields}
+    titles = results.field_titles(group)
+    with_pct = bool(summary.field_averages)
+    columns = []
+    for code in results.field_codes(group):
+        extremes = summary.field_extremes.get(code) if with_pct else None
+        extremes = extremes or summary.field_point_extremes.get(code)
+        columns.append(
+            FieldColumn(
+                code=code,
+                title=titles.get(code, ""),
+                max_points=maxima.get(code),
+                average_points=summary.field_point_averages.get(code),
+                average_pct=summary.field_averages.get(code),
+                highest=", ".join(results.units[u].name for u in extremes.highest)
+                if extremes
+                else "",
+                highest_value=extremes.highest_pct if extremes else None,
+                lowest=", ".join(results.units[u].name for u in extremes.lowest)
+                if extremes
+                else "",
+                lowest_value=extremes.lowest_pct if extremes else None,
+                gap=extremes.gap_pct if extremes else None,
+            )
+        )
+    members = results.members(group)
+    rows = [
+        FieldRow(
+            ranked=ranked,
+            name=results.units[ranked.result.unit].name,
+            cells=[
+                (ranked.result.field_points(c.code), ranked.result.field_pct(c.code))
+                for c in columns
+            ],
+        )
+        for ranked in members
+    ]
+    return FieldTable(
+        code=group,
+        name=info.name,
+        summary=summary,
+        columns=columns,
+        rows=rows,
+        with_pct=with_pct,
+        with_adjustment=any(r.result.adjustment for r in members),
+        chart=_field_chart(columns, with_pct),
+    )
+
+
+def _field_chart(columns: list[FieldColumn], with_pct: bool) -> charts.BarChart | None:
+    if with_pct:
+        return charts.bar_chart(
+            [
+                (f"{c.code}. {c.title}", c.average_pct, "field", "")
+                for c in columns
+                if c.average_pct is not None
+            ]
+        )
+    return None
+
+
+@require_GET
+def fields_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    results, _form = _get_results(request, year)
+    if not results.has_fields:
+        raise Http404
+    return _download(fields_to_xlsx(results), f"chi-so-cchc-{year}-linh-vuc{_suffix(results)}.xlsx")
+
+
+# A unit -----------------------------------------------------------------------------
+
+
+def _unit_page(request: HttpRequest, year: int, code: str) -> tuple[selectors.UnitPage, Any]:
+    unit = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+    if unit is None:
+        raise Http404
+    results, form = _get_results(request, year, unit=unit)
+    page = selectors.unit_page(results, code)
+    if page is None:
+        raise Http404
+    return page, form
+
+
+@require_GET
+def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """A unit's result: its fields against its group's average, its earlier years."""
+    page, form = _unit_page(request, year, code)
+    with_pct = any(f.pct is not None for f in page.fields)
+    maxima = {f.code: f.max_points for f in page.results.groups[page.ranked.result.group].fields}
+    if with_pct:
+        bars = charts.paired_bars(
+            [
+                (f"{f.code}. {page.titles.get(f.code, '')}", f.pct, f.group_average_pct)
+                for f in page.fields
+            ]
+        )
+    else:
+        bars = ()
+    years = [entry.year for entry in page.years]
+    moved = page.change.rank if page.change is not None and page.change.rank else 0
+    history = charts.line_chart(
+        years,
+        [
+            (page.unit.name, "line-unit", {e.year: e.ranked.result.index_pct for e in page.years}),
+            (_("Group average"), "line-group", {e.year: e.summary.average_pct for e in page.years}),
+        ],
+        low=Decimal(50),
+        high=Decimal(100),
+        step=Decimal(10),
+    )
+    return render(
+        request,
+        "results/unit.html",
+        {
+            **_year_context(request, page.results, form),
+            "page": page,
+            "with_pct": with_pct,
+            "maxima": maxima,
+            "bars": bars,
+            "history": history,
+            "group_name": page.results.groups[page.ranked.result.group].name,
+            "rank_up": max(moved, 0),
+            "rank_down": max(-moved, 0),
         },
     )
 
 
 @require_GET
-@login_required
-def year_results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = imported_cycle(year)
-    if not cycle.units:
-        raise Http404
-    response = HttpResponse(
-        cycle_to_xlsx(cycle),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def unit_xlsx(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    page, _form = _unit_page(request, year, code)
+    return _download(unit_to_xlsx(page), f"chi-so-cchc-{year}-{code}{_suffix(page.results)}.xlsx")
+
+
+# Computing and publishing -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def manage(request: HttpRequest, year: int) -> HttpResponse:
+    """Compute the cycle's results, publish a revision, correct a published one."""
+    cycle = get_object_or_404(Cycle, year=year)
+    user = current_user(request)
+    compute_form = ComputeForm()
+    publish_form = PublishForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "compute":
+            compute_form = ComputeForm(request.POST)
+            if compute_form.is_valid():
+                try:
+                    snapshot = services.results_compute(
+                        cycle=cycle, by=user, reason=compute_form.cleaned_data["reason"]
+                    )
+                except services.ResultsError as error:
+                    compute_form.add_error("reason", error.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Revision %(revision)s computed: %(units)s units.")
+                        % {"revision": snapshot.revision, "units": snapshot.rows.count()},
+                    )
+                    return redirect("results:manage", year=year)
+        elif action == "publish":
+            publish_form = PublishForm(request.POST)
+            if publish_form.is_valid():
+                snapshot = get_object_or_404(
+                    ResultSnapshot, cycle=cycle, revision=publish_form.cleaned_data["revision"]
+                )
+                try:
+                    services.results_publish(
+                        snapshot=snapshot,
+                        decision=publish_form.cleaned_data["decision"],
+                        decision_date=publish_form.cleaned_data["decision_date"],
+                        by=user,
+                    )
+                except services.ResultsError as error:
+                    publish_form.add_error("decision", error.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Revision %(revision)s is published.") % {"revision": snapshot.revision},
+                    )
+                    return redirect("results:manage", year=year)
+        else:
+            messages.error(request, _("Unknown action."))
+    revisions = list(
+        ResultSnapshot.objects.filter(cycle=cycle)
+        .select_related("computed_by")
+        .order_by("-revision")
     )
-    response["Content-Disposition"] = f'attachment; filename="chi-so-cchc-{year}.xlsx"'
-    return response
+    draft = next((s for s in revisions if not s.is_published), None)
+    published = next((s for s in revisions if s.is_published), None)
+    if draft is not None and not publish_form.is_bound:
+        publish_form = PublishForm(initial={"revision": draft.revision})
+    return render(
+        request,
+        "results/manage.html",
+        {
+            "cycle": cycle,
+            "year": year,
+            "revisions": revisions,
+            "draft": draft,
+            "published": published,
+            "compute_form": compute_form,
+            "publish_form": publish_form,
+            "assessments": cycle.assessments.count(),
+        },
+    )
+
+
+# Targets and national results -------------------------------------------------------
+
+
+def _targets() -> list[selectors.TargetView]:
+    return selectors.target_views(list(Target.objects.select_related("group", "unit")))
+
+
+@require_GET
+@role_required(*EVERYONE)
+def targets(request: HttpRequest) -> HttpResponse:
+    """The evaluating body's goals, year by year, and the province's national results."""
+    views = _targets()
+    national = list(NationalResult.objects.all())
+    rank_chart = None
+    if national:
+        worst = max(row.rank_of for row in national)
+        rank_chart = charts.line_chart(
+            [row.year for row in national],
+            [(_("National rank"), "line-all", {row.year: Decimal(row.rank) for row in national})],
+            low=Decimal(1),
+            high=Decimal(worst),
+            step=Decimal(max(1, worst // 6)),
+            inverted=True,
+            unit="rank",
+        )
+    return render(
+        request,
+        "results/targets.html",
+        {
+            "views": views,
+            "national": national,
+            "rank_chart": rank_chart,
+            "national_chart": _national_chart(national),
+            "may_manage": current_user(request).is_admin,
+            "MET": MET,
+            "MISSED": MISSED,
+        },
+    )
+
+
+@require_GET
+@role_required(*EVERYONE)
+def targets_xlsx(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for view in _targets():
+        for year in view.status.years:
+            rows.append(
+                [
+                    view.target.title,
+                    year.year,
+                    _status_label(year.status),
+                    year.actual,
+                    year.previous,
+                    f"{year.units_met}/{year.units}" if year.units else None,
+                    ", ".join(view.names.get(u, u) for u in year.missed) or None,
+                ]
+            )
+    header = [
+        _("Goal"),
+        _("Year"),
+        _("Status"),
+        _("Figure"),
+        _("Year before"),
+        _("Units that met it"),
+        _("Units that did not"),
+    ]
+    return _download(table_to_xlsx(_("Targets"), header, rows), "muc-tieu-cchc.xlsx")
+
+
+def _status_label(status: str) -> str:
+    return {MET: _("met"), MISSED: _("missed")}.get(status, _("not yet known"))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk) if pk is not None else None
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if saved.created_by_id is None:
+            saved.created_by = current_user(request)
+        saved.save()
+        messages.success(request, _("The target is saved."))
+        return redirect("results:targets")
+    return render(request, "results/target_form.html", {"form": form, "target": target})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk)
+    target.delete()
+    messages.success(request, _("The target “%(title)s” is deleted.") % {"title": target.title})
+    return redirect("results:targets")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def national_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    row = get_object_or_404(NationalResult, year=year) if year is not None else None
+    form = NationalResultForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.entered_by = current_user(request)
+        saved.save()
+        messages.success(
+            request, _("The national result of %(year)s is saved.") % {"year": saved.year}
+        )
+        return redirect("results:targets")
+    return render(request, "results/national_form.html", {"form": form, "row": row})
+
+
+@require_GET
+def national_xlsx(request: HttpRequest) -> HttpResponse:
+    header = [
+        _("Year"),
+        _("Index (%)"),
+        _("Rank"),
+        _("Provinces ranked"),
+        _("SIPAS (%)"),
+        _("Source"),
+    ]
+    rows = [
+        [n.year, n.index_pct, n.rank, n.rank_of, n.sipas_pct, n.source]
+        for n in NationalResult.objects.all()
+    ]
+    return _download(table_to_xlsx(_("National results"), header, rows), "chi-so-cchc-tinh.xlsx")

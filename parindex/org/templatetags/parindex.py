@@ -48,3 +48,25 @@ def compact_points(value: object) -> str:
     normalized = number.normalize()
     places = max(0, -int(normalized.as_tuple().exponent))
     return number_format(normalized, decimal_pos=places)
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """A dictionary's value in a template: {{ results.units|get:code }}."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def signed_points(value: object) -> str:
+    """A change: “+1,50”, “−0,25”, “0,00”."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    text = number_format(publish(abs(number)), decimal_pos=2)
+    if number > 0:
+        return "+" + text
+    if number < 0:
+        return "−" + text
+    return text
