@@ -92,7 +92,8 @@ def paired_bars(
 
 WIDTH = 640
 HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 24, 36
+INSET = 40  # keeps the first and last points' labels clear of the axis
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Series:
     name: str
     css: str
     points: tuple[Point, ...]
+    label_dy: int = -10  # the first series is labelled above its points, the others below
 
     @property
     def path(self) -> str:
@@ -148,13 +150,13 @@ def line_chart(
     unit: str = "%",
 ) -> LineChart:
     """Values by year on a fixed scale [low, high]; `inverted` puts low at the top (ranks)."""
-    span_x = Decimal(WIDTH - LEFT - RIGHT)
+    span_x = Decimal(WIDTH - LEFT - RIGHT - 2 * INSET)
     span_y = Decimal(HEIGHT - TOP - BOTTOM)
 
     def x_of(position: int) -> str:
         if len(years) == 1:
-            return f"{LEFT + span_x / 2:.1f}"
-        return f"{LEFT + span_x * position / (len(years) - 1):.1f}"
+            return f"{LEFT + INSET + span_x / 2:.1f}"
+        return f"{LEFT + INSET + span_x * position / (len(years) - 1):.1f}"
 
     def y_of(value: Decimal) -> str:
         share = (value - low) / (high - low) if high > low else Decimal(0)
@@ -173,8 +175,9 @@ def line_chart(
                 for year in years
                 if year in values
             ),
+            -10 if number == 0 else 22,
         )
-        for name, css, values in series
+        for number, (name, css, values) in enumerate(series)
     )
     ticks = []
     value = low

@@ -39,7 +39,12 @@ class ComputeForm(forms.Form):
         help_text=_(
             "Needed once the results are published: the correction becomes a new revision."
         ),
+        error_messages={"required": _("A correction of published results needs its reason.")},
     )
+
+    def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = needs_reason
 
 
 class PublishForm(forms.Form):
@@ -51,6 +56,11 @@ class PublishForm(forms.Form):
     )
     decision_date = forms.DateField(
         label=_("Date of the decision"), help_text=_("dd/mm/yyyy, e.g. 08/01/2024")
+    )
+    allow_provisional = forms.BooleanField(
+        label=_("Publish even though some units are provisional"),
+        required=False,
+        help_text=_("A provisional unit still counts self scores the appraisers have not checked."),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_to_json
 from parindex.org.models import (
@@ -269,14 +270,35 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
 
 @transaction.atomic
 def results_publish(
-    *, snapshot: ResultSnapshot, decision: str, decision_date: datetime.date, by: User | None
+    *,
+    snapshot: ResultSnapshot,
+    decision: str,
+    decision_date: datetime.date,
+    by: User | None,
+    allow_provisional: bool = False,
 ) -> ResultSnapshot:
-    """Freeze a draft snapshot as the published result, citing the decision."""
+    """Freeze a draft snapshot as the published result, citing the decision.
+
+    Results that still count self scores (provisional) are published only when the
+    caller says so explicitly.
+    """
     snapshot = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.status == ResultSnapshot.Status.PUBLISHED:
         raise ResultsError(_("These results are already published."))
     if not decision.strip():
         raise ResultsError(_("Give the decision that publishes the results."))
+    provisional = snapshot.rows.filter(provisional=True).count()
+    if provisional and not allow_provisional:
+        raise ResultsError(
+            ngettext(
+                "%(count)s unit is provisional (some criteria not appraised): "
+                "confirm to publish it as it is.",
+                "%(count)s units are provisional (some criteria not appraised): "
+                "confirm to publish them as they are.",
+                provisional,
+            )
+            % {"count": provisional}
+        )
     snapshot.status = ResultSnapshot.Status.PUBLISHED
     snapshot.decision = decision.strip()
     snapshot.decision_date = decision_date

@@ -410,12 +410,14 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
     """Compute the cycle's results, publish a revision, correct a published one."""
     cycle = get_object_or_404(Cycle, year=year)
     user = current_user(request)
-    compute_form = ComputeForm()
+    latest = ResultSnapshot.objects.filter(cycle=cycle).order_by("-revision").first()
+    correcting = latest is not None and latest.is_published
+    compute_form = ComputeForm(needs_reason=correcting)
     publish_form = PublishForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "compute":
-            compute_form = ComputeForm(request.POST)
+            compute_form = ComputeForm(request.POST, needs_reason=correcting)
             if compute_form.is_valid():
                 try:
                     snapshot = services.results_compute(
@@ -442,6 +444,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                         decision=publish_form.cleaned_data["decision"],
                         decision_date=publish_form.cleaned_data["decision_date"],
                         by=user,
+                        allow_provisional=publish_form.cleaned_data["allow_provisional"],
                     )
                 except services.ResultsError as error:
                     publish_form.add_error("decision", error.message)
@@ -460,8 +463,11 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
     )
     draft = next((s for s in revisions if not s.is_published), None)
     published = next((s for s in revisions if s.is_published), None)
+    provisional = draft.rows.filter(provisional=True).count() if draft is not None else 0
     if draft is not None and not publish_form.is_bound:
         publish_form = PublishForm(initial={"revision": draft.revision})
+    if not provisional:
+        publish_form.fields.pop("allow_provisional", None)
     return render(
         request,
         "results/manage.html",
@@ -474,6 +480,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
             "compute_form": compute_form,
             "publish_form": publish_form,
             "assessments": cycle.assessments.count(),
+            "provisional": provisional,
         },
     )
 

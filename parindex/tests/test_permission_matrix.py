@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from parindex.assessments.models import Cycle
 from parindex.conftest import DEMO_FRAMEWORKS, Cast
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import SecurityEvent
 
+HISTORY = Path(__file__).resolve().parents[1] / "results" / "demo" / "results-2023-districts.csv"
 ROLES = ["admin", "scorer_a", "head_a", "scorer_b", "appraiser", "chair", "viewer"]
 READERS = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {role: (200 if role == "admin" else 403) for role in ROLES}
@@ -42,11 +47,47 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("frameworks:freeze", args=[framework.pk]),
             {role: (302 if role == "admin" else 403) for role in ROLES},
         ),
+        ("GET", reverse("results:targets"), READERS),
+        ("GET", reverse("results:targets_xlsx"), READERS),
+        ("GET", reverse("results:target_new"), ADMIN_ONLY),
+        ("GET", reverse("results:national_new"), ADMIN_ONLY),
+        ("GET", reverse("results:manage", args=[2024]), ADMIN_ONLY),
+        (
+            "POST",
+            reverse("results:manage", args=[2024]),
+            ADMIN_ONLY,  # no action given: the page again, with the message
+        ),
     ]
 
 
+# Published results are public: every role and anonymous visitors read them.
+PUBLIC = [
+    reverse("results:index"),
+    reverse("results:year", args=[2023]),
+    reverse("results:year_xlsx", args=[2023]),
+    reverse("results:fields", args=[2023]),
+    reverse("results:fields_xlsx", args=[2023]),
+    reverse("results:unit", args=[2023, "ubnd-huyen-my-xuyen"]),
+    reverse("results:unit_xlsx", args=[2023, "ubnd-huyen-my-xuyen"]),
+    reverse("results:national_xlsx"),
+]
+
+
+@pytest.fixture
+def published(cast: Cast) -> None:
+    call_command("import_results", str(HISTORY), year=2023, verbosity=0)
+    Cycle.objects.create(year=2024, title="Chỉ số CCHC năm 2024")
+
+
+@pytest.mark.parametrize("who", [*ROLES, None])
+def test_published_results_are_public(cast: Cast, published: None, who: str | None) -> None:
+    client = cast.client(getattr(cast, who) if who else None)
+    for url in PUBLIC:
+        assert client.get(url).status_code == 200, f"{who} {url}"
+
+
 @pytest.mark.parametrize("who", ROLES)
-def test_what_each_role_gets(cast: Cast, who: str) -> None:
+def test_what_each_role_gets(cast: Cast, published: None, who: str) -> None:
     framework = framework_import(
         tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
     )
@@ -59,7 +100,9 @@ def test_what_each_role_gets(cast: Cast, who: str) -> None:
     assert refused.count() == denials
 
 
-def test_anonymous_visitors_get_nothing_but_the_login_page(cast: Cast) -> None:
+def test_anonymous_visitors_get_nothing_but_the_login_page_and_results(
+    cast: Cast, published: None
+) -> None:
     framework = framework_import(
         tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
     )

@@ -71,8 +71,16 @@ def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
     first = results_compute(cycle=cycle, by=None)
     again = results_compute(cycle=cycle, by=None)
     assert again.pk == first.pk and again.rows.count() == 5
+    with pytest.raises(ResultsError, match=r"tạm tính|provisional"):
+        results_publish(
+            snapshot=again, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
+        )  # 10 % of the leaves are not appraised
     published = results_publish(
-        snapshot=again, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
+        snapshot=again,
+        decision=DECISION,
+        decision_date=datetime.date(2024, 1, 8),
+        by=None,
+        allow_provisional=True,
     )
     assert published.status == "published" and published.decision == DECISION
     with pytest.raises(ResultsError):

@@ -142,6 +142,7 @@ def test_a_correction_is_a_new_revision_and_the_published_one_stays(
         decision="Quyết định số 40/QĐ-UBND",
         decision_date=datetime.date(2025, 2, 1),
         by=cast.admin,
+        allow_provisional=True,
     )
     status, corrected = get(cast, None, reverse("results:year", args=[2024]))
     assert "Quyết định số 40/QĐ-UBND" in corrected and "Điều chỉnh (lần tính 2)" in corrected

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from parindex.assessments.models import Cycle
+from parindex.assessments.models import AssessmentItem, Cycle
 from parindex.conftest import Cast
 from parindex.org.models import SecurityEvent
 from parindex.results.models import ResultSnapshot
@@ -74,7 +74,7 @@ def test_a_correction_needs_its_reason(cast: Cast, cycle_2024: Cycle) -> None:
         },
     )
     text = post(cast, {"action": "compute", "reason": " "})
-    assert "Kết quả đã được công bố: muốn điều chỉnh phải nêu lý do." in text
+    assert "Điều chỉnh kết quả đã công bố phải nêu lý do." in text
     assert ResultSnapshot.objects.count() == 1
     text = post(cast, {"action": "compute", "reason": "Sửa điểm lĩnh vực 7 của huyện Mỹ Tú"})
     assert "Đã tính lần 2" in text and "Sửa điểm lĩnh vực 7 của huyện Mỹ Tú" in text
@@ -93,3 +93,24 @@ def test_only_the_administrator_computes_and_publishes(
     assert SecurityEvent.objects.filter(kind="refused", username=who).count() == 2
     anonymous = cast.client(None).post(url, {"action": "compute"})
     assert anonymous.status_code == 302 and not ResultSnapshot.objects.exists()
+
+
+def test_provisional_results_are_published_only_when_confirmed(
+    cast: Cast, cycle_2024: Cycle
+) -> None:
+    AssessmentItem.objects.filter(
+        assessment__cycle=cycle_2024, assessment__unit__code="ubnd-huyen-my-tu"
+    ).update(appraised_inputs=None)
+    post(cast, {"action": "compute"})
+    page = cast.client(cast.admin).get(reverse("results:manage", args=[2024])).content.decode()
+    assert "1 đơn vị tạm tính" in page
+    publication = {
+        "action": "publish",
+        "revision": "1",
+        "decision": "Quyết định số 25/QĐ-UBND",
+        "decision_date": "08/01/2025",
+    }
+    text = post(cast, publication)
+    assert "xác nhận" in text and ResultSnapshot.objects.get().status == "draft"
+    text = post(cast, {**publication, "allow_provisional": "on"})
+    assert "Đã công bố lần tính 1." in text and ResultSnapshot.objects.get().is_published
