@@ -69,6 +69,7 @@ class YearResults:
     groups: dict[str, GroupInfo]  # by group code, in the groups' order
     snapshot: ResultSnapshot | None  # None: results imported from a published table
     revisions: list[ResultSnapshot] = field(default_factory=list)  # newest first
+    _by_unit: dict[str, RankedUnit] | None = field(default=None, repr=False)
 
     @property
     def is_published(self) -> bool:
@@ -86,7 +87,9 @@ class YearResults:
         return [ranked for ranked in self.cycle.units if ranked.result.group == group]
 
     def ranked(self, unit: str) -> RankedUnit | None:
-        return next((r for r in self.cycle.units if r.result.unit == unit), None)
+        if self._by_unit is None:
+            self._by_unit = {r.result.unit: r for r in self.cycle.units}
+        return self._by_unit.get(unit)
 
     def field_codes(self, group: str) -> list[str]:
         """The group's fields: the framework's, else those the table gives, in order."""
@@ -292,6 +295,26 @@ def _fields(frameworks: Iterable[int]) -> dict[int, tuple[FieldInfo, ...]]:
     ):
         found[framework_id].append(FieldInfo(code, title, maximum))
     return {pk: tuple(items) for pk, items in found.items()}
+
+
+def year_over_year(results: YearResults, previous: YearResults | None) -> dict[str, Change]:
+    """Each unit's change on its published result of the year before (rank only within the
+    same group)."""
+    if previous is None:
+        return {}
+    changes = {}
+    for ranked in results.cycle.units:
+        before = previous.ranked(ranked.result.unit)
+        if before is None:
+            continue
+        same_group = before.result.group == ranked.result.group
+        changes[ranked.result.unit] = change(
+            ranked.result,
+            before.result,
+            rank=ranked.rank if same_group else None,
+            previous_rank=before.rank if same_group else None,
+        )
+    return changes
 
 
 # A unit across the years --------------------------------------------------------------

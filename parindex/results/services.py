@@ -26,7 +26,7 @@ from parindex.org.models import (
 )
 from parindex.scoring.numbers import ZERO, to_decimal
 
-from .models import ImportedResult, ResultRow, ResultSnapshot
+from .models import ImportedResult, NationalResult, ResultRow, ResultSnapshot
 
 REQUIRED = ("group", "unit", "max_points", "self_assessed", "survey_staff", "survey_sipas")
 NUMBERS = ("max_points", "self_assessed", "survey_staff", "survey_sipas")
@@ -305,3 +305,37 @@ def results_publish(
     snapshot.published_at = timezone.now()
     snapshot.save(update_fields=["status", "decision", "decision_date", "published_at"])
     return snapshot
+
+
+# The province's national results ---------------------------------------------------------
+
+NATIONAL_COLUMNS = ("year", "index_pct", "rank", "rank_of", "sipas_pct", "source")
+
+
+@transaction.atomic
+def national_results_import(*, rows: list[dict[str, Any]], by: User | None) -> int:
+    """Record the national results of a table (one row a year); a year already recorded is
+    replaced. A bad row rejects the whole table, naming the row and the column."""
+    from .forms import NationalResultForm
+
+    if not rows:
+        raise ResultsFileError(_("The file has no rows."))
+    for column in rows[0]:
+        if column not in NATIONAL_COLUMNS:
+            raise ResultsFileError(_("Unknown column “%(column)s”.") % {"column": column})
+    existing = {row.year: row for row in NationalResult.objects.all()}
+    for number, row in enumerate(rows, start=2):
+        data = {key: "" if value is None else str(value).strip() for key, value in row.items()}
+        year = int(data["year"]) if data.get("year", "").isdigit() else None
+        form = NationalResultForm(data, instance=existing.get(year) if year else None)
+        if not form.is_valid():
+            column, errors = next(iter(form.errors.items()))
+            raise ResultsFileError(
+                _("Row %(row)s, column “%(column)s”: %(problem)s")
+                % {"row": number, "column": column, "problem": errors[0]}
+            )
+        saved = form.save(commit=False)
+        saved.entered_by = by
+        saved.save()
+        existing[saved.year] = saved
+    return len(rows)

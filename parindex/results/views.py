@@ -133,6 +133,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
     results, form = _get_results(request, year)
     sort = form.value("sort") or "rank"
     group = form.value("group") or ""
+    changes = selectors.year_over_year(results, selectors.year_results(year - 1))
     tables = []
     for code, summary in results.cycle.groups.items():
         if group and code != group:
@@ -162,6 +163,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
             "sort": sort,
             "group": group,
             "chart_limit": CHART_LIMIT,
+            "changes": changes,
         },
     )
 

@@ -70,3 +70,11 @@ def signed_points(value: object) -> str:
     if number < 0:
         return "−" + text
     return text
+
+
+@register.filter
+def magnitude(value: object) -> object:
+    """The size of a change without its sign (a rank moved down 3 → 3)."""
+    if isinstance(value, int | Decimal):
+        return abs(value)
+    return value

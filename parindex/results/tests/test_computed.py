@@ -172,3 +172,23 @@ def test_export_results_gives_the_published_revision_with_its_fields(
     assert field["max"] == float(round(node.max_points, 2))
     assert field["pct"] == float(ranked.result.field_pct("1").quantize(Decimal("0.01")))
     assert document["groups"][0]["group"] == "UBND cấp huyện"
+
+
+def test_the_year_table_shows_each_units_change_on_the_year_before(
+    cast: Cast, cycle_2024: Cycle
+) -> None:
+    publish(cycle_2024, cast)
+    results, earlier = year_results(2024), year_results(2023)
+    assert results is not None and earlier is not None
+    status, text = get(cast, None, reverse("results:year", args=[2024]))
+    assert status == 200
+    body = text[text.index("<tbody>") :]
+    for ranked in results.cycle.units:
+        before = earlier.ranked(ranked.result.unit)
+        assert before is not None
+        moved = ranked.result.index_pct - before.result.index_pct
+        sign = "+" if moved > 0 else "−" if moved < 0 else ""
+        assert f"{sign}{vi(abs(moved))}" in body
+        if ranked.rank != before.rank:
+            arrow = "▲" if ranked.rank < before.rank else "▼"
+            assert f"{arrow}{abs(before.rank - ranked.rank)}" in body

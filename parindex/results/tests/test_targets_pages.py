@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -139,3 +141,24 @@ def test_the_national_table_is_public(cast: Cast) -> None:
     book = load_workbook(BytesIO(client.get(reverse("results:national_xlsx")).content))
     assert list(book.active.iter_rows(values_only=True))[1][:4] == (2020, 85.19, 19, 63)
     assert client.post(reverse("results:target_new")).status_code == 302  # to the log-in
+
+
+def test_national_results_imported_from_a_table(cast: Cast, tmp_path: Path) -> None:
+    NationalResult.objects.create(year=2020, index_pct=Decimal("80"), rank=30, rank_of=63)
+    good = tmp_path / "national.csv"
+    good.write_text(
+        "year,index_pct,rank,rank_of,sipas_pct,source\n"
+        '2019,"82,03",19,63,,Báo Sóc Trăng\n'
+        "2020,85.19,19,63,88.67,Bộ Nội vụ\n",
+        encoding="utf-8",
+    )
+    call_command("import_national_results", str(good), stdout=StringIO())
+    assert dict(NationalResult.objects.values_list("year", "index_pct")) == {
+        2019: Decimal("82.03"),
+        2020: Decimal("85.19"),  # replaced
+    }
+    bad = tmp_path / "bad.csv"
+    bad.write_text("year,index_pct,rank,rank_of\n2021,86,70,63\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"Row 2|Dòng 2"):
+        call_command("import_national_results", str(bad), stdout=StringIO())
+    assert not NationalResult.objects.filter(year=2021).exists()

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError("Load the demo first: python manage.py load_demo")
         client = Client()
         client.force_login(admin)
+        anonymous = Client()
         repeat = options["repeat"]
         tree = framework.to_tree()
         yaml_text = tree_to_yaml(tree)
@@ -49,6 +50,18 @@ class Command(BaseCommand):
                 "download: framework as Excel",
                 lambda: client.get(f"/frameworks/{framework.pk}/export.xlsx"),
             ),
+            ("page: results, the years (public)", lambda: anonymous.get("/results/")),
+            ("page: results 2023 (11 districts)", lambda: anonymous.get("/results/2023/")),
+            ("page: results 2023 by field", lambda: anonymous.get("/results/2023/fields/")),
+            (
+                "page: a unit's results 2023",
+                lambda: anonymous.get("/results/2023/ubnd-huyen-my-xuyen/"),
+            ),
+            (
+                "download: results 2023 as Excel",
+                lambda: anonymous.get("/results/2023/results.xlsx"),
+            ),
+            ("page: targets (5 goals)", lambda: client.get("/results/targets/")),
             ("parse + validate YAML", lambda: tree_from_yaml(yaml_text)),
             ("parse + validate Excel", lambda: tree_from_xlsx(xlsx)),
         ]
