@@ -355,7 +355,7 @@ def unit_page(results: YearResults, code: str) -> UnitPage | None:
     summary = results.cycle.groups[group]
     unit = results.units[code]
     years: list[UnitYear] = []
-    for year in sorted(y for y in _unit_years(unit.pk) if y < results.year):
+    for year in sorted(y for y in unit_published_years(unit.pk) if y < results.year):
         earlier = year_results(year, unit=unit.pk)
         found = earlier.ranked(code) if earlier is not None else None
         if earlier is None or found is None:
@@ -390,7 +390,8 @@ def _unit_year(results: YearResults, ranked: RankedUnit, before: UnitYear | None
     )
 
 
-def _unit_years(unit_pk: int) -> set[int]:
+def unit_published_years(unit_pk: int) -> set[int]:
+    """Years in which the unit has a published result, imported or computed."""
     imported = ImportedResult.objects.filter(unit_id=unit_pk).values_list("year", flat=True)
     computed = ResultRow.objects.filter(
         unit_id=unit_pk, snapshot__status=ResultSnapshot.Status.PUBLISHED

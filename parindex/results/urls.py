@@ -13,6 +13,7 @@ urlpatterns = [
     path("national/new/", views.national_edit, name="national_new"),
     path("national/<int:year>/", views.national_edit, name="national_edit"),
     path("national/national.xlsx", views.national_xlsx, name="national_xlsx"),
+    path("unit/<slug:code>/", views.unit_latest, name="unit_latest"),
     path("<int:year>/", views.year, name="year"),
     path("<int:year>/results.xlsx", views.year_xlsx, name="year_xlsx"),
     path("<int:year>/fields/", views.fields, name="fields"),

@@ -149,7 +149,9 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
                 name=results.groups[code].name,
                 summary=summary,
                 rows=rows,
-                chart=_index_chart(results, code, members) if len(members) <= CHART_LIMIT else None,
+                chart=_index_chart(results, code, members, form.value("revision"))
+                if len(members) <= CHART_LIMIT
+                else None,
                 highest=[results.units[u].name for u in summary.extremes.highest],
                 lowest=[results.units[u].name for u in summary.extremes.lowest],
             )
@@ -168,7 +170,9 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _index_chart(results: YearResults, group: str, members: list[RankedUnit]) -> charts.BarChart:
+def _index_chart(
+    results: YearResults, group: str, members: list[RankedUnit], revision: int | None
+) -> charts.BarChart:
     summary = results.cycle.groups[group]
     return charts.bar_chart(
         [
@@ -176,7 +180,7 @@ def _index_chart(results: YearResults, group: str, members: list[RankedUnit]) ->
                 results.units[r.result.unit].name,
                 r.result.index_pct,
                 f"band-{r.band}",
-                _unit_url(results, r.result.unit),
+                _unit_url(results.year, r.result.unit, revision),
             )
             for r in members
         ],
@@ -185,13 +189,9 @@ def _index_chart(results: YearResults, group: str, members: list[RankedUnit]) ->
     )
 
 
-def _unit_url(results: YearResults, code: str) -> str:
-    url = reverse("results:unit", args=[results.year, code])
-    if results.snapshot is not None and results.revisions:
-        newest_published = next((s for s in results.revisions if s.is_published), None)
-        if newest_published is None or newest_published.pk != results.snapshot.pk:
-            url += f"?revision={results.snapshot.revision}"
-    return url
+def _unit_url(year: int, code: str, revision: int | None) -> str:
+    url = reverse("results:unit", args=[year, code])
+    return f"{url}?revision={revision}" if revision else url
 
 
 def _year_context(
@@ -395,6 +395,16 @@ def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "rank_down": max(-moved, 0),
         },
     )
+
+
+@require_GET
+def unit_latest(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's newest published result, or a page saying there is none yet."""
+    unit = get_object_or_404(Unit, code=code)
+    years = selectors.unit_published_years(unit.pk)
+    if years:
+        return redirect("results:unit", year=max(years), code=code)
+    return render(request, "results/unit_none.html", {"unit": unit})
 
 
 @require_GET

@@ -141,3 +141,14 @@ def test_the_index_of_years_and_a_year_without_results(cast: Cast, history: None
     # Targets are for signed-in users.
     response = client.get(reverse("results:targets"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_units_newest_result_from_its_page(cast: Cast, history: None) -> None:
+    client = cast.client(cast.head_a)
+    response = client.get(reverse("results:unit_latest", args=["ubnd-huyen-my-xuyen"]))
+    assert response["Location"] == reverse("results:unit", args=[2023, "ubnd-huyen-my-xuyen"])
+    none_yet = client.get(reverse("results:unit_latest", args=[cast.unit_a.code]))
+    assert none_yet.status_code == 200 and "Chưa có kết quả" in none_yet.content.decode()
+    assert client.get(reverse("results:unit_latest", args=["nowhere"])).status_code == 404
+    unit_page = client.get(reverse("org:unit_detail", args=[cast.unit_a.code])).content.decode()
+    assert reverse("results:unit_latest", args=[cast.unit_a.code]) in unit_page
