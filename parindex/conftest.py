@@ -3,7 +3,9 @@
 One evaluating body; the groups “Sở, ban, ngành” and “UBND cấp huyện”; units Sở Tư pháp
 (A), Sở Y tế (B) and Sở Nội vụ (home of the appraiser), UBND huyện Mỹ Xuyên (district);
 an administrator, the scorer and head of A and of B, an appraiser from Sở Nội vụ assigned
-field 1 of the departments, a council chair, a viewer.
+field 1 of the departments, a council chair, a viewer. For results: the 11 districts'
+published 2023 results (`history`) and their 2024 cycle computed by parindex
+(`cycle_2024`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
+from parindex.assessments.models import Cycle
+from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
+from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User
 from parindex.org.services import assignment_create
+from parindex.results.tests.factories import cycle_for_units
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
 DEMO_FRAMEWORKS = Path(__file__).resolve().parent / "frameworks" / "demo"
+HISTORY = Path(__file__).resolve().parent / "results" / "demo" / "results-2023-districts.csv"
 
 
 @dataclass
@@ -93,6 +101,27 @@ def cast(db: None) -> Cast:
         chair=_user("chair", Role.COUNCIL_CHAIR),
         viewer=_user("viewer", Role.VIEWER),
     )
+
+
+@pytest.fixture
+def history(cast: Cast) -> None:
+    """The 11 districts' published 2023 results (Mỹ Xuyên is the cast's district)."""
+    call_command("import_results", str(HISTORY), year=2023, verbosity=0)
+
+
+@pytest.fixture
+def cycle_2024(history: None) -> Cycle:
+    """The 11 districts self-assessed and appraised in 2024 on the 2023 framework's copy."""
+    framework = framework_import(
+        tree=tree_from_yaml((DEMO_FRAMEWORKS / "huyen-2023.yaml").read_bytes()), by=None
+    )
+    framework_freeze(framework=framework)
+    copy = framework_freeze(
+        framework=framework_copy_to_year(framework=framework, year=2024, by=None)
+    )
+    units = list(Unit.objects.filter(group=copy.group).order_by("position"))
+    assert len(units) == 11
+    return cycle_for_units(year=2024, framework=copy, units=units, seed=2024)
 
 
 @pytest.fixture(autouse=True)

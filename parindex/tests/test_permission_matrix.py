@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from parindex.assessments.models import Cycle
@@ -15,7 +12,6 @@ from parindex.frameworks.services import framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import SecurityEvent
 
-HISTORY = Path(__file__).resolve().parents[1] / "results" / "demo" / "results-2023-districts.csv"
 ROLES = ["admin", "scorer_a", "head_a", "scorer_b", "appraiser", "chair", "viewer"]
 READERS = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {role: (200 if role == "admin" else 403) for role in ROLES}
@@ -74,8 +70,7 @@ PUBLIC = [
 
 
 @pytest.fixture
-def published(cast: Cast) -> None:
-    call_command("import_results", str(HISTORY), year=2023, verbosity=0)
+def published(history: None) -> None:
     Cycle.objects.create(year=2024, title="Chỉ số CCHC năm 2024")
 
 
