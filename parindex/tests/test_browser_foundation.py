@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from parindex.conftest import PASSWORD, Cast
+from parindex.conftest import Cast
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
+from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEMO = Path(__file__).resolve().parents[1] / "frameworks" / "demo"
@@ -21,13 +22,6 @@ DEMO = Path(__file__).resolve().parents[1] / "frameworks" / "demo"
 def framework(cast: Cast) -> Framework:
     tree = tree_from_yaml((DEMO / "so-nganh-2023.yaml").read_bytes())
     return framework_freeze(framework=framework_import(tree=tree, by=cast.admin))
-
-
-def log_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit].primary")
 
 
 def test_a_scorer_logs_in_reads_and_downloads_the_framework(

@@ -10,18 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from parindex.assessments.models import Cycle
-from parindex.conftest import PASSWORD, Cast
+from parindex.conftest import Cast
 from parindex.results.models import NationalResult, ResultSnapshot
 from parindex.results.selectors import year_results
+from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
 
 
 def test_compute_publish_then_read_without_logging_in(

@@ -18,8 +18,10 @@ from parindex.assessments.models import AssessmentItem
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_freeze
 from parindex.org.models import Unit, User
+from parindex.results.demo import DEMO_PASSWORD
 from parindex.results.services import results_compute, results_publish
 from parindex.results.tests.factories import cycle_for_units
+from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,10 +105,7 @@ def test_every_page_as_every_role(
         context = browser.new_context(viewport={"width": w, "height": h})
         page = context.new_page()
         if username is not None:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", "parindex-demo")
-            page.click("button[type=submit].primary")
+            log_in(page, live_server.url, username, DEMO_PASSWORD)
         for name, path in pages_for(role):
             response = page.goto(live_server.url + path)
             if response is None or response.status != 200:

@@ -1,0 +1,15 @@
+"""What the browser tests do again and again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parindex.conftest import PASSWORD
+
+
+def log_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the log-in form, as a person would."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
