@@ -25,6 +25,7 @@ class ResultsQueryForm(forms.Form):
     revision = forms.IntegerField(min_value=1, required=False)
     group = forms.SlugField(required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
 
     def value(self, name: str) -> Any:
         return self.cleaned_data.get(name) if self.is_valid() else None

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -148,17 +149,33 @@ def year_results(
     return _from_snapshot(visible[0], visible, unit) if visible else None
 
 
+# What every row reads beside its figures: the unit and its group.
+_IDENTITY = ("unit_id", "unit__code", "unit__name", "group_id", "group__code", "group__name")
+_FIGURES = ("max_points", "self_assessed", "survey_staff", "survey_sipas", "fields")
+
+
+@dataclass(frozen=True)
+class _Row:
+    unit: UnitInfo
+    group: tuple[int, str, str]  # pk, code, name
+    result: UnitResult
+
+
 def _from_snapshot(
     snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
 ) -> YearResults | None:
-    rows_query = ResultRow.objects.filter(snapshot=snapshot)
+    """Values rather than model instances: a cycle can hold thousands of rows."""
+    query = ResultRow.objects.filter(snapshot=snapshot)
     if unit is not None:
-        rows_query = rows_query.filter(
+        query = query.filter(
             group__in=ResultRow.objects.filter(snapshot=snapshot, unit=unit).values("group")
         )
-    rows = list(
-        rows_query.select_related("unit", "group").order_by("group__position", "rank", "unit__code")
-    )
+    rows = [
+        _row_from_snapshot(values)
+        for values in query.order_by("group__position", "rank", "unit__code").values_list(
+            *_IDENTITY, *_FIGURES, "unit_name", "provisional"
+        )
+    ]
     if not rows:
         return None
     frameworks = dict(
@@ -166,46 +183,35 @@ def _from_snapshot(
             "group_id", "framework_id"
         )
     )
-    return _assemble(
-        snapshot.cycle.year,
-        [_unit_result_from_row(row) for row in rows],
-        rows,
-        frameworks,
-        {int(pk): bands_from_json(bands) for pk, bands in snapshot.bands.items()},
-        snapshot,
-        revisions,
-    )
+    bands = {int(pk): bands_from_json(data) for pk, data in snapshot.bands.items()}
+    return _assemble(snapshot.cycle.year, rows, frameworks, bands, snapshot, revisions)
 
 
 def _from_imported(year: int, unit: int | None) -> YearResults | None:
-    rows_query = ImportedResult.objects.filter(year=year)
+    query = ImportedResult.objects.filter(year=year)
     if unit is not None:
-        rows_query = rows_query.filter(
+        query = query.filter(
             group__in=ImportedResult.objects.filter(year=year, unit=unit).values("group")
         )
-    rows = list(
-        rows_query.select_related("unit", "group").order_by("group__position", "unit__position")
-    )
+    rows = [
+        _row_from_import(values)
+        for values in query.order_by("group__position", "unit__position").values_list(
+            *_IDENTITY, *_FIGURES, "published_unit_name"
+        )
+    ]
     if not rows:
         return None
-    groups = {row.group_id for row in rows}
+    groups = {row.group[0] for row in rows}
     cycle_bands = {
         cg.group_id: cg.band_rules()
         for cg in CycleGroup.objects.filter(cycle__year=year, group__in=groups)
     }
-    return _assemble(
-        year,
-        [_unit_result_from_import(row) for row in rows],
-        rows,
-        _frameworks_of_year(year, groups),
-        cycle_bands,
-    )
+    return _assemble(year, rows, _frameworks_of_year(year, groups), cycle_bands)
 
 
 def _assemble(
     year: int,
-    results: list[UnitResult],
-    rows: list[ResultRow] | list[ImportedResult],
+    rows: list[_Row],
     frameworks: dict[int, int],
     bands: dict[int, tuple[Band, ...]],
     snapshot: ResultSnapshot | None = None,
@@ -213,65 +219,60 @@ def _assemble(
 ) -> YearResults:
     fields = _fields(frameworks.values())
     groups: dict[str, GroupInfo] = {}
-    units: dict[str, UnitInfo] = {}
     group_bands: dict[str, tuple[Band, ...]] = {}
-    for row in rows:
-        group = row.group
-        if group.code not in groups:
-            framework = frameworks.get(group.pk)
-            groups[group.code] = GroupInfo(
-                group.pk,
-                group.code,
-                group.name,
-                fields.get(framework, ()) if framework is not None else (),
-            )
-            if group.pk in bands:
-                group_bands[group.code] = bands[group.pk]
-        units[row.unit.code] = UnitInfo(row.unit.pk, row.unit.code, _published_name(row))
-    cycle = compute_cycle(results, group_bands=group_bands)
+    for pk, code, name in dict.fromkeys(row.group for row in rows):
+        framework = frameworks.get(pk)
+        groups[code] = GroupInfo(pk, code, name, fields.get(framework, ()) if framework else ())
+        if pk in bands:
+            group_bands[code] = bands[pk]
+    cycle = compute_cycle([row.result for row in rows], group_bands=group_bands)
+    units = {row.unit.code: row.unit for row in rows}
     return YearResults(year, cycle, units, groups, snapshot, revisions or [])
 
 
-def _published_name(row: ResultRow | ImportedResult) -> str:
-    if isinstance(row, ImportedResult):
-        return row.published_unit_name
-    return row.unit_name or row.unit.name
-
-
-def _unit_result_from_import(row: ImportedResult) -> UnitResult:
-    return UnitResult(
-        unit=row.unit.code,
-        group=row.group.code,
+def _row_from_import(values: tuple[Any, ...]) -> _Row:
+    unit_id, unit_code, _name, group_id, group_code, group_name = values[:6]
+    maximum, own, staff, sipas, fields, published_name = values[6:]
+    result = UnitResult(
+        unit=unit_code,
+        group=group_code,
         nodes={},
         fields=(),
-        self_assessed=Decimal(row.self_assessed),
-        survey_staff=Decimal(row.survey_staff),
-        survey_sipas=Decimal(row.survey_sipas),
-        max_points=Decimal(row.max_points),
+        self_assessed=own,
+        survey_staff=staff,
+        survey_sipas=sipas,
+        max_points=maximum,
         provisional=False,
         reported_fields={
             code: Decimal(points)
-            for code, points in sorted(row.fields.items(), key=lambda item: _field_order(item[0]))
+            for code, points in sorted(fields.items(), key=lambda item: _field_order(item[0]))
         },
     )
-
-
-def _unit_result_from_row(row: ResultRow) -> UnitResult:
-    nodes = {
-        code: NodeResult(code, Decimal(points), Decimal(maximum), ZERO, row.provisional)
-        for code, (points, maximum) in row.fields.items()
-    }
-    return UnitResult(
-        unit=row.unit.code,
-        group=row.group.code,
-        nodes=nodes,
-        fields=tuple(row.fields),
-        self_assessed=row.self_assessed,
-        survey_staff=row.survey_staff,
-        survey_sipas=row.survey_sipas,
-        max_points=row.max_points,
-        provisional=row.provisional,
+    return _Row(
+        UnitInfo(unit_id, unit_code, published_name), (group_id, group_code, group_name), result
     )
+
+
+def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
+    unit_id, unit_code, unit_name, group_id, group_code, group_name = values[:6]
+    maximum, own, staff, sipas, fields, name_then, provisional = values[6:]
+    nodes = {
+        code: NodeResult(code, Decimal(points), Decimal(most), ZERO, provisional)
+        for code, (points, most) in fields.items()
+    }
+    result = UnitResult(
+        unit=unit_code,
+        group=group_code,
+        nodes=nodes,
+        fields=tuple(fields),
+        self_assessed=own,
+        survey_staff=staff,
+        survey_sipas=sipas,
+        max_points=maximum,
+        provisional=provisional,
+    )
+    unit = UnitInfo(unit_id, unit_code, name_then or unit_name)
+    return _Row(unit, (group_id, group_code, group_name), result)
 
 
 def _frameworks_of_year(year: int, groups: set[int]) -> dict[int, int]:

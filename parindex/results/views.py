@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.assessments.models import Cycle
@@ -32,6 +34,8 @@ EVERYONE = tuple(Role)
 DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
 # Bars are drawn for groups up to this size; larger groups read better as a table.
 CHART_LIMIT = 60
+# A phone should not receive thousands of rows at once; the Excel files hold every row.
+ROWS_PER_PAGE = 200
 
 SORTS: dict[str, Callable[[RankedUnit], Any]] = {
     "rank": lambda r: (r.rank, r.result.unit),
@@ -121,10 +125,26 @@ class GroupTable:
     code: str
     name: str
     summary: GroupSummary
-    rows: list[RankedUnit]
+    rows: Page[RankedUnit]
     chart: charts.BarChart | None
-    highest: list[str]
-    lowest: list[str]
+    highest: str
+    lowest: str
+
+
+def _page(rows: list[RankedUnit], number: int | None, whole_group: bool) -> Page[RankedUnit]:
+    """One page of a long table: any page when a single group is shown, else the first."""
+    return Paginator(rows, ROWS_PER_PAGE).get_page(number if whole_group else 1)
+
+
+def _names(results: YearResults, codes: tuple[str, ...], most: int = 5) -> str:
+    """Units sharing a value, named; past a handful, counted."""
+    names = [results.units[code].name for code in codes[:most]]
+    if len(codes) > most:
+        names.append(
+            ngettext("and %(count)s other", "and %(count)s others", len(codes) - most)
+            % {"count": len(codes) - most}
+        )
+    return ", ".join(names)
 
 
 @require_GET
@@ -148,12 +168,12 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
                 code=code,
                 name=results.groups[code].name,
                 summary=summary,
-                rows=rows,
+                rows=_page(rows, form.value("page"), bool(group)),
                 chart=_index_chart(results, code, members, form.value("revision"))
                 if len(members) <= CHART_LIMIT
                 else None,
-                highest=[results.units[u].name for u in summary.extremes.highest],
-                lowest=[results.units[u].name for u in summary.extremes.lowest],
+                highest=_names(results, summary.extremes.highest),
+                lowest=_names(results, summary.extremes.lowest),
             )
         )
     return render(
@@ -244,7 +264,8 @@ class FieldTable:
     name: str
     summary: GroupSummary
     columns: list[FieldColumn]
-    rows: list[FieldRow]
+    page: Page[RankedUnit]
+    rows: list[FieldRow]  # those of the page
     with_pct: bool
     with_adjustment: bool
     chart: charts.BarChart | None
@@ -258,7 +279,9 @@ def fields(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     group = form.value("group") or ""
     tables = [
-        _field_table(results, code) for code in results.cycle.groups if not group or code == group
+        _field_table(results, code, form.value("page"), bool(group))
+        for code in results.cycle.groups
+        if not group or code == group
     ]
     return render(
         request,
@@ -267,7 +290,9 @@ def fields(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _field_table(results: YearResults, group: str) -> FieldTable:
+def _field_table(
+    results: YearResults, group: str, page: int | None, whole_group: bool
+) -> FieldTable:
     summary = results.cycle.groups[group]
     info = results.groups[group]
     maxima = {f.code: f.max_points for f in info.fields}
@@ -284,18 +309,15 @@ def _field_table(results: YearResults, group: str) -> FieldTable:
                 max_points=maxima.get(code),
                 average_points=summary.field_point_averages.get(code),
                 average_pct=summary.field_averages.get(code),
-                highest=", ".join(results.units[u].name for u in extremes.highest)
-                if extremes
-                else "",
+                highest=_names(results, extremes.highest) if extremes else "",
                 highest_value=extremes.highest_pct if extremes else None,
-                lowest=", ".join(results.units[u].name for u in extremes.lowest)
-                if extremes
-                else "",
+                lowest=_names(results, extremes.lowest) if extremes else "",
                 lowest_value=extremes.lowest_pct if extremes else None,
                 gap=extremes.gap_pct if extremes else None,
             )
         )
     members = results.members(group)
+    shown = _page(members, page, whole_group)
     rows = [
         FieldRow(
             ranked=ranked,
@@ -305,13 +327,14 @@ def _field_table(results: YearResults, group: str) -> FieldTable:
                 for c in columns
             ],
         )
-        for ranked in members
+        for ranked in shown
     ]
     return FieldTable(
         code=group,
         name=info.name,
         summary=summary,
         columns=columns,
+        page=shown,
         rows=rows,
         with_pct=with_pct,
         with_adjustment=any(r.result.adjustment for r in members),

@@ -152,3 +152,34 @@ def test_a_units_newest_result_from_its_page(cast: Cast, history: None) -> None:
     assert client.get(reverse("results:unit_latest", args=["nowhere"])).status_code == 404
     unit_page = client.get(reverse("org:unit_detail", args=[cast.unit_a.code])).content.decode()
     assert reverse("results:unit_latest", args=[cast.unit_a.code]) in unit_page
+
+
+def test_a_long_group_comes_page_by_page(cast: Cast, history: None) -> None:
+    group = cast.districts
+    ImportedResult.objects.bulk_create(
+        ImportedResult(
+            year=2023,
+            unit=Unit.objects.create(code=f"xa-{n:03}", name=f"Xã thử {n:03}", group=group),
+            group=group,
+            published_unit_name=f"Xã thử {n:03}",
+            max_points=Decimal(100),
+            self_assessed=Decimal(n % 50),
+            survey_staff=Decimal(10),
+            survey_sipas=Decimal(10),
+        )
+        for n in range(230)
+    )
+    client = cast.client(None)
+    url = reverse("results:year", args=[2023])
+    first = client.get(url).content.decode()
+    body = first[first.index("<tbody>") : first.index("</tbody>")]
+    assert body.count("<tr>") == 200 and "?group=huyen" in first
+    assert "đủ mọi đơn vị" in first or "every unit" in first
+    last = client.get(url + "?group=huyen&page=2").content.decode()
+    body = last[last.index("<tbody>") : last.index("</tbody>")]
+    assert body.count("<tr>") == 41  # 241 units: 11 districts and 230 communes
+    assert "Trang 2/2" in last
+    # A page past the end shows the last one rather than failing.
+    assert client.get(url + "?group=huyen&page=99").status_code == 200
+    fields = client.get(reverse("results:fields", args=[2023]) + "?group=huyen&page=2")
+    assert fields.status_code == 200

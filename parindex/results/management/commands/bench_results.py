@@ -1,0 +1,79 @@
+"""Benchmark: the results pages of a large published cycle, with their queries.
+
+Builds a synthetic cycle (default 3,000 units x 120 leaves in one group), computes and
+publishes it, then times each page and download through Django's test client as an
+anonymous visitor (median of N runs) and counts its queries. Everything is rolled back.
+
+    python manage.py bench_results [--units 3000] [--leaves 120] [--repeat 5]
+"""
+
+import datetime
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+from django.test import Client
+
+from parindex.results.bench import make_cycle, query_counter
+from parindex.results.services import results_compute, results_publish
+
+YEAR = 2901
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Time the results pages of a large published cycle."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--units", type=int, default=3000)
+        parser.add_argument("--leaves", type=int, default=120)
+        parser.add_argument("--repeat", type=int, default=5)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with transaction.atomic():
+                self._run(options)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("(synthetic data rolled back)")
+
+    def _run(self, options: dict[str, Any]) -> None:
+        cycle = make_cycle(year=YEAR, units=options["units"], leaves=options["leaves"])
+        results_publish(
+            snapshot=results_compute(cycle=cycle, by=None),
+            decision="Quyết định thử",
+            decision_date=datetime.date(YEAR + 1, 1, 8),
+            by=None,
+            allow_provisional=True,
+        )
+        self.stdout.write(f"database: {connection.vendor}; {options['units']} units published")
+        client = Client()
+        unit = f"bench-{YEAR}-0"
+        cases: list[tuple[str, Callable[[], Any]]] = [
+            ("page: the year's table", lambda: client.get(f"/results/{YEAR}/")),
+            ("page: the year by field", lambda: client.get(f"/results/{YEAR}/fields/")),
+            ("page: a unit's results", lambda: client.get(f"/results/{YEAR}/{unit}/")),
+            ("download: the year as Excel", lambda: client.get(f"/results/{YEAR}/results.xlsx")),
+            ("download: fields as Excel", lambda: client.get(f"/results/{YEAR}/fields.xlsx")),
+            ("page: the years", lambda: client.get("/results/")),
+        ]
+        for label, action in cases:
+            queries: list[str] = []
+            with connection.execute_wrapper(query_counter(queries)):
+                response = action()
+            assert response.status_code == 200, (label, response.status_code)
+            timings = []
+            for _ in range(options["repeat"]):
+                start = time.perf_counter()
+                action()
+                timings.append(time.perf_counter() - start)
+            self.stdout.write(
+                f"{label:<32} median {statistics.median(timings) * 1000:8.1f} ms"
+                f"   {len(queries)} queries   {len(response.content) // 1024} KiB"
+            )
