@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -60,12 +59,7 @@ def load_and_compute(cycle: Cycle) -> ComputedCycle:
     assessments = list(
         Assessment.objects.filter(cycle=cycle).values_list("pk", "unit_id", "group_id")
     )
-    answers: dict[int, dict[str, Answer]] = defaultdict(dict)
-    decode = _Decoder()
-    for assessment_id, criterion_id, own, appraised, claimed, accepted in _items(cycle):
-        answers[assessment_id][code_of[criterion_id]] = decode.answer(
-            own, appraised, claimed, accepted
-        )
+    answers = _answers(cycle, code_of)
     digest = _digest(cycle)
     surveys = _surveys(cycle.year)
     history = _history(cycle.year)
@@ -96,9 +90,11 @@ def load_and_compute(cycle: Cycle) -> ComputedCycle:
     return ComputedCycle(results, by_group, unit_groups, digest)
 
 
-def _items(cycle: Cycle) -> Iterator[tuple[Any, ...]]:
-    """The cycle's items as raw rows, JSON as text: Django's per-value converters cost
-    more than the whole computation on a large cycle."""
+def _answers(cycle: Cycle, code_of: dict[int, str]) -> dict[int, dict[str, Answer]]:
+    """Every assessment's answers by criterion code. The items are read as raw rows, JSON
+    as text: Django's per-value converters cost more than the whole computation on a
+    large cycle. Each distinct stored answer is decoded once and shared, which also lets
+    the engine score it once per leaf."""
     queryset = (
         AssessmentItem.objects.filter(assessment__cycle=cycle)
         .order_by()
@@ -115,40 +111,34 @@ def _items(cycle: Cycle) -> Iterator[tuple[Any, ...]]:
         )
     )
     sql, params = queryset.query.sql_with_params()
+    answers: defaultdict[int, dict[str, Answer]] = defaultdict(dict)
+    shared: dict[tuple[Any, ...], Answer] = {}
+    inputs: dict[str | None, Inputs | None] = {None: None}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        # The loop runs once per stored answer (hundreds of thousands): no calls on a hit.
         while rows := cursor.fetchmany(10_000):
-            yield from rows
+            for row in rows:
+                stored = row[2:]
+                answer = shared.get(stored)
+                if answer is None:
+                    answer = shared[stored] = _answer(stored, inputs)
+                answers[row[0]][code_of[row[1]]] = answer
+    return answers
 
 
-class _Decoder:
-    """Stored answers to engine Answers, each distinct one decoded once and shared."""
-
-    def __init__(self) -> None:
-        self.inputs: dict[str | None, Inputs | None] = {None: None}
-        self.answers: dict[tuple[object, ...], Answer] = {}
-
-    def _inputs(self, text: str | None) -> Inputs | None:
-        try:
-            return self.inputs[text]
-        except KeyError:
-            assert text is not None
-            decoded = self.inputs[text] = inputs_from_json(json.loads(text))
-            return decoded
-
-    def answer(
-        self, own: str | None, appraised: str | None, claimed: object, accepted: object
-    ) -> Answer:
-        key = (own, appraised, claimed, accepted)
-        found = self.answers.get(key)
-        if found is None:
-            found = self.answers[key] = Answer(
-                self_inputs=self._inputs(own),
-                appraised_inputs=self._inputs(appraised),
-                not_applicable_claimed=bool(claimed),
-                not_applicable_accepted=None if accepted is None else bool(accepted),
-            )
-        return found
+def _answer(stored: tuple[Any, ...], inputs: dict[str | None, Inputs | None]) -> Answer:
+    """An answer from its stored columns; `inputs` holds the JSON texts decoded so far."""
+    own, appraised, claimed, accepted = stored
+    for text in (own, appraised):
+        if text not in inputs:
+            inputs[text] = inputs_from_json(json.loads(text))
+    return Answer(
+        self_inputs=inputs[own],
+        appraised_inputs=inputs[appraised],
+        not_applicable_claimed=bool(claimed),
+        not_applicable_accepted=None if accepted is None else bool(accepted),
+    )
 
 
 def _digest(cycle: Cycle) -> str:
