@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Sum, TextField
+from django.db.models import Count, IntegerField, Max, Sum, TextField
 from django.db.models.functions import Cast
 
 from parindex.assessments.models import (
@@ -99,16 +99,13 @@ def _answers(cycle: Cycle, code_of: dict[int, str]) -> dict[int, dict[str, Answe
         AssessmentItem.objects.filter(assessment__cycle=cycle)
         .order_by()
         .annotate(
-            own=Cast("self_inputs", TextField()), appraised=Cast("appraised_inputs", TextField())
+            own=Cast("self_inputs", TextField()),
+            appraised=Cast("appraised_inputs", TextField()),
+            # As numbers: SQLite's driver calls a converter for every boolean it reads.
+            claimed=Cast("not_applicable_claimed", IntegerField()),
+            accepted=Cast("not_applicable_accepted", IntegerField()),
         )
-        .values_list(
-            "assessment_id",
-            "criterion_id",
-            "own",
-            "appraised",
-            "not_applicable_claimed",
-            "not_applicable_accepted",
-        )
+        .values_list("assessment_id", "criterion_id", "own", "appraised", "claimed", "accepted")
     )
     sql, params = queryset.query.sql_with_params()
     answers: defaultdict[int, dict[str, Answer]] = defaultdict(dict)
