@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from parindex.assessments.models import AssessmentItem, inputs_from_json
 from parindex.frameworks.models import Criterion, Framework
 from parindex.results.bench import make_cycle
-from parindex.results.compute import _answers, load_and_compute
+from parindex.results.compute import _answers, collection_paused, load_and_compute
 from parindex.results.models import ResultRow, ResultSnapshot
 from parindex.results.services import ResultsError, results_compute, results_publish
 from parindex.scoring.engine import Answer, SurveyAggregates, compute_unit
@@ -126,3 +127,17 @@ def test_answers_read_raw_are_the_answers_the_orm_reads() -> None:
         )
         # repr: True and 1 are equal, but the engine's flags are booleans.
         assert repr(answers[item.assessment_id][item.criterion.code]) == repr(expected)
+
+
+def test_the_collector_is_paused_then_left_as_it_was_found() -> None:
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # by someone else: not turned on behind their back
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gc
+import weakref
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -402,3 +404,18 @@ def test_one_cache_for_many_units_gives_what_each_unit_alone_gives(data: st.Data
         )
         alone = compute_unit(tree, answers, unit=name, surveys=surveys, history=history)
         assert repr(shared) == repr(alone)  # every Decimal written alike, too
+
+
+def test_a_cache_is_freed_without_the_cycle_collector() -> None:
+    # Results are computed with the collector paused: no reference cycle may hold a cache.
+    cache = EngineCache()
+    compute_unit(small_tree(), FULL, cache=cache)
+    dropped = weakref.ref(cache)
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        del cache
+        assert dropped() is None
+    finally:
+        if running:
+            gc.enable()
