@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Sum, TextField
+from django.db.models import Count, IntegerField, Max, Sum, TextField
 from django.db.models.functions import Cast
 
 from parindex.assessments.models import (
@@ -50,6 +52,32 @@ class ComputedCycle:
 
 def load_and_compute(cycle: Cycle) -> ComputedCycle:
     """Every unit of the cycle through the engine: one query per table, no loops of queries."""
+    with collection_paused():
+        return _load_and_compute(cycle)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a whole cycle is computed or written.
+
+    A large cycle keeps a few hundred thousand objects alive (answers, results), and the
+    collector walks them all every time they have grown by a quarter: a fifth of the
+    time, to find nothing, as reference counting frees what the computation leaves (no
+    reference cycles: test_a_cache_is_freed_without_the_cycle_collector). Only a caller
+    that found the collector running turns it back on, so that computations in several
+    threads at once never leave it off.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_and_compute(cycle: Cycle) -> ComputedCycle:
     cycle_groups = list(CycleGroup.objects.filter(cycle=cycle).select_related("framework"))
     trees = _trees(cycle_groups)
     code_of = dict(
@@ -60,12 +88,7 @@ def load_and_compute(cycle: Cycle) -> ComputedCycle:
     assessments = list(
         Assessment.objects.filter(cycle=cycle).values_list("pk", "unit_id", "group_id")
     )
-    answers: dict[int, dict[str, Answer]] = defaultdict(dict)
-    decode = _Decoder()
-    for assessment_id, criterion_id, own, appraised, claimed, accepted in _items(cycle):
-        answers[assessment_id][code_of[criterion_id]] = decode.answer(
-            own, appraised, claimed, accepted
-        )
+    answers = _answers(cycle, code_of)
     digest = _digest(cycle)
     surveys = _surveys(cycle.year)
     history = _history(cycle.year)
@@ -96,59 +119,52 @@ def load_and_compute(cycle: Cycle) -> ComputedCycle:
     return ComputedCycle(results, by_group, unit_groups, digest)
 
 
-def _items(cycle: Cycle) -> Iterator[tuple[Any, ...]]:
-    """The cycle's items as raw rows, JSON as text: Django's per-value converters cost
-    more than the whole computation on a large cycle."""
+def _answers(cycle: Cycle, code_of: dict[int, str]) -> dict[int, dict[str, Answer]]:
+    """Every assessment's answers by criterion code. The items are read as raw rows, JSON
+    as text: Django's per-value converters cost more than the whole computation on a
+    large cycle. Each distinct stored answer is decoded once and shared, which also lets
+    the engine score it once per leaf."""
     queryset = (
         AssessmentItem.objects.filter(assessment__cycle=cycle)
         .order_by()
         .annotate(
-            own=Cast("self_inputs", TextField()), appraised=Cast("appraised_inputs", TextField())
+            own=Cast("self_inputs", TextField()),
+            appraised=Cast("appraised_inputs", TextField()),
+            # As numbers: SQLite's driver calls a converter for every boolean it reads.
+            claimed=Cast("not_applicable_claimed", IntegerField()),
+            accepted=Cast("not_applicable_accepted", IntegerField()),
         )
-        .values_list(
-            "assessment_id",
-            "criterion_id",
-            "own",
-            "appraised",
-            "not_applicable_claimed",
-            "not_applicable_accepted",
-        )
+        .values_list("assessment_id", "criterion_id", "own", "appraised", "claimed", "accepted")
     )
     sql, params = queryset.query.sql_with_params()
+    answers: defaultdict[int, dict[str, Answer]] = defaultdict(dict)
+    shared: dict[tuple[Any, ...], Answer] = {}
+    inputs: dict[str | None, Inputs | None] = {None: None}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        # The loop runs once per stored answer (hundreds of thousands): no calls on a hit.
         while rows := cursor.fetchmany(10_000):
-            yield from rows
+            for row in rows:
+                stored = row[2:]
+                answer = shared.get(stored)
+                if answer is None:
+                    answer = shared[stored] = _answer(stored, inputs)
+                answers[row[0]][code_of[row[1]]] = answer
+    return answers
 
 
-class _Decoder:
-    """Stored answers to engine Answers, each distinct one decoded once and shared."""
-
-    def __init__(self) -> None:
-        self.inputs: dict[str | None, Inputs | None] = {None: None}
-        self.answers: dict[tuple[object, ...], Answer] = {}
-
-    def _inputs(self, text: str | None) -> Inputs | None:
-        try:
-            return self.inputs[text]
-        except KeyError:
-            assert text is not None
-            decoded = self.inputs[text] = inputs_from_json(json.loads(text))
-            return decoded
-
-    def answer(
-        self, own: str | None, appraised: str | None, claimed: object, accepted: object
-    ) -> Answer:
-        key = (own, appraised, claimed, accepted)
-        found = self.answers.get(key)
-        if found is None:
-            found = self.answers[key] = Answer(
-                self_inputs=self._inputs(own),
-                appraised_inputs=self._inputs(appraised),
-                not_applicable_claimed=bool(claimed),
-                not_applicable_accepted=None if accepted is None else bool(accepted),
-            )
-        return found
+def _answer(stored: tuple[Any, ...], inputs: dict[str | None, Inputs | None]) -> Answer:
+    """An answer from its stored columns; `inputs` holds the JSON texts decoded so far."""
+    own, appraised, claimed, accepted = stored
+    for text in (own, appraised):
+        if text not in inputs:
+            inputs[text] = inputs_from_json(json.loads(text))
+    return Answer(
+        self_inputs=inputs[own],
+        appraised_inputs=inputs[appraised],
+        not_applicable_claimed=bool(claimed),
+        not_applicable_accepted=None if accepted is None else bool(accepted),
+    )
 
 
 def _digest(cycle: Cycle) -> str:

@@ -201,7 +201,7 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
     The cycle's draft snapshot is replaced; once a snapshot is published, computing again
     starts a new revision, which needs a reason.
     """
-    from .compute import load_and_compute
+    from .compute import collection_paused, load_and_compute
 
     latest = (
         ResultSnapshot.objects.select_for_update().filter(cycle=cycle).order_by("-revision").first()
@@ -240,31 +240,35 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
             bands=bands,
         )
     rows = []
-    for group_id, summary in computed.by_group.items():
-        for ranked in summary.units:
-            result = ranked.result
-            rows.append(
-                ResultRow(
-                    snapshot=snapshot,
-                    unit_id=int(result.unit),
-                    unit_name=names.get(int(result.unit), ""),
-                    group_id=group_id,
-                    max_points=result.max_points,
-                    self_assessed=result.self_assessed,
-                    survey_staff=result.survey_staff,
-                    survey_sipas=result.survey_sipas,
-                    index_pct=result.index_pct,
-                    rank=ranked.rank,
-                    rank_of=ranked.rank_of,
-                    band=ranked.band,
-                    provisional=result.provisional,
-                    fields={
-                        code: [str(result.nodes[code].points), str(result.nodes[code].max_points)]
-                        for code in result.fields
-                    },
+    with collection_paused():  # thousands of model instances on top of the results
+        for group_id, summary in computed.by_group.items():
+            for ranked in summary.units:
+                result = ranked.result
+                rows.append(
+                    ResultRow(
+                        snapshot=snapshot,
+                        unit_id=int(result.unit),
+                        unit_name=names.get(int(result.unit), ""),
+                        group_id=group_id,
+                        max_points=result.max_points,
+                        self_assessed=result.self_assessed,
+                        survey_staff=result.survey_staff,
+                        survey_sipas=result.survey_sipas,
+                        index_pct=result.index_pct,
+                        rank=ranked.rank,
+                        rank_of=ranked.rank_of,
+                        band=ranked.band,
+                        provisional=result.provisional,
+                        fields={
+                            code: [
+                                str(result.nodes[code].points),
+                                str(result.nodes[code].max_points),
+                            ]
+                            for code in result.fields
+                        },
+                    )
                 )
-            )
-    ResultRow.objects.bulk_create(rows, batch_size=1000)
+        ResultRow.objects.bulk_create(rows, batch_size=1000)
     return snapshot
 
 

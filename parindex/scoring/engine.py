@@ -10,9 +10,10 @@ agrees with the rank and band printed beside it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from .numbers import HUNDRED, ZERO, publish
 from .rules import InputError, Inputs, SurveyRule
@@ -160,36 +161,49 @@ class UnitResult:
 # One unit ---------------------------------------------------------------------------
 
 
+# Results of one leaf already scored, by what decides them: id(answer) for most leaves,
+# id(answer) and the survey percent or the past indexes for survey and history leaves.
+_LeafResults = dict[object, NodeResult]
+
+
 @dataclass
 class _Plan:
     """A tree flattened once: leaves, then inner nodes children-first, by position."""
 
-    nodes: list[Node]
-    leaves: list[tuple[int, Node, str, str]]  # position, node, rule type, survey source
-    inner: list[tuple[int, list[int]]]  # position, children's positions
+    codes: list[str]  # every node's code, by position
+    # Leaves scored from their answer alone: position, code, node, its results so far.
+    plain: list[tuple[int, str, Node, _LeafResults]]
+    # Survey and history leaves, which also read the unit's surveys or history.
+    special: list[tuple[int, Node, str, str, _LeafResults]]  # ... rule type, source
+    inner: list[tuple[int, str, list[int]]]  # position, code, children's positions
+    field_codes: tuple[str, ...]
 
 
-def _plan(tree: Tree) -> _Plan:
-    nodes: list[Node] = []
-    leaves: list[tuple[int, Node, str, str]] = []
-    inner: list[tuple[int, list[int]]] = []
-
-    def visit(node: Node) -> int:
-        position = len(nodes)
-        nodes.append(node)
-        if node.children:
-            inner.append((position, [visit(child) for child in node.children]))
-        else:
-            rule = node.rule
-            kind = rule.type if rule is not None else ""
-            leaves.append((position, node, kind, getattr(rule, "source", "")))
-        return position
-
+def _plan(tree: Tree, leaf_results: Callable[[Node], _LeafResults]) -> _Plan:
+    plan = _Plan([], [], [], [], tuple(node.code for node in tree.nodes))
     for field_node in tree.nodes:
-        visit(field_node)
-    inner.reverse()  # appended parent-first; children must come first
-    inner.sort(key=lambda item: -item[0])
-    return _Plan(nodes, leaves, inner)
+        _visit(field_node, plan, leaf_results)
+    plan.inner.sort(key=lambda item: -item[0])  # children (higher positions) before parents
+    return plan
+
+
+# A module function, not a closure calling itself: that would be a reference cycle,
+# holding the cache with every answer until the cycle collector runs.
+def _visit(node: Node, plan: _Plan, leaf_results: Callable[[Node], _LeafResults]) -> int:
+    position = len(plan.codes)
+    plan.codes.append(node.code)
+    if node.children:
+        children = [_visit(child, plan, leaf_results) for child in node.children]
+        plan.inner.append((position, node.code, children))
+    else:
+        rule = node.rule
+        kind = rule.type if rule is not None else ""
+        if kind in ("survey", "history"):
+            source = getattr(rule, "source", "")
+            plan.special.append((position, node, kind, source, leaf_results(node)))
+        else:
+            plan.plain.append((position, node.code, node, leaf_results(node)))
+    return position
 
 
 class EngineCache:
@@ -198,13 +212,24 @@ class EngineCache:
 
     def __init__(self) -> None:
         self.plans: dict[int, tuple[Tree, _Plan]] = {}
-        self.leaves: dict[tuple[object, ...], tuple[Answer, NodeResult]] = {}
+        self.leaves: dict[int, tuple[Node, _LeafResults]] = {}
+        # Every answer a result is cached for stays alive, so that its id is never reused.
+        self.answers: list[Answer] = []
 
     def plan(self, tree: Tree) -> _Plan:
         found = self.plans.get(id(tree))
         if found is None or found[0] is not tree:
-            found = self.plans[id(tree)] = (tree, _plan(tree))
+            found = self.plans[id(tree)] = (tree, _plan(tree, self._leaf_results))
         return found[1]
+
+    def _leaf_results(self, node: Node) -> _LeafResults:
+        found = self.leaves.get(id(node))
+        if found is None or found[0] is not node:
+            found = self.leaves[id(node)] = (node, {})
+        return found[1]
+
+
+_NO_ANSWER = Answer()  # one object for every unanswered leaf: scored once per leaf
 
 
 def compute_unit(
@@ -228,47 +253,50 @@ def compute_unit(
     previous = history.index_by_year.get(tree.year - 1)
     before = history.index_by_year.get(tree.year - 2)
     plan = cache.plan(tree)
-    leaf_cache = cache.leaves
-    outcomes: list[NodeResult | None] = [None] * len(plan.nodes)
+    # Every position is filled below: the leaves first, then the inner nodes.
+    outcomes = cast("list[NodeResult]", [None] * len(plan.codes))
+    no_answer = _NO_ANSWER
+    get_answer = answers.get
+    keep_answer = cache.answers.append
+    # Keyed by identity (cheap): loaders share one Answer object per distinct answer.
+    for position, code, node, results in plan.plain:
+        answer = get_answer(code, no_answer)
+        result = results.get(id(answer))
+        if result is None:
+            result = results[id(answer)] = _leaf(node, answer, surveys, previous, before)
+            keep_answer(answer)
+        outcomes[position] = result
     survey_points = {"sipas": ZERO, "staff": ZERO}
-    no_answer = Answer()
-    for position, node, kind, source in plan.leaves:
-        answer = answers.get(node.code, no_answer)
-        # Keyed by identity (cheap): loaders share one Answer object per distinct answer.
-        if kind == "survey":
-            key: tuple[object, ...] = (id(node), id(answer), surveys.for_source(source))
-        elif kind == "history":
-            key = (id(node), id(answer), previous, before)
+    for position, node, kind, source, results in plan.special:
+        found = get_answer(node.code)
+        if found is None:
+            # Scored for each unit: a key would take percents equal but written apart
+            # (90 and 90.0) for one, and the points written from the first for both.
+            result = _leaf(node, no_answer, surveys, previous, before)
         else:
-            key = (id(node), id(answer))
-        hit = leaf_cache.get(key)
-        if hit is not None and hit[0] is answer:
-            result = hit[1]
-        else:
-            result = _leaf(node, answer, surveys, previous, before)
-            leaf_cache[key] = (answer, result)
+            if kind == "survey":
+                key: tuple[object, ...] = (id(found), surveys.for_source(source))
+            else:
+                key = (id(found), previous, before)
+            result = results.get(key)
+            if result is None:
+                result = results[key] = _leaf(node, found, surveys, previous, before)
+                keep_answer(found)
         if kind == "survey":
             survey_points[source] += result.points
         outcomes[position] = result
-    for position, children in plan.inner:
+    for position, code, children in plan.inner:
         points = max_points = adjustment = ZERO
         provisional = False
         for child in children:
             outcome = outcomes[child]
-            assert outcome is not None
             points += outcome.points
             max_points += outcome.max_points
             adjustment += outcome.adjustment
             provisional = provisional or outcome.provisional
-        outcomes[position] = NodeResult(
-            plan.nodes[position].code, points, max_points, adjustment, provisional
-        )
-    nodes = {
-        node.code: outcome
-        for node, outcome in zip(plan.nodes, outcomes, strict=True)
-        if outcome is not None
-    }
-    fields = [nodes[node.code] for node in tree.nodes]
+        outcomes[position] = NodeResult(code, points, max_points, adjustment, provisional)
+    nodes = dict(zip(plan.codes, outcomes, strict=True))
+    fields = [nodes[code] for code in plan.field_codes]
     points = sum((f.points for f in fields), ZERO)
     adjustment = sum((f.adjustment for f in fields), ZERO)
     max_points = sum((f.max_points for f in fields), ZERO)
@@ -279,7 +307,7 @@ def compute_unit(
         unit=unit,
         group=group or tree.group,
         nodes=nodes,
-        fields=tuple(node.code for node in tree.nodes),
+        fields=plan.field_codes,
         self_assessed=total - survey,
         survey_staff=survey_points["staff"],
         survey_sipas=survey_points["sipas"],

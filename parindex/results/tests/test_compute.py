@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parindex.assessments.models import AssessmentItem, inputs_from_json
-from parindex.frameworks.models import Framework
+from parindex.frameworks.models import Criterion, Framework
 from parindex.results.bench import make_cycle
-from parindex.results.compute import load_and_compute
+from parindex.results.compute import _answers, collection_paused, load_and_compute
 from parindex.results.models import ResultRow, ResultSnapshot
 from parindex.results.services import ResultsError, results_compute, results_publish
 from parindex.scoring.engine import Answer, SurveyAggregates, compute_unit
@@ -114,3 +115,37 @@ def test_stored_points_are_unrounded_and_the_index_published() -> None:
         total = row.self_assessed + row.survey_staff + row.survey_sipas
         assert row.index_pct == publish(total * 100 / row.max_points)
         assert row.index_pct == row.index_pct.quantize(Decimal("0.01"))
+
+
+def test_answers_read_raw_are_the_answers_the_orm_reads() -> None:
+    cycle = make_cycle(year=2036, units=3, leaves=16)
+    items = AssessmentItem.objects.filter(assessment__cycle=cycle)
+    first, second, third = items.order_by("pk")[:3]
+    items.filter(pk=first.pk).update(not_applicable_claimed=True, not_applicable_accepted=None)
+    items.filter(pk=second.pk).update(not_applicable_claimed=True, not_applicable_accepted=False)
+    items.filter(pk=third.pk).update(appraised_inputs=None, not_applicable_accepted=None)
+    code_of = dict(Criterion.objects.values_list("pk", "code"))
+    answers = _answers(cycle, code_of)
+    for item in items.select_related("criterion"):
+        expected = Answer(
+            inputs_from_json(item.self_inputs),
+            inputs_from_json(item.appraised_inputs),
+            item.not_applicable_claimed,
+            item.not_applicable_accepted,
+        )
+        # repr: True and 1 are equal, but the engine's flags are booleans.
+        assert repr(answers[item.assessment_id][item.criterion.code]) == repr(expected)
+
+
+def test_the_collector_is_paused_then_left_as_it_was_found() -> None:
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # by someone else: not turned on behind their back
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

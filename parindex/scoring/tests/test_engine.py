@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gc
+import weakref
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from parindex.scoring.engine import (
     Answer,
+    EngineCache,
     History,
     SurveyAggregates,
     UnitResult,
@@ -429,3 +432,44 @@ def test_invariants_of_every_result(data: st.DataObject) -> None:
                 assert first.rank < second.rank
             if first.result.index_pct == second.result.index_pct:
                 assert first.rank == second.rank
+
+
+percents = st.sampled_from([D(0), D("70.5"), D("88.25"), D(90), D(100)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_one_cache_for_many_units_gives_what_each_unit_alone_gives(data: st.DataObject) -> None:
+    tree = data.draw(random_tree())
+    tree.nodes.append(small_tree().nodes[1])  # survey and history leaves
+    pool = [data.draw(random_answers(tree)) for _ in range(3)]
+    cache = EngineCache()
+    for name in "abcdef":
+        # Units answering with the same Answer objects, as the loaders share them.
+        answers = {
+            code: pool[data.draw(st.integers(0, 2))][code]
+            for code in pool[0]
+            if data.draw(st.booleans())
+        }
+        surveys = SurveyAggregates(sipas=data.draw(percents), staff=data.draw(percents))
+        history = History({2022: data.draw(percents), 2021: data.draw(percents)})
+        shared = compute_unit(
+            tree, answers, unit=name, surveys=surveys, history=history, cache=cache
+        )
+        alone = compute_unit(tree, answers, unit=name, surveys=surveys, history=history)
+        assert repr(shared) == repr(alone)  # every Decimal written alike, too
+
+
+def test_a_cache_is_freed_without_the_cycle_collector() -> None:
+    # Results are computed with the collector paused: no reference cycle may hold a cache.
+    cache = EngineCache()
+    compute_unit(small_tree(), FULL, cache=cache)
+    dropped = weakref.ref(cache)
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        del cache
+        assert dropped() is None
+    finally:
+        if running:
+            gc.enable()
