@@ -98,7 +98,8 @@ class ResultRow(models.Model):
     rank_of = models.PositiveIntegerField()
     band = models.PositiveSmallIntegerField()
     provisional = models.BooleanField(default=False)
-    fields = models.JSONField(default=dict)  # code -> [points, max], unrounded strings
+    # code -> [points, max, bonus minus penalty], unrounded, as strings
+    fields = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["snapshot", "group", "rank"]

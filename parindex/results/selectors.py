@@ -257,8 +257,14 @@ def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
     unit_id, unit_code, unit_name, group_id, group_code, group_name = values[:6]
     maximum, own, staff, sipas, fields, name_then, provisional = values[6:]
     nodes = {
-        code: NodeResult(code, Decimal(points), Decimal(most), ZERO, provisional)
-        for code, (points, most) in fields.items()
+        code: NodeResult(
+            code,
+            Decimal(stored[0]),
+            Decimal(stored[1]),
+            Decimal(stored[2]) if len(stored) > 2 else ZERO,
+            provisional,
+        )
+        for code, stored in fields.items()
     }
     result = UnitResult(
         unit=unit_code,

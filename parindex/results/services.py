@@ -263,6 +263,7 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
                             code: [
                                 str(result.nodes[code].points),
                                 str(result.nodes[code].max_points),
+                                str(result.nodes[code].adjustment),
                             ]
                             for code in result.fields
                         },

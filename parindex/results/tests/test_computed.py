@@ -192,3 +192,24 @@ def test_the_year_table_shows_each_units_change_on_the_year_before(
         if ranked.rank != before.rank:
             arrow = "▲" if ranked.rank < before.rank else "▼"
             assert f"{arrow}{abs(before.rank - ranked.rank)}" in body
+
+
+def test_bonus_and_penalty_points_stay_visible_after_publication(
+    cast: Cast, cycle_2024: Cycle
+) -> None:
+    publish(cycle_2024, cast)
+    computed = {r.unit: r for r in load_and_compute(cycle_2024).results}
+    results = year_results(2024)
+    assert results is not None
+    codes = {str(u.pk): u.code for u in results.units.values()}
+    adjusted = 0
+    for pk, engine_result in computed.items():
+        ranked = results.ranked(codes[pk])
+        assert ranked is not None
+        assert ranked.result.adjustment == engine_result.adjustment
+        fields = sum(ranked.result.field_points(c) or 0 for c in ranked.result.fields)
+        assert fields + ranked.result.adjustment == ranked.result.total  # nothing clamped here
+        adjusted += engine_result.adjustment != 0
+    assert adjusted  # the drawn answers give some units bonus or penalty points
+    status, text = get(cast, None, reverse("results:fields", args=[2024]))
+    assert status == 200 and "Điểm thưởng/trừ" in text
