@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import statistics
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from parindex.assessments.models import Assessment, AssessmentItem, Cycle, CycleGroup
 from parindex.frameworks.services import framework_freeze, framework_import
@@ -135,3 +137,27 @@ def query_counter(queries: list[str]) -> Callable[..., Any]:
         return execute(sql, *rest)
 
     return count
+
+
+def time_cases(
+    cases: list[tuple[str, Callable[[], Any]]], repeat: int, write: Callable[[str], Any]
+) -> None:
+    """Each case once with its queries counted, then `repeat` times timed: one line each
+    with the median, the slowest run, the queries and, for a response, its size."""
+    for label, action in cases:
+        queries: list[str] = []
+        with connection.execute_wrapper(query_counter(queries)):
+            outcome = action()
+        status = getattr(outcome, "status_code", 200)
+        if status != 200:
+            raise RuntimeError(f"{label}: status {status}")
+        timings = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            action()
+            timings.append(time.perf_counter() - start)
+        size = f"   {len(outcome.content) // 1024} KiB" if hasattr(outcome, "content") else ""
+        write(
+            f"{label:<40} median {statistics.median(timings) * 1000:8.1f} ms"
+            f"   max {max(timings) * 1000:8.1f} ms   {len(queries)} queries{size}"
+        )

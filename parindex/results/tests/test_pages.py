@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.conftest import Cast
-from parindex.org.models import Unit
+from parindex.org.models import Unit, UnitGroup
 from parindex.results.models import ImportedResult
 
 WHO = ["admin", "scorer_a", "head_b", "appraiser", "chair", "viewer", None]
@@ -55,22 +55,26 @@ def test_sorting_and_a_number_of_queries_that_does_not_grow(cast: Cast, history:
     before = [queries(client, page) for page in pages]
     assert max(before) <= 12
     # Thirty more units of the same group: the same number of queries on every page.
-    group = Unit.objects.get(code="ubnd-huyen-my-xuyen").group
+    add_communes(cast.districts, 30)
+    assert "Xã thử 029" in client.get(url).content.decode()
+    assert [queries(client, page) for page in pages] == before
+
+
+def add_communes(group: UnitGroup, count: int) -> None:
+    """More units in the group's 2023 table, with indexes spread from 50 % to 99 %."""
     ImportedResult.objects.bulk_create(
         ImportedResult(
             year=2023,
-            unit=Unit.objects.create(code=f"xa-{n}", name=f"Xã thử {n}", group=group),
+            unit=Unit.objects.create(code=f"xa-{n:03}", name=f"Xã thử {n:03}", group=group),
             group=group,
-            published_unit_name=f"Xã thử {n}",
-            max_points=Decimal(96),
-            self_assessed=Decimal(40) + n,
+            published_unit_name=f"Xã thử {n:03}",
+            max_points=Decimal(100),
+            self_assessed=Decimal(30) + n % 50,
             survey_staff=Decimal(10),
             survey_sipas=Decimal(10),
         )
-        for n in range(30)
+        for n in range(count)
     )
-    assert "Xã thử 29" in client.get(url).content.decode()
-    assert [queries(client, page) for page in pages] == before
 
 
 def queries(client: Client, url: str) -> int:
@@ -155,20 +159,7 @@ def test_a_units_newest_result_from_its_page(cast: Cast, history: None) -> None:
 
 
 def test_a_long_group_comes_page_by_page(cast: Cast, history: None) -> None:
-    group = cast.districts
-    ImportedResult.objects.bulk_create(
-        ImportedResult(
-            year=2023,
-            unit=Unit.objects.create(code=f"xa-{n:03}", name=f"Xã thử {n:03}", group=group),
-            group=group,
-            published_unit_name=f"Xã thử {n:03}",
-            max_points=Decimal(100),
-            self_assessed=Decimal(n % 50),
-            survey_staff=Decimal(10),
-            survey_sipas=Decimal(10),
-        )
-        for n in range(230)
-    )
+    add_communes(cast.districts, 230)
     client = cast.client(None)
     url = reverse("results:year", args=[2023])
     first = client.get(url).content.decode()

@@ -4,20 +4,17 @@ Run on the demo database: `python manage.py bench_pages [--repeat N]`. Prints on
 per measurement (median of N runs) for README's performance section.
 """
 
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from django.test import Client
 
 from parindex.frameworks.excelio import tree_from_xlsx, tree_to_xlsx
 from parindex.frameworks.models import Framework
 from parindex.frameworks.yamlio import tree_from_yaml, tree_to_yaml
 from parindex.org.models import User
-from parindex.results.bench import query_counter
+from parindex.results.bench import time_cases
 
 
 class Command(BaseCommand):
@@ -65,17 +62,4 @@ class Command(BaseCommand):
             ("parse + validate YAML", lambda: tree_from_yaml(yaml_text)),
             ("parse + validate Excel", lambda: tree_from_xlsx(xlsx)),
         ]
-        for label, action in cases:
-            action()  # warm up
-            timings = []
-            queries: list[str] = []
-            with connection.execute_wrapper(query_counter(queries)):
-                action()
-            for _ in range(repeat):
-                start = time.perf_counter()
-                action()
-                timings.append(time.perf_counter() - start)
-            self.stdout.write(
-                f"{label:<40} median {statistics.median(timings) * 1000:7.1f} ms"
-                f"   max {max(timings) * 1000:7.1f} ms   {len(queries)} queries"
-            )
+        time_cases(cases, repeat, self.stdout.write)

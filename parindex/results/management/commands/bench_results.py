@@ -8,8 +8,6 @@ anonymous visitor (median of N runs) and counts its queries. Everything is rolle
 """
 
 import datetime
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test import Client
 
-from parindex.results.bench import make_cycle, query_counter
+from parindex.results.bench import make_cycle, time_cases
 from parindex.results.services import results_compute, results_publish
 
 YEAR = 2901
@@ -63,17 +61,4 @@ class Command(BaseCommand):
             ("download: fields as Excel", lambda: client.get(f"/results/{YEAR}/fields.xlsx")),
             ("page: the years", lambda: client.get("/results/")),
         ]
-        for label, action in cases:
-            queries: list[str] = []
-            with connection.execute_wrapper(query_counter(queries)):
-                response = action()
-            assert response.status_code == 200, (label, response.status_code)
-            timings = []
-            for _ in range(options["repeat"]):
-                start = time.perf_counter()
-                action()
-                timings.append(time.perf_counter() - start)
-            self.stdout.write(
-                f"{label:<32} median {statistics.median(timings) * 1000:8.1f} ms"
-                f"   {len(queries)} queries   {len(response.content) // 1024} KiB"
-            )
+        time_cases(cases, options["repeat"], self.stdout.write)
