@@ -155,6 +155,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 # Framework uploads (YAML, Excel) are small; refuse anything bigger.
 FRAMEWORK_UPLOAD_MAX_BYTES = env_int("FRAMEWORK_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# Evidence: a file at most, and all of a unit's files together.
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_UNIT_BYTES = env_int("EVIDENCE_MAX_UNIT_BYTES", 1024 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

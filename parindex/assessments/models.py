@@ -1,12 +1,14 @@
-"""A cycle (one year's evaluation) and each unit's assessment in it.
+"""A cycle (one year's evaluation), its phases, and each unit's assessment in it.
 
-The workflow (phases, transitions, appraisal rounds) builds on these; what is stored per
-leaf is what the engine reads: the unit's inputs, the appraiser's, and the
-not-applicable claim with its decision.
+What is stored per leaf is what the engine reads (the unit's inputs, the appraiser's,
+the not-applicable claim with its decision) and what people wrote about it (the unit's
+explanation, the appraiser's comment, requests for explanation). States change only
+through `workflow.TRANSITIONS`; every change is written to `AuditEntry`.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +22,31 @@ from parindex.scoring.numbers import to_decimal
 from parindex.scoring.rules import Inputs
 
 
+class Phase(models.TextChoices):
+    """The phases of a cycle, in order."""
+
+    SETUP = "setup", _("Preparation")
+    SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
+    APPRAISAL_1 = "appraisal_1", _("Appraisal, round 1")
+    REVISION = "revision", _("Revision by the units")
+    APPRAISAL_2 = "appraisal_2", _("Final appraisal")
+    COUNCIL = "council", _("Council approval")
+    PUBLISHED = "published", _("Published")
+
+
+PHASE_ORDER = list(Phase)
+
+
 class Cycle(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=300)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.SETUP)
+    # The last day of each phase (inclusive, local time); a unit may have its own.
+    self_assessment_until = models.DateField(_("self-assessment until"), null=True, blank=True)
+    appraisal_1_until = models.DateField(_("round-1 appraisal until"), null=True, blank=True)
+    revision_until = models.DateField(_("revision until"), null=True, blank=True)
+    appraisal_2_until = models.DateField(_("final appraisal until"), null=True, blank=True)
+    council_until = models.DateField(_("council approval until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -31,6 +55,13 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def deadline(self, phase: str) -> datetime.date | None:
+        value = getattr(self, f"{phase}_until", None)
+        return value if isinstance(value, datetime.date) else None
+
+    def phase_is_at_least(self, phase: str) -> bool:
+        return PHASE_ORDER.index(Phase(self.phase)) >= PHASE_ORDER.index(Phase(phase))
 
 
 def bands_to_json(bands: tuple[Band, ...]) -> list[dict[str, Any]]:
@@ -70,10 +101,30 @@ class CycleGroup(models.Model):
         return bands_from_json(self.bands)
 
 
+class State(models.TextChoices):
+    """Where a unit's assessment stands inside the cycle's phases."""
+
+    DRAFT = "draft", _("Being filled in")
+    SUBMITTED = "submitted", _("Submitted")
+    APPRAISING_1 = "appraising_1", _("Being appraised (round 1)")
+    APPRAISED_1 = "appraised_1", _("Appraised (round 1)")
+    REVISING = "revising", _("Being revised")
+    RESUBMITTED = "resubmitted", _("Revision submitted")
+    APPRAISING_2 = "appraising_2", _("Being appraised (final)")
+    APPRAISED_2 = "appraised_2", _("Appraised (final)")
+    APPROVED = "approved", _("Approved by the council")
+
+
 class Assessment(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
     group = models.ForeignKey(UnitGroup, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    # A unit's own deadline, when the administrator extended the cycle's for it.
+    self_assessment_until = models.DateField(_("self-assessment until"), null=True, blank=True)
+    revision_until = models.DateField(_("revision until"), null=True, blank=True)
+    revised = models.BooleanField(_("revision used"), default=False)
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment")
@@ -85,6 +136,38 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle.year} {self.unit}"
 
+    def deadline(self, phase: str) -> datetime.date | None:
+        """The unit's own deadline for the phase if extended, else the cycle's."""
+        own = getattr(self, f"{phase}_until", None)
+        return own if isinstance(own, datetime.date) else self.cycle.deadline(phase)
+
+    @property
+    def round(self) -> int:
+        """The appraisal round the assessment is in (1 until the revision opens)."""
+        return 2 if self.state in ROUND_2_STATES else 1
+
+    @property
+    def unit_may_edit(self) -> bool:
+        return self.state in (State.DRAFT, State.REVISING)
+
+    @property
+    def appraisal_open(self) -> bool:
+        return self.state in (
+            State.SUBMITTED,
+            State.APPRAISING_1,
+            State.RESUBMITTED,
+            State.APPRAISING_2,
+        )
+
+
+ROUND_2_STATES = (
+    State.REVISING,
+    State.RESUBMITTED,
+    State.APPRAISING_2,
+    State.APPRAISED_2,
+    State.APPROVED,
+)
+
 
 class AssessmentItem(models.Model):
     """One leaf of one unit's assessment."""
@@ -95,7 +178,17 @@ class AssessmentItem(models.Model):
     appraised_inputs = models.JSONField(_("appraisal"), null=True, blank=True)
     not_applicable_claimed = models.BooleanField(_("not applicable claimed"), default=False)
     not_applicable_accepted = models.BooleanField(_("not applicable accepted"), null=True)
+    not_applicable_reason = models.TextField(_("why it does not apply"), blank=True)
+    note = models.TextField(_("explanation"), blank=True)  # giải trình
+    appraisal_note = models.TextField(_("appraiser's comment"), blank=True)
+    evidence: models.ManyToManyField[EvidenceFile, ItemEvidence] = models.ManyToManyField(
+        "EvidenceFile", through="ItemEvidence", related_name="items", blank=True
+    )
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("assessment item")
@@ -137,3 +230,142 @@ def inputs_to_json(inputs: Inputs) -> dict[str, Any]:
     if inputs.items:
         data["items"] = [str(v) for v in inputs.items]
     return data
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    """Stored by content: one file per unit and SHA-256, whatever it was called."""
+    return f"evidence/{instance.unit_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class EvidenceFile(models.Model):
+    """A document a unit uploaded as evidence; linked to as many criteria as it proves."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        XLSX = "xlsx", "Excel (XLSX)"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="evidence_files")
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        constraints = [models.UniqueConstraint(fields=["unit", "sha256"], name="one_copy_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def previewable(self) -> bool:
+        return self.kind in (self.Kind.PDF, self.Kind.JPEG, self.Kind.PNG)
+
+
+class ItemEvidence(models.Model):
+    """A criterion cites a file. The file cannot be deleted while it is cited."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="+")
+    file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "file"], name="cite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ← {self.file_id}"
+
+
+class ExplanationRequest(models.Model):
+    """An appraiser asks the unit to explain or add evidence to a criterion before the
+    final round (yêu cầu giải trình, bổ sung)."""
+
+    item = models.ForeignKey(
+        AssessmentItem, on_delete=models.CASCADE, related_name="explanation_requests"
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    message = models.TextField(_("what to explain or add"))
+    requested_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "requested_at"]
+        verbose_name = _("request for explanation")
+        verbose_name_plural = _("requests for explanation")
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+class FieldAppraisal(models.Model):
+    """An appraiser has finished a field of a unit in a round: appraisal progress."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="field_appraisals"
+    )
+    field_code = models.CharField(max_length=10)
+    round = models.PositiveSmallIntegerField()
+    done_by = models.ForeignKey("org.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "field_code", "round"], name="one_finish_per_field_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.field_code} ({self.round})"
+
+
+class AuditEntry(models.Model):
+    """Who changed what in an assessment, when, from what to what."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        SELF = "self", _("Self-assessment")
+        NOTE = "note", _("Explanation")
+        CLAIM = "claim", _("Not-applicable claim")
+        EVIDENCE = "evidence", _("Evidence")
+        APPRAISAL = "appraisal", _("Appraisal")
+        DECISION = "decision", _("Not-applicable decision")
+        REQUEST = "request", _("Request for explanation")
+        DEADLINE = "deadline", _("Deadline")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
+    item = models.ForeignKey(
+        AssessmentItem, on_delete=models.CASCADE, null=True, blank=True, related_name="audit"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    old = models.JSONField(_("before"), null=True, blank=True)
+    new = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,588 @@
+"""Actions on assessments: opening a cycle, moving states, saving what the unit and the
+appraisers enter, evidence. Each runs in one transaction and writes its audit entries;
+each checks on the server who may do it, whatever the page offered."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.frameworks.models import Criterion
+from parindex.org.models import Role, Unit, User
+from parindex.scoring.rules import Inputs
+
+from . import evidence as types
+from .access import acting_role, appraiser_fields
+from .models import (
+    Assessment,
+    AssessmentItem,
+    AuditEntry,
+    Cycle,
+    CycleGroup,
+    EvidenceFile,
+    ExplanationRequest,
+    FieldAppraisal,
+    ItemEvidence,
+    Phase,
+    State,
+    inputs_to_json,
+)
+from .workflow import BY_ACTION, TransitionRefused, allowed_actions, refusal
+
+
+class ActionRefused(Exception):
+    """The user may not do this now; `message` says why in their words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StaleItem(Exception):
+    """Someone saved the item since it was read: nothing was written. `current` is the
+    item as it is now, so the page can show what changed."""
+
+    def __init__(self, current: AssessmentItem) -> None:
+        super().__init__("stale")
+        self.current = current
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _audit(
+    assessment: Assessment,
+    kind: str,
+    *,
+    by: User | None,
+    item: AssessmentItem | None = None,
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        assessment=assessment,
+        item=item,
+        kind=kind,
+        round=assessment.round,
+        old=old,
+        new=new,
+        reason=reason,
+        by=by,
+    )
+
+
+# Opening a cycle -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_open(*, cycle: Cycle, by: User | None) -> int:
+    """Give every active unit of the cycle's groups its assessment, one item per leaf of
+    its group's framework (units already in the cycle are kept as they are)."""
+    existing = set(Assessment.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+    created = 0
+    for cycle_group in CycleGroup.objects.filter(cycle=cycle).select_related("framework"):
+        leaves = list(
+            Criterion.objects.filter(framework=cycle_group.framework)
+            .exclude(rule_type="")
+            .values_list("pk", flat=True)
+        )
+        units = Unit.objects.active().filter(group_id=cycle_group.group_id).exclude(pk__in=existing)
+        assessments = Assessment.objects.bulk_create(
+            Assessment(cycle=cycle, unit=unit, group_id=cycle_group.group_id) for unit in units
+        )
+        AssessmentItem.objects.bulk_create(
+            (
+                AssessmentItem(assessment=assessment, criterion_id=leaf)
+                for assessment in assessments
+                for leaf in leaves
+            ),
+            batch_size=2000,
+        )
+        created += len(assessments)
+    return created
+
+
+@transaction.atomic
+def cycle_set_phase(*, cycle: Cycle, phase: Phase, by: User) -> Cycle:
+    """Move the cycle to a phase (the administrator's decision, in order or back)."""
+    if not by.is_admin:
+        raise ActionRefused(_("Only the administrator changes the cycle's phase."))
+    if phase == Phase.SELF_ASSESSMENT:
+        cycle_open(cycle=cycle, by=by)
+    cycle.phase = phase
+    cycle.save(update_fields=["phase"])
+    return cycle
+
+
+# States ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_transition(
+    *,
+    assessment: Assessment,
+    action: str,
+    by: User,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Assessment:
+    """Move the assessment by one action of the transitions table, or refuse."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle", "unit").get(pk=assessment.pk)
+    )
+    today = today or _today()
+    role = acting_role(by, assessment)
+    transition = BY_ACTION.get(action)
+    if role is None:
+        raise TransitionRefused(_("This assessment is not yours to act on."), [])
+    if transition is None:
+        raise TransitionRefused(
+            _("Unknown action “%(action)s”.") % {"action": action},
+            allowed_actions(assessment, role, today),
+        )
+    problem = refusal(transition, assessment, role, today, reason=reason)
+    if problem is None and action == "submit":
+        problem = _submission_problem(assessment)
+    if problem is not None:
+        raise TransitionRefused(problem, allowed_actions(assessment, role, today))
+    old = assessment.state
+    assessment.state = transition.target
+    assessment.state_changed_at = timezone.now()
+    if action == "resubmit":
+        assessment.revised = True
+    assessment.save(update_fields=["state", "state_changed_at", "revised"])
+    _audit(
+        assessment,
+        AuditEntry.Kind.STATE,
+        by=by,
+        old=old,
+        new={"state": transition.target, "action": action},
+        reason=reason.strip(),
+    )
+    return assessment
+
+
+def _submission_problem(assessment: Assessment) -> str | None:
+    """A submission needs, for every leaf that requires evidence, evidence or an
+    explanation; the message names the leaves that have neither."""
+    missing = missing_evidence(assessment)
+    if not missing:
+        return None
+    return _(
+        "Every criterion that needs evidence must have evidence or an explanation. Still "
+        "missing: %(codes)s."
+    ) % {"codes": ", ".join(missing)}
+
+
+def missing_evidence(assessment: Assessment) -> list[str]:
+    """Codes of the leaves that need evidence and have neither a file nor an explanation
+    (leaves claimed not applicable excepted)."""
+    items = (
+        AssessmentItem.objects.filter(
+            assessment=assessment, criterion__evidence_required=True, note=""
+        )
+        .exclude(not_applicable_claimed=True)
+        .exclude(pk__in=ItemEvidence.objects.values("item_id"))
+        .order_by("criterion__position")
+        .values_list("criterion__code", flat=True)
+    )
+    return list(items)
+
+
+@transaction.atomic
+def assessment_extend(
+    *, assessment: Assessment, phase: Phase, until: datetime.date, by: User, reason: str
+) -> Assessment:
+    """Give one unit a later deadline for its self-assessment or its revision."""
+    if not by.is_admin:
+        raise ActionRefused(_("Only the administrator extends a deadline."))
+    if phase not in (Phase.SELF_ASSESSMENT, Phase.REVISION):
+        raise ActionRefused(_("Only the self-assessment and the revision have unit deadlines."))
+    if not reason.strip():
+        raise ActionRefused(_("Give the reason."))
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    field = f"{phase}_until"
+    old = getattr(assessment, field)
+    setattr(assessment, field, until)
+    assessment.save(update_fields=[field])
+    _audit(
+        assessment,
+        AuditEntry.Kind.DEADLINE,
+        by=by,
+        old={"phase": phase, "until": old.isoformat() if old else None},
+        new={"phase": phase, "until": until.isoformat()},
+        reason=reason.strip(),
+    )
+    return assessment
+
+
+# What the unit enters -------------------------------------------------------------
+
+
+def unit_edit_problem(
+    assessment: Assessment, role: Role | None, today: datetime.date
+) -> str | None:
+    """Why the unit may not edit now (the window of its next submission), or None."""
+    if role not in (Role.UNIT_SCORER, Role.UNIT_HEAD):
+        return _("Only the unit's scorer and head fill in its self-assessment.")
+    action = "resubmit" if assessment.state == State.REVISING else "submit"
+    return refusal(BY_ACTION[action], assessment, Role.UNIT_HEAD, today)
+
+
+@dataclass(frozen=True)
+class SelfAnswer:
+    inputs: Inputs | None
+    note: str
+    claimed: bool
+    claim_reason: str
+
+
+@transaction.atomic
+def item_save_self(
+    *,
+    item: AssessmentItem,
+    answer: SelfAnswer,
+    version: int,
+    by: User,
+    today: datetime.date | None = None,
+) -> AssessmentItem:
+    """Save the unit's answer to one leaf, if nobody saved it since `version` was read."""
+    item = _locked(item)
+    assessment = item.assessment
+    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
+    if problem is not None:
+        raise ActionRefused(problem)
+    if item.version != version:
+        raise StaleItem(item)
+    if answer.claimed and not item.criterion.allow_not_applicable:
+        raise ActionRefused(_("This criterion cannot be declared not applicable."))
+    if answer.claimed and not answer.claim_reason.strip():
+        raise ActionRefused(_("Say why the criterion does not apply to the unit."))
+    stored = inputs_to_json(answer.inputs) if answer.inputs is not None else None
+    changes: list[tuple[str, Any, Any]] = []
+    if stored != item.self_inputs:
+        changes.append((AuditEntry.Kind.SELF, item.self_inputs, stored))
+        item.self_inputs = stored
+    if answer.note.strip() != item.note:
+        changes.append((AuditEntry.Kind.NOTE, item.note, answer.note.strip()))
+        item.note = answer.note.strip()
+    reason = answer.claim_reason.strip() if answer.claimed else ""
+    claim = {"claimed": answer.claimed, "reason": reason}
+    before = {"claimed": item.not_applicable_claimed, "reason": item.not_applicable_reason}
+    if claim != before:
+        changes.append((AuditEntry.Kind.CLAIM, before, claim))
+        item.not_applicable_claimed = answer.claimed
+        item.not_applicable_reason = reason
+    if changes:
+        _touch(item, by)
+        for kind, old, new in changes:
+            _audit(assessment, kind, by=by, item=item, old=old, new=new)
+    return item
+
+
+def _locked(item: AssessmentItem) -> AssessmentItem:
+    return (
+        AssessmentItem.objects.select_for_update()
+        .select_related("assessment__cycle", "assessment__unit", "criterion")
+        .get(pk=item.pk)
+    )
+
+
+def _touch(item: AssessmentItem, by: User) -> None:
+    item.version += 1
+    item.updated_at = timezone.now()
+    item.updated_by = by
+    item.save()
+
+
+# Appraisal ------------------------------------------------------------------------
+
+
+def appraisal_problem(assessment: Assessment, user: User, field_code: str) -> str | None:
+    """Why the user may not appraise this field of the unit now, or None."""
+    if user.role == Role.ADMIN and user.is_active:
+        pass
+    elif field_code not in appraiser_fields(user, assessment):
+        return _("This field of this unit is not assigned to you.")
+    phase, states = assessment.cycle.phase, assessment.state
+    if phase == Phase.APPRAISAL_1 and states in (State.SUBMITTED, State.APPRAISING_1):
+        return None
+    if phase == Phase.APPRAISAL_2 and states in (State.RESUBMITTED, State.APPRAISING_2):
+        return None
+    return _("The unit's assessment is not open for appraisal now (%(state)s, %(phase)s).") % {
+        "state": assessment.get_state_display(),
+        "phase": assessment.cycle.get_phase_display(),
+    }
+
+
+def _start_appraisal(assessment: Assessment, by: User) -> None:
+    """The first appraisal of a submitted assessment starts its appraisal: from then on
+    the unit can no longer withdraw it."""
+    action = {State.SUBMITTED: "start_appraisal", State.RESUBMITTED: "start_appraisal_2"}
+    old = State(assessment.state)
+    if old in action:
+        assessment.state = BY_ACTION[action[old]].target
+        assessment.state_changed_at = timezone.now()
+        assessment.save(update_fields=["state", "state_changed_at"])
+        _audit(
+            assessment,
+            AuditEntry.Kind.STATE,
+            by=by,
+            old=old,
+            new={"state": assessment.state, "action": action[old]},
+        )
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    inputs: Inputs | None
+    note: str
+    claim_accepted: bool | None  # the decision on a not-applicable claim, if one is made
+
+
+@transaction.atomic
+def item_save_appraisal(
+    *, item: AssessmentItem, appraisal: Appraisal, version: int, by: User
+) -> AssessmentItem:
+    """Save the appraiser's score, comment and decision on one leaf."""
+    item = _locked(item)
+    assessment = item.assessment
+    problem = appraisal_problem(assessment, by, item.criterion.code.split(".")[0])
+    if problem is not None:
+        raise ActionRefused(problem)
+    if item.version != version:
+        raise StaleItem(item)
+    _start_appraisal(assessment, by)
+    stored = inputs_to_json(appraisal.inputs) if appraisal.inputs is not None else None
+    changes: list[tuple[str, Any, Any]] = []
+    if stored != item.appraised_inputs:
+        changes.append((AuditEntry.Kind.APPRAISAL, item.appraised_inputs, stored))
+        item.appraised_inputs = stored
+    if appraisal.note.strip() != item.appraisal_note:
+        changes.append(
+            (
+                AuditEntry.Kind.APPRAISAL,
+                {"note": item.appraisal_note},
+                {"note": appraisal.note.strip()},
+            )
+        )
+        item.appraisal_note = appraisal.note.strip()
+    if item.not_applicable_claimed and appraisal.claim_accepted != item.not_applicable_accepted:
+        changes.append(
+            (AuditEntry.Kind.DECISION, item.not_applicable_accepted, appraisal.claim_accepted)
+        )
+        item.not_applicable_accepted = appraisal.claim_accepted
+    if changes:
+        _touch(item, by)
+        for kind, old, new in changes:
+            _audit(assessment, kind, by=by, item=item, old=old, new=new)
+    return item
+
+
+@transaction.atomic
+def field_accept_self(*, assessment: Assessment, field_code: str, by: User) -> int:
+    """The appraiser accepts the unit's own scores (and its not-applicable claims) for a
+    whole field in one action. Returns the number of leaves changed."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    )
+    problem = appraisal_problem(assessment, by, field_code)
+    if problem is not None:
+        raise ActionRefused(problem)
+    _start_appraisal(assessment, by)
+    changed = 0
+    items = (
+        AssessmentItem.objects.select_for_update()
+        .filter(assessment=assessment, criterion__code__startswith=f"{field_code}.")
+        .select_related("criterion")
+    )
+    for item in items:
+        accepted = True if item.not_applicable_claimed else item.not_applicable_accepted
+        if item.appraised_inputs == item.self_inputs and accepted == item.not_applicable_accepted:
+            continue
+        _audit(
+            assessment,
+            AuditEntry.Kind.APPRAISAL,
+            by=by,
+            item=item,
+            old=item.appraised_inputs,
+            new=item.self_inputs,
+            reason=_("Self score accepted for the whole field"),
+        )
+        item.appraised_inputs = item.self_inputs
+        item.not_applicable_accepted = accepted
+        _touch(item, by)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldAppraisal:
+    """The appraiser says a field of the unit is appraised for this round."""
+    problem = appraisal_problem(assessment, by, field_code)
+    if problem is not None:
+        raise ActionRefused(problem)
+    done, _new = FieldAppraisal.objects.get_or_create(
+        assessment=assessment,
+        field_code=field_code,
+        round=assessment.round,
+        defaults={"done_by": by},
+    )
+    return done
+
+
+@transaction.atomic
+def explanation_request(*, item: AssessmentItem, message: str, by: User) -> ExplanationRequest:
+    """Ask the unit to explain a criterion or add evidence to it in its revision."""
+    item = _locked(item)
+    problem = appraisal_problem(item.assessment, by, item.criterion.code.split(".")[0])
+    if problem is not None:
+        raise ActionRefused(problem)
+    if not message.strip():
+        raise ActionRefused(_("Say what the unit should explain or add."))
+    request = ExplanationRequest.objects.create(
+        item=item, round=item.assessment.round, message=message.strip(), requested_by=by
+    )
+    _audit(item.assessment, AuditEntry.Kind.REQUEST, by=by, item=item, new=message.strip())
+    return request
+
+
+# Evidence -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_upload(
+    *,
+    item: AssessmentItem,
+    upload: UploadedFile[bytes],
+    by: User,
+    today: datetime.date | None = None,
+) -> EvidenceFile:
+    """Store an uploaded file as evidence of the leaf. The type is read from the content;
+    the same document uploaded again is the same file, linked once more."""
+    item = _locked(item)
+    assessment = item.assessment
+    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
+    if problem is not None:
+        raise ActionRefused(problem)
+    size = upload.size or 0
+    if size == 0:
+        raise ActionRefused(_("The file is empty."))
+    if size > settings.EVIDENCE_MAX_FILE_BYTES:
+        raise ActionRefused(
+            _("The file is %(size)s MB; a file may be %(max)s MB at most.")
+            % {"size": _mb(size), "max": _mb(settings.EVIDENCE_MAX_FILE_BYTES)}
+        )
+    content = upload.read()
+    kind = types.detect(content[:16], content)
+    if kind is None:
+        raise ActionRefused(
+            _("“%(name)s” is not a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file.")
+            % {"name": upload.name}
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    file = EvidenceFile.objects.filter(unit_id=assessment.unit_id, sha256=digest).first()
+    if file is None:
+        used = (
+            EvidenceFile.objects.filter(unit_id=assessment.unit_id).aggregate(total=Sum("size"))[
+                "total"
+            ]
+            or 0
+        )
+        if used + size > settings.EVIDENCE_MAX_UNIT_BYTES:
+            raise ActionRefused(
+                _("The unit's evidence would exceed its %(max)s MB.")
+                % {"max": _mb(settings.EVIDENCE_MAX_UNIT_BYTES)}
+            )
+        file = EvidenceFile(
+            unit_id=assessment.unit_id,
+            name=(upload.name or "")[:255],
+            kind=kind,
+            size=size,
+            sha256=digest,
+            uploaded_by=by,
+        )
+        file.file.save(types.EXTENSIONS[kind], ContentFile(content), save=False)
+        file.save()
+    _link(item, file, by)
+    return file
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def _link(item: AssessmentItem, file: EvidenceFile, by: User) -> None:
+    _cited, created = ItemEvidence.objects.get_or_create(
+        item=item, file=file, defaults={"linked_by": by}
+    )
+    if created:
+        _touch(item, by)
+        _audit(
+            item.assessment,
+            AuditEntry.Kind.EVIDENCE,
+            by=by,
+            item=item,
+            new={"file": file.pk, "name": file.name, "sha256": file.sha256},
+        )
+
+
+@transaction.atomic
+def evidence_link(
+    *, item: AssessmentItem, file: EvidenceFile, by: User, today: datetime.date | None = None
+) -> None:
+    """Cite a file the unit uploaded before as evidence of another leaf."""
+    item = _locked(item)
+    problem = unit_edit_problem(
+        item.assessment, acting_role(by, item.assessment), today or _today()
+    )
+    if problem is not None:
+        raise ActionRefused(problem)
+    if file.unit_id != item.assessment.unit_id:
+        raise ActionRefused(_("This file is not your unit's."))
+    _link(item, file, by)
+
+
+@transaction.atomic
+def evidence_unlink(
+    *, item: AssessmentItem, file: EvidenceFile, by: User, today: datetime.date | None = None
+) -> None:
+    """Stop citing a file for a leaf; the file itself stays with the unit."""
+    item = _locked(item)
+    problem = unit_edit_problem(
+        item.assessment, acting_role(by, item.assessment), today or _today()
+    )
+    if problem is not None:
+        raise ActionRefused(problem)
+    deleted, _rows = ItemEvidence.objects.filter(item=item, file=file).delete()
+    if deleted:
+        _touch(item, by)
+        _audit(
+            item.assessment,
+            AuditEntry.Kind.EVIDENCE,
+            by=by,
+            item=item,
+            old={"file": file.pk, "name": file.name, "sha256": file.sha256},
+        )
+
+
+def files_of(items: Iterable[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
+    """Each item's evidence files, in one query."""
+    found: dict[int, list[EvidenceFile]] = {}
+    links = ItemEvidence.objects.filter(item__in=list(items)).select_related("file")
+    for link in links.order_by("linked_at"):
+        found.setdefault(link.item_id, []).append(link.file)
+    return found
