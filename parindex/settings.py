@@ -5,6 +5,7 @@ to start with the demo secret key or with DEBUG on.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -103,6 +104,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests run on a file too (not in memory): threads then wait for each other's locks
+    # as they do in production, instead of failing at once in SQLite's shared cache.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"parindex-test-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("units/", include("parindex.org.urls")),
     path("frameworks/", include("parindex.frameworks.urls")),
     path("results/", include("parindex.results.urls")),
+    path("assessments/", include("parindex.assessments.urls")),
     path("admin/", admin.site.urls),
 ]

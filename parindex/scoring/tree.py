@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .numbers import ZERO, places
@@ -103,3 +103,23 @@ def _validate_node(node: Node, parent: Node | None, seen: set[str]) -> list[Issu
     for child in node.children:
         issues += _validate_node(child, node, seen)
     return issues
+
+
+def without_rules(tree: Tree, rule_types: frozenset[str]) -> Tree:
+    """The tree without the leaves of these rule types, maxima summed again; fields left
+    empty disappear. Used to show what the unit itself claims, apart from the survey
+    points and the points for earlier years that are known only later."""
+
+    def keep(node: Node) -> Node | None:
+        if not node.children:
+            kind = node.rule.type if node.rule is not None else ""
+            return None if kind in rule_types else node
+        children = [kept for child in node.children if (kept := keep(child)) is not None]
+        if not children:
+            return None
+        return replace(
+            node, children=children, max_points=sum((c.max_points for c in children), ZERO)
+        )
+
+    nodes = [kept for node in tree.nodes if (kept := keep(node)) is not None]
+    return Tree(tree.group, tree.year, tree.title, sum((n.max_points for n in nodes), ZERO), nodes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from parindex.assessments.models import Assessment, Cycle, CycleGroup, Phase
 from parindex.assessments.services import cycle_set_phase
@@ -12,7 +13,8 @@ from parindex.conftest import DEMO_FRAMEWORKS, Cast
 from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 
-TODAY = datetime.date(2024, 11, 20)
+TODAY = timezone.localdate()
+DEADLINE = TODAY + datetime.timedelta(days=10)  # the self-assessment's last day
 
 
 @pytest.fixture
@@ -27,11 +29,11 @@ def cycle(cast: Cast) -> Cycle:
     cycle = Cycle.objects.create(
         year=2024,
         title="Chỉ số CCHC năm 2024",
-        self_assessment_until=datetime.date(2024, 11, 30),
-        appraisal_1_until=datetime.date(2024, 12, 10),
-        revision_until=datetime.date(2024, 12, 15),
-        appraisal_2_until=datetime.date(2024, 12, 25),
-        council_until=datetime.date(2024, 12, 31),
+        self_assessment_until=DEADLINE,
+        appraisal_1_until=DEADLINE + datetime.timedelta(days=10),
+        revision_until=DEADLINE + datetime.timedelta(days=15),
+        appraisal_2_until=DEADLINE + datetime.timedelta(days=25),
+        council_until=DEADLINE + datetime.timedelta(days=30),
     )
     CycleGroup.objects.create(cycle=cycle, group=cast.departments, framework=copy)
     return cycle_set_phase(cycle=cycle, phase=Phase.SELF_ASSESSMENT, by=cast.admin)

@@ -3,6 +3,7 @@ someone else's newer save, and only by whom and when the workflow allows."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from parindex.assessments.services import (
 from parindex.conftest import Cast
 from parindex.scoring.rules import Inputs
 
-from .conftest import TODAY
+from .conftest import DEADLINE, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -164,15 +165,13 @@ def test_the_unit_edits_only_while_its_window_is_open(cast: Cast, assessment_a: 
     with pytest.raises(ActionRefused, match="Đã gửi"):
         save(cast, leaf, note="sửa sau khi gửi")
     Assessment.objects.filter(pk=assessment_a.pk).update(state=State.DRAFT)
-    import datetime
-
     with pytest.raises(ActionRefused, match="quá hạn"):
         item_save_self(
             item=leaf,
             answer=SelfAnswer(None, "x", False, ""),
             version=leaf.version,
             by=cast.scorer_a,
-            today=datetime.date(2024, 12, 1),
+            today=DEADLINE + datetime.timedelta(days=1),
         )
     leaf.refresh_from_db()
     assert leaf.note == "" and leaf.version == 1

@@ -19,7 +19,7 @@ from parindex.assessments.workflow import TRANSITIONS, TransitionRefused
 from parindex.conftest import Cast
 from parindex.org.models import Role, User
 
-from .conftest import TODAY
+from .conftest import DEADLINE, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -135,21 +135,21 @@ def test_another_units_head_and_an_unassigned_appraiser_are_refused(
 
 def test_the_deadline_binds_unless_extended_for_the_unit(cast: Cast, ready_a: Assessment) -> None:
     assessment_a = ready_a
-    late = datetime.date(2024, 12, 1)
-    with pytest.raises(TransitionRefused, match="30/11/2024"):
+    late = DEADLINE + datetime.timedelta(days=1)
+    with pytest.raises(TransitionRefused, match=DEADLINE.strftime("%d/%m/%Y")):
         assessment_transition(assessment=assessment_a, action="submit", by=cast.head_a, today=late)
     with pytest.raises(ActionRefused):
         assessment_extend(
             assessment=assessment_a,
             phase=Phase.SELF_ASSESSMENT,
-            until=datetime.date(2024, 12, 5),
+            until=DEADLINE + datetime.timedelta(days=5),
             by=cast.admin,
             reason=" ",
         )
     assessment_extend(
         assessment=assessment_a,
         phase=Phase.SELF_ASSESSMENT,
-        until=datetime.date(2024, 12, 5),
+        until=DEADLINE + datetime.timedelta(days=5),
         by=cast.admin,
         reason="Đơn vị mất điện 3 ngày",
     )

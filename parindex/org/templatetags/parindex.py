@@ -78,3 +78,27 @@ def magnitude(value: object) -> object:
     if isinstance(value, int | Decimal):
         return abs(value)
     return value
+
+
+@register.filter
+def dom(value: object) -> str:
+    """A criterion code as a page id a CSS selector can name: “1.2.3” → “1_2_3”."""
+    return str(value).replace(".", "_")
+
+
+@register.filter
+def next_field(fields: object, current: object) -> object:
+    """The field after the current one in a list of fields (with a `code`), or None."""
+    if not isinstance(fields, list):
+        return None
+    codes = [getattr(f, "code", None) for f in fields]
+    if current not in codes:
+        return None
+    position = codes.index(current)
+    return fields[position + 1] if position + 1 < len(fields) else None
+
+
+@register.filter
+def field_of(code: object) -> str:
+    """The field a criterion belongs to: “1.2.3” → “1”."""
+    return str(code).split(".")[0]

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from parindex.scoring.rules import BonusRule, ManualRule, RatioTiersRule, Tier, YesNoRule
-from parindex.scoring.tree import Node, Tree, validate_tree
+from parindex.scoring.rules import (
+    BonusRule,
+    ManualRule,
+    RatioTiersRule,
+    SurveyRule,
+    Tier,
+    YesNoRule,
+)
+from parindex.scoring.tree import Node, Tree, validate_tree, without_rules
 
 
 def leaf(code: str, points: str, rule: object = None) -> Node:
@@ -128,3 +135,24 @@ def test_too_many_decimals_and_negative_points() -> None:
     tree = sound_tree()
     tree.nodes[0].children[0].children[0].max_points = D(-1)
     assert ("1.1.1", "negative_points") in problems(tree)
+
+
+def test_a_tree_without_the_leaves_known_only_later() -> None:
+    survey = Node("8.1", "SIPAS", D(2), rule=SurveyRule(source="sipas"))
+    own = Node("8.2", "Own", D(1), rule=YesNoRule())
+    tree = Tree(
+        "g",
+        2024,
+        "t",
+        D(4),
+        [
+            Node("1", "f", D(1), children=[Node("1.1", "x", D(1), rule=YesNoRule())]),
+            Node("8", "impact", D(3), children=[survey, own]),
+            Node("9", "only surveys", D(0), children=[]),
+        ],
+    )
+    tree.nodes[2].children = [Node("9.1", "staff", D(0), rule=SurveyRule(source="staff"))]
+    kept = without_rules(tree, frozenset({"survey", "history"}))
+    assert [n.code for n, _d in kept.walk()] == ["1", "1.1", "8", "8.2"]
+    assert (kept.max_points, kept.nodes[1].max_points) == (D(2), D(1))
+    assert tree.nodes[1].max_points == D(3)  # the original is untouched

@@ -1,0 +1,257 @@
+"""Reading an assessment for its pages: the framework's tree with the unit's answers, the
+appraisers' scores, the evidence, the requests, and the engine's points at every node."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from parindex.frameworks.models import Criterion
+from parindex.org.models import User
+from parindex.scoring.engine import Answer, NodeResult, UnitResult, compute_unit
+from parindex.scoring.rules import Rule
+from parindex.scoring.tree import Tree, without_rules
+
+from .inputs import COMPUTED
+from .models import (
+    Assessment,
+    AssessmentItem,
+    CycleGroup,
+    EvidenceFile,
+    ExplanationRequest,
+    FieldAppraisal,
+    ItemEvidence,
+    State,
+    inputs_from_json,
+)
+
+LATER = frozenset(COMPUTED)  # points known only from surveys and earlier years
+
+
+@dataclass
+class Row:
+    """A node of the tree as a page shows it; leaves carry their item."""
+
+    criterion: Criterion
+    own: NodeResult | None  # the unit's own score (its claims count)
+    appraised: NodeResult | None  # the score that counts: appraised where appraised
+    item: AssessmentItem | None = None
+    rule: Rule | None = None
+    files: list[EvidenceFile] = field(default_factory=list)
+    requests: list[ExplanationRequest] = field(default_factory=list)
+    # What the forms show: as stored, or as typed when a save was refused.
+    self_values: dict[str, str] = field(default_factory=dict)
+    appraisal_values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def field_code(self) -> str:
+        return self.criterion.code.split(".")[0]
+
+    @property
+    def later(self) -> bool:
+        """Scored from survey results or earlier years, not by the unit."""
+        return self.criterion.rule_type in LATER
+
+
+@dataclass(frozen=True)
+class FieldProgress:
+    code: str
+    title: str
+    answered: int
+    leaves: int
+    own: NodeResult | None
+
+
+@dataclass
+class AssessmentView:
+    assessment: Assessment
+    tree: Tree
+    rows: list[Row]
+    own: UnitResult  # what the unit claims (leaves it answers only)
+    appraised: UnitResult  # the same leaves with the appraisers' scores where given
+    answered: int
+    leaves: int
+    missing_evidence: list[str]
+    fields: list[FieldProgress] = field(default_factory=list)
+
+    def row(self, code: str) -> Row:
+        return next(r for r in self.rows if r.criterion.code == code)
+
+    def of_field(self, code: str) -> list[Row]:
+        return [r for r in self.rows if r.field_code == code]
+
+    def first_unanswered_field(self) -> str:
+        unfinished = next((f for f in self.fields if f.answered < f.leaves), None)
+        return (unfinished or self.fields[0]).code if self.fields else ""
+
+
+def framework_of(assessment: Assessment) -> CycleGroup:
+    return CycleGroup.objects.select_related("framework").get(
+        cycle_id=assessment.cycle_id, group_id=assessment.group_id
+    )
+
+
+def assessment_view(assessment: Assessment, *, only: str | None = None) -> AssessmentView:
+    """The whole assessment, or only one leaf's row (`only`, a criterion code) for the
+    partial a save returns; the engine's totals are always the whole unit's."""
+    cycle_group = framework_of(assessment)
+    criteria = list(Criterion.objects.filter(framework=cycle_group.framework).order_by("position"))
+    tree = cycle_group.framework.to_tree(criteria)
+    claimed = without_rules(tree, LATER)
+    items = {
+        item.criterion_id: item
+        for item in AssessmentItem.objects.filter(assessment=assessment).select_related(
+            "updated_by"
+        )
+    }
+    by_code = {c.code: items.get(c.pk) for c in criteria if c.rule_type}
+    own = compute_unit(claimed, {code: _answer(i, own=True) for code, i in by_code.items() if i})
+    appraised = compute_unit(claimed, {code: _answer(i) for code, i in by_code.items() if i})
+    wanted = [c for c in criteria if only is None or c.code == only]
+    leaf_items = [items[c.pk] for c in wanted if c.pk in items]
+    files = _files(leaf_items)
+    requests: dict[int, list[ExplanationRequest]] = defaultdict(list)
+    for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
+        "requested_by"
+    ):
+        requests[request.item_id].append(request)
+    rows = []
+    for criterion in wanted:
+        item = items.get(criterion.pk)
+        rows.append(
+            Row(
+                criterion=criterion,
+                own=own.nodes.get(criterion.code),
+                appraised=appraised.nodes.get(criterion.code),
+                item=item,
+                rule=criterion.rule() if criterion.rule_type else None,
+                files=files.get(item.pk, []) if item else [],
+                requests=requests.get(item.pk, []) if item else [],
+            )
+        )
+    answerable = {code: i for code, i in by_code.items() if i and code in own.nodes}
+    fields = []
+    for criterion in criteria:
+        if criterion.depth != 0:
+            continue
+        mine = [i for code, i in answerable.items() if code.split(".")[0] == criterion.code]
+        fields.append(
+            FieldProgress(
+                criterion.code,
+                criterion.title,
+                sum(1 for i in mine if i.self_inputs or i.not_applicable_claimed),
+                len(mine),
+                own.nodes.get(criterion.code),
+            )
+        )
+    return AssessmentView(
+        assessment=assessment,
+        tree=tree,
+        rows=rows,
+        own=own,
+        appraised=appraised,
+        answered=sum(f.answered for f in fields),
+        leaves=sum(f.leaves for f in fields),
+        missing_evidence=_missing(criteria, items),
+        fields=fields,
+    )
+
+
+def _answer(item: AssessmentItem, *, own: bool = False) -> Answer:
+    return Answer(
+        self_inputs=inputs_from_json(item.self_inputs),
+        appraised_inputs=None if own else inputs_from_json(item.appraised_inputs),
+        not_applicable_claimed=item.not_applicable_claimed,
+        not_applicable_accepted=None if own else item.not_applicable_accepted,
+    )
+
+
+def _files(items: list[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
+    found: dict[int, list[EvidenceFile]] = defaultdict(list)
+    links = ItemEvidence.objects.filter(item__in=items).select_related("file").order_by("pk")
+    for link in links:
+        found[link.item_id].append(link.file)
+    return found
+
+
+def _missing(criteria: list[Criterion], items: dict[int, AssessmentItem]) -> list[str]:
+    """Leaves that need evidence and have neither a file nor an explanation yet."""
+    cited = set(
+        ItemEvidence.objects.filter(item__in=list(items.values())).values_list("item_id", flat=True)
+    )
+    missing = []
+    for criterion in criteria:
+        item = items.get(criterion.pk)
+        if not criterion.evidence_required or item is None:
+            continue
+        if item.not_applicable_claimed or item.note or item.pk in cited:
+            continue
+        missing.append(criterion.code)
+    return missing
+
+
+def unit_files(assessment: Assessment) -> QuerySet[EvidenceFile]:
+    """The unit's uploaded files, to cite one again for another criterion."""
+    return EvidenceFile.objects.filter(unit_id=assessment.unit_id).order_by("name")
+
+
+# Lists ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    assessment: Assessment
+    answered: int
+    leaves: int
+    appraised: int
+    fields_done: int
+
+
+def cycle_assessments(cycle_id: int, units: QuerySet[Any] | None = None) -> list[Progress]:
+    """The cycle's assessments with how far each has got, in three queries."""
+    assessments = Assessment.objects.filter(cycle_id=cycle_id).select_related("unit", "group")
+    if units is not None:
+        assessments = assessments.filter(unit__in=units)
+    counted = assessments.annotate(
+        leaves=Count("items", filter=~Q(items__criterion__rule_type__in=list(LATER))),
+        answered=Count(
+            "items",
+            filter=~Q(items__criterion__rule_type__in=list(LATER))
+            & (Q(items__self_inputs__isnull=False) | Q(items__not_applicable_claimed=True)),
+        ),
+        appraised_count=Count(
+            "items",
+            filter=~Q(items__criterion__rule_type__in=list(LATER))
+            & Q(items__appraised_inputs__isnull=False),
+        ),
+    ).order_by("group__position", "unit__position", "unit__name")
+    done: dict[int, int] = defaultdict(int)
+    for assessment_id, count in (
+        FieldAppraisal.objects.filter(assessment__cycle_id=cycle_id)
+        .values_list("assessment_id")
+        .annotate(n=Count("pk"))
+    ):
+        done[assessment_id] = count
+    return [Progress(a, a.answered, a.leaves, a.appraised_count, done[a.pk]) for a in counted]
+
+
+def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySet[Any]:
+    """The assessment's history. The unit sees the appraisers' changes to its scores only
+    once the round they belong to has ended."""
+    entries = assessment.audit.select_related("by", "item__criterion").order_by("-at", "-pk")
+    if unit_view:
+        ended_rounds = []
+        if assessment.state not in (
+            State.DRAFT,
+            State.SUBMITTED,
+            State.APPRAISING_1,
+        ):
+            ended_rounds.append(1)
+        if assessment.state in (State.APPRAISED_2, State.APPROVED):
+            ended_rounds.append(2)
+        hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=ended_rounds)
+        entries = entries.exclude(hidden)
+    return entries

@@ -1,0 +1,247 @@
+"""The assessment pages, role by role and unit against unit; saves through HTMX and
+through plain forms; nothing typed is lost."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parindex.assessments.models import Assessment, AssessmentItem, AuditEntry, Phase, State
+from parindex.assessments.services import (
+    Appraisal,
+    SelfAnswer,
+    evidence_upload,
+    item_save_appraisal,
+    item_save_self,
+)
+from parindex.conftest import Cast
+from parindex.org.models import SecurityEvent
+from parindex.scoring.rules import Inputs
+
+from .files import PDF, PNG, upload
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def page(assessment: Assessment) -> str:
+    return reverse("assessments:detail", args=[assessment.cycle.year, assessment.unit.code])
+
+
+def save_url(assessment: Assessment, code: str, what: str = "item_save") -> str:
+    return reverse(f"assessments:{what}", args=[assessment.cycle.year, assessment.unit.code, code])
+
+
+def leaf(assessment: Assessment, code: str) -> AssessmentItem:
+    return assessment.items.select_related("criterion").get(criterion__code=code)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 200),
+        ("scorer_a", 200),
+        ("head_a", 200),
+        ("scorer_b", 404),
+        ("head_b", 404),
+        ("appraiser", 200),
+        ("chair", 200),
+        ("viewer", 200),
+    ],
+)
+def test_who_opens_unit_as_page(
+    cast: Cast, assessment_a: Assessment, who: str, status: int
+) -> None:
+    response = cast.client(getattr(cast, who)).get(page(assessment_a))
+    assert response.status_code == status
+    if status == 404:
+        assert SecurityEvent.objects.filter(kind="refused", username=who).exists()
+    else:
+        text = response.content.decode()
+        editable = who in ("scorer_a", "head_a")
+        assert ("<fieldset disabled>" not in text.split('id="c-1.1.1"')[1][:3000]) == editable
+
+
+def test_an_appraiser_never_opens_their_own_unit(cast: Cast, assessment_a: Assessment) -> None:
+    home = Assessment.objects.get(cycle=assessment_a.cycle, unit=cast.home_unit)
+    assert cast.client(cast.appraiser).get(page(home)).status_code == 404
+
+
+def test_a_save_through_htmx_answers_with_the_new_points(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    item = leaf(assessment_a, "1.1.1")
+    response = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.1.1"), {"version": item.version, "yes": "yes"}, **HTMX
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="v-self-1_1_1" value="2" hx-swap-oob="true"' in text
+    assert '<span id="p-1_1_1" hx-swap-oob="true">0,5' in text  # the engine's points
+    assert "Đã lưu" in text and 'id="summary"' in text
+    assert leaf(assessment_a, "1.1.1").self_inputs == {"yes": True}
+
+
+def test_a_stale_save_shows_theirs_and_keeps_mine(cast: Cast, assessment_a: Assessment) -> None:
+    item = leaf(assessment_a, "1.2")
+    item_save_self(
+        item=item,
+        answer=SelfAnswer(Inputs(occurrences=1), "Theo báo cáo quý", False, ""),
+        version=item.version,
+        by=cast.head_a,
+        today=assessment_a.cycle.self_assessment_until,
+    )
+    response = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.2"),
+        {"version": item.version, "occurrences": "2", "note": "Bản của tôi"},
+        **HTMX,
+    )
+    text = response.content.decode()
+    assert "Chưa lưu: trong lúc đó người khác đã lưu" in text and "Theo báo cáo quý" in text
+    assert 'hx-vals=\'{"version": "2"}\'' in text  # "save mine over theirs" uses their version
+    assert 'id="v-self-1_2"' not in text  # the form keeps the version it read
+    saved = leaf(assessment_a, "1.2")
+    assert (saved.self_inputs, saved.note) == ({"occurrences": 1}, "Theo báo cáo quý")
+
+
+def test_without_javascript_a_refused_save_shows_the_page_with_what_was_typed(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    item = leaf(assessment_a, "1.1.2")
+    response = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.1.2"),
+        {"version": item.version, "numerator": "12", "denominator": "10", "note": "Giải trình dài"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "12 lớn hơn tổng số 10" in text
+    assert 'value="12"' in text and "Giải trình dài" in text
+    assert leaf(assessment_a, "1.1.2").version == 1
+    ok = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.1.2"),
+        {"version": item.version, "numerator": "9", "denominator": "10"},
+    )
+    assert ok.status_code == 302 and ok["Location"].endswith("?field=1#c-1.1.2")
+
+
+def test_an_expired_session_gets_401_on_a_save_not_a_login_page(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    anonymous = cast.client(None)
+    assert (
+        anonymous.post(save_url(assessment_a, "1.1.1"), {"version": 1}, **HTMX).status_code == 401
+    )
+    plain = anonymous.post(save_url(assessment_a, "1.1.1"), {"version": 1})
+    assert plain.status_code == 302 and "/accounts/login/" in plain["Location"]
+
+
+@pytest.mark.parametrize("who", ["scorer_b", "head_b", "appraiser", "viewer", "chair", "admin"])
+def test_only_the_unit_saves_its_answers(cast: Cast, assessment_a: Assessment, who: str) -> None:
+    item = leaf(assessment_a, "1.1.1")
+    response = cast.client(getattr(cast, who)).post(
+        save_url(assessment_a, "1.1.1"), {"version": item.version, "yes": "yes"}, **HTMX
+    )
+    assert response.status_code in (200, 404)
+    assert leaf(assessment_a, "1.1.1").self_inputs is None
+
+
+def test_evidence_reaches_only_the_unit_its_appraisers_and_the_administrator(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    response = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.1.1", "evidence_upload"),
+        {"file": upload("ke-hoach.pdf", PDF)},
+        **HTMX,
+    )
+    assert "Đã thêm “ke-hoach.pdf”" in response.content.decode()
+    file = assessment_a.unit.evidence_files.get()
+    url = reverse("assessments:evidence", args=[file.pk])
+    for who, status in [
+        ("scorer_a", 200),
+        ("head_a", 200),
+        ("appraiser", 200),
+        ("admin", 200),
+        ("scorer_b", 404),
+        ("head_b", 404),
+        ("viewer", 404),
+        ("chair", 404),
+    ]:
+        got = cast.client(getattr(cast, who)).get(url)
+        assert got.status_code == status, who
+        if status == 200:
+            assert b"".join(got.streaming_content) == PDF  # type: ignore[attr-defined]
+            assert got["X-Content-Type-Options"] == "nosniff"
+    assert cast.client(None).get(url).status_code == 302
+    inline = cast.client(cast.appraiser).get(url + "?inline=1")
+    assert inline["Content-Disposition"].startswith("inline")
+
+
+def test_a_disguised_upload_is_refused_on_the_page(cast: Cast, assessment_a: Assessment) -> None:
+    response = cast.client(cast.scorer_a).post(
+        save_url(assessment_a, "1.1.1", "evidence_upload"),
+        {"file": upload("bao-cao.pdf", b"MZ\x90\x00not a pdf")},
+        **HTMX,
+    )
+    assert "không phải tệp PDF" in response.content.decode()
+    assert not assessment_a.unit.evidence_files.exists()
+
+
+def test_the_head_submits_the_scorer_cannot(cast: Cast, assessment_a: Assessment) -> None:
+    assessment_a.items.filter(criterion__evidence_required=True).update(note="Có giải trình")
+    url = reverse("assessments:transition", args=[2024, assessment_a.unit.code])
+    scorer_page = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
+    assert 'value="submit"' not in scorer_page
+    cast.client(cast.scorer_a).post(url, {"action": "submit"})
+    assessment_a.refresh_from_db()
+    assert assessment_a.state == State.DRAFT
+    head = cast.client(cast.head_a)
+    assert 'value="submit"' in head.get(page(assessment_a)).content.decode()
+    response = head.post(url, {"action": "submit"}, follow=True)
+    assert "Đã thực hiện: phiếu đánh giá chuyển sang “Đã gửi”." in response.content.decode()
+
+
+def test_the_unit_sees_the_appraisal_only_once_its_round_has_ended(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.SUBMITTED)
+    assessment_a.cycle.phase = Phase.APPRAISAL_1
+    assessment_a.cycle.save()
+    item = leaf(assessment_a, "1.2")
+    item_save_appraisal(
+        item=item,
+        appraisal=Appraisal(Inputs(occurrences=2), "Hai báo cáo trễ hạn", None),
+        version=item.version,
+        by=cast.appraiser,
+    )
+    history = reverse("assessments:history", args=[2024, assessment_a.unit.code])
+    unit = cast.client(cast.scorer_a)
+    assert "Hai báo cáo trễ hạn" not in unit.get(page(assessment_a)).content.decode()
+    assert "Hai báo cáo trễ hạn" not in unit.get(history).content.decode()
+    assert "Hai báo cáo trễ hạn" in cast.client(cast.admin).get(history).content.decode()
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.APPRAISED_1)
+    assert "Hai báo cáo trễ hạn" in unit.get(page(assessment_a)).content.decode()
+    assert "Hai báo cáo trễ hạn" in unit.get(history).content.decode()
+    assert AuditEntry.objects.filter(kind="appraisal").count() == 2  # score and comment
+
+
+def test_the_page_costs_the_same_queries_with_more_answers_and_files(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    client = cast.client(cast.scorer_a)
+    url = page(assessment_a) + "?field=all"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    today = assessment_a.cycle.self_assessment_until
+    for number, item in enumerate(assessment_a.items.select_related("criterion")[:12]):
+        evidence_upload(
+            item=item,
+            upload=upload(f"tai-lieu-{number}.png", PNG + bytes([number])),
+            by=cast.scorer_a,
+            today=today,
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before) <= 20

@@ -1,0 +1,589 @@
+"""Assessment pages: the unit fills in its self-assessment, appraisers score it, everyone
+concerned reads its history. Saves go through HTMX when the browser runs JavaScript and
+through plain forms when it does not; either way what was typed is never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from parindex.org.access import current_user, refuse, visible_units
+from parindex.org.models import Role, User
+
+from . import evidence as types
+from . import selectors, services
+from .access import acting_role, may_read_evidence
+from .forms import (
+    AppraisalForm,
+    EvidenceLinkForm,
+    EvidenceUploadForm,
+    FieldForm,
+    RequestForm,
+    SelfAnswerForm,
+    TransitionForm,
+    shown,
+)
+from .models import Assessment, AssessmentItem, Cycle, EvidenceFile, ItemEvidence, State
+from .workflow import BY_ACTION, TransitionRefused, allowed_actions
+
+UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def htmx_login_required(view: Any) -> Any:
+    """Like login_required, but an HTMX save after the session expired gets a 401 that
+    the page turns into a message, leaving what was typed in place."""
+    wrapped = login_required(view)
+
+    def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _is_htmx(request) and not request.user.is_authenticated:
+            return HttpResponse(status=401)
+        response: HttpResponse = wrapped(request, *args, **kwargs)
+        return response
+
+    check.__name__ = view.__name__
+    check.__doc__ = view.__doc__
+    return check
+
+
+def _get_assessment_for_user(request: HttpRequest, year: int, code: str) -> tuple[Assessment, Role]:
+    """The assessment if the user has to do with it; otherwise a logged 404."""
+    assessment = (
+        Assessment.objects.select_related("cycle", "unit", "group")
+        .filter(cycle__year=year, unit__code=code)
+        .first()
+    )
+    role = acting_role(current_user(request), assessment) if assessment else None
+    if assessment is None or role is None:
+        refuse(request, f"assessment {year} {code} not visible", hide=True)
+    assert assessment is not None and role is not None
+    return assessment, role
+
+
+def _item(assessment: Assessment, criterion: str) -> AssessmentItem:
+    return get_object_or_404(
+        AssessmentItem.objects.select_related("criterion"),
+        assessment=assessment,
+        criterion__code=criterion,
+    )
+
+
+# The page -------------------------------------------------------------------------
+
+
+def _page_context(
+    request: HttpRequest,
+    assessment: Assessment,
+    role: Role,
+    *,
+    typed: dict[str, dict[str, str]] | None = None,
+    errors: dict[str, dict[str, Any]] | None = None,
+    view: selectors.AssessmentView | None = None,
+) -> dict[str, Any]:
+    user = current_user(request)
+    view = view or selectors.assessment_view(assessment)
+    _fill_values(view.rows, typed or {})
+    today = timezone.localdate()
+    edit_problem = services.unit_edit_problem(assessment, role, today)
+    fields = sorted({row.field_code for row in view.rows})
+    appraise = {
+        code for code in fields if services.appraisal_problem(assessment, user, code) is None
+    }
+    actions = [BY_ACTION[a] for a in allowed_actions(assessment, role, today)]
+    return {
+        "assessment": assessment,
+        "view": view,
+        "role": role,
+        "is_unit": role in UNIT_ROLES,
+        "may_edit": edit_problem is None,
+        "edit_problem": edit_problem,
+        "appraise": appraise,
+        "show_appraisal": role not in UNIT_ROLES or _round_ended(assessment),
+        "actions": actions,
+        "files": selectors.unit_files(assessment) if edit_problem is None else [],
+        "requests": [r for row in view.rows for r in row.requests],
+        "typed": typed or {},
+        "errors": errors or {},
+        "deadline": assessment.deadline(
+            "revision"
+            if assessment.state in (State.REVISING, State.RESUBMITTED)
+            else "self_assessment"
+        ),
+        "may_read_evidence": may_read_evidence(user, assessment),
+    }
+
+
+def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) -> None:
+    """Each leaf's form values: what was typed if a save was refused, else what is stored."""
+    for row in rows:
+        item = row.item
+        if item is None:
+            continue
+        code = row.criterion.code
+        row.self_values = typed.get(f"self:{code}") or {
+            **shown(item.self_inputs),
+            "note": item.note,
+            "claimed": "on" if item.not_applicable_claimed else "",
+            "claim_reason": item.not_applicable_reason,
+        }
+        accepted = item.not_applicable_accepted
+        decision = "" if accepted is None else ("accept" if accepted else "reject")
+        row.appraisal_values = typed.get(f"appraisal:{code}") or {
+            **shown(item.appraised_inputs),
+            "appraisal_note": item.appraisal_note,
+            "claim_decision": decision,
+        }
+
+
+def _round_ended(assessment: Assessment) -> bool:
+    """The unit sees the appraisers' scores once its round-1 appraisal has ended."""
+    return assessment.state not in (State.DRAFT, State.SUBMITTED, State.APPRAISING_1)
+
+
+@require_GET
+@login_required
+def assessment_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The unit's assessment as a tree: its answers, evidence and points; the appraisal
+    beside them for those who may see it."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    context = _page_context(request, assessment, role)
+    context["field"] = _field_shown(request, context["view"])
+    return render(request, "assessments/detail.html", context)
+
+
+def _field_shown(request: HttpRequest, view: selectors.AssessmentView) -> str:
+    """The field the page shows: the one asked for, else the first not yet answered
+    ("all" shows every field, to print)."""
+    form = FieldForm(request.GET or None)
+    wanted = form.cleaned_data["field"] if form.is_valid() else ""
+    codes = {f.code for f in view.fields}
+    if wanted == "all" or wanted in codes:
+        return str(wanted)
+    return view.first_unanswered_field()
+
+
+# Saving a leaf --------------------------------------------------------------------
+
+
+def _saved(
+    request: HttpRequest,
+    assessment: Assessment,
+    role: Role,
+    code: str,
+    *,
+    status: str = "",
+    error: str = "",
+    field_errors: Mapping[str, Any] | None = None,
+    conflict: AssessmentItem | None = None,
+    typed: dict[str, str] | None = None,
+    side: str = "self",
+) -> HttpResponse:
+    """The answer to an HTMX save: only the parts that changed, swapped out of band, so
+    that nothing the person is typing is replaced."""
+    context = _page_context(request, assessment, role)
+    view = context["view"]
+    context.update(
+        {
+            "row": view.row(code),
+            "status": status,
+            "error": error,
+            "field_errors": field_errors or {},
+            "conflict": conflict,
+            "conflict_values": shown(
+                (conflict.self_inputs if side == "self" else conflict.appraised_inputs)
+                if conflict
+                else None
+            ),
+            "typed_values": typed or {},
+            "side": side,
+        }
+    )
+    return render(request, "assessments/_saved.html", context)
+
+
+def _rerender(
+    request: HttpRequest,
+    assessment: Assessment,
+    role: Role,
+    code: str,
+    typed: dict[str, str],
+    error: str,
+    field_errors: Mapping[str, Any] | None = None,
+    side: str = "self",
+) -> HttpResponse:
+    """Without JavaScript: the whole page again, the leaf as it was typed, with why it
+    was not saved."""
+    messages.error(
+        request, _("Criterion %(code)s was not saved: %(error)s") % {"code": code, "error": error}
+    )
+    context = _page_context(
+        request,
+        assessment,
+        role,
+        typed={f"{side}:{code}": typed},
+        errors={code: {"error": error, "fields": field_errors or {}}},
+    )
+    context["field"] = code.split(".")[0]
+    return render(request, "assessments/detail.html", context, status=400)
+
+
+@require_POST
+@htmx_login_required
+def item_save(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Save the unit's answer to one leaf."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = SelfAnswerForm(request.POST, criterion=item.criterion)
+    htmx = _is_htmx(request)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        if htmx:
+            return _saved(
+                request, assessment, role, criterion, error=error, field_errors=form.errors
+            )
+        return _rerender(request, assessment, role, criterion, form.typed(), error, form.errors)
+    try:
+        services.item_save_self(
+            item=item,
+            answer=services.SelfAnswer(
+                form.inputs,
+                form.cleaned_data["note"],
+                form.cleaned_data["claimed"],
+                form.cleaned_data["claim_reason"],
+            ),
+            version=form.cleaned_data["version"],
+            by=current_user(request),
+        )
+    except services.StaleItem as stale:
+        message = _stale_message(stale.current)
+        if htmx:
+            return _saved(
+                request, assessment, role, criterion, conflict=stale.current, typed=form.typed()
+            )
+        return _rerender(request, assessment, role, criterion, form.typed(), message)
+    except services.ActionRefused as refused:
+        if htmx:
+            return _saved(request, assessment, role, criterion, error=refused.message)
+        return _rerender(request, assessment, role, criterion, form.typed(), refused.message)
+    if htmx:
+        return _saved(request, assessment, role, criterion, status=_("Saved"))
+    messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
+    return redirect(_leaf_url(year, code, criterion))
+
+
+def _leaf_url(year: int, code: str, criterion: str) -> str:
+    """The page at the leaf (or field), showing its field."""
+    url = reverse("assessments:detail", args=[year, code])
+    return f"{url}?field={criterion.split('.')[0]}#c-{criterion}"
+
+
+def _stale_message(current: AssessmentItem) -> str:
+    who = current.updated_by or _("someone")
+    when = timezone.localtime(current.updated_at).strftime("%H:%M") if current.updated_at else ""
+    return _(
+        "%(who)s saved this criterion at %(when)s, after you opened it. Your text is kept "
+        "below; check theirs, then save again."
+    ) % {"who": who, "when": when}
+
+
+@require_POST
+@htmx_login_required
+def item_appraise(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Save an appraiser's score, comment and decision on one leaf."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = AppraisalForm(request.POST, criterion=item.criterion)
+    htmx = _is_htmx(request)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        if htmx:
+            return _saved(
+                request,
+                assessment,
+                role,
+                criterion,
+                error=error,
+                field_errors=form.errors,
+                side="appraisal",
+            )
+        return _rerender(
+            request, assessment, role, criterion, form.typed(), error, form.errors, "appraisal"
+        )
+    try:
+        services.item_save_appraisal(
+            item=item,
+            appraisal=services.Appraisal(
+                form.inputs, form.cleaned_data["appraisal_note"], form.claim_accepted
+            ),
+            version=form.cleaned_data["version"],
+            by=current_user(request),
+        )
+    except services.StaleItem as stale:
+        if htmx:
+            return _saved(
+                request,
+                assessment,
+                role,
+                criterion,
+                conflict=stale.current,
+                typed=form.typed(),
+                side="appraisal",
+            )
+        return _rerender(
+            request,
+            assessment,
+            role,
+            criterion,
+            form.typed(),
+            _stale_message(stale.current),
+            side="appraisal",
+        )
+    except services.ActionRefused as refused:
+        if htmx:
+            return _saved(
+                request, assessment, role, criterion, error=refused.message, side="appraisal"
+            )
+        return _rerender(
+            request, assessment, role, criterion, form.typed(), refused.message, side="appraisal"
+        )
+    if htmx:
+        return _saved(request, assessment, role, criterion, status=_("Saved"), side="appraisal")
+    messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
+    return redirect(_leaf_url(year, code, criterion))
+
+
+# Evidence -------------------------------------------------------------------------
+
+
+def _evidence_answer(
+    request: HttpRequest, assessment: Assessment, role: Role, criterion: str, message: str, ok: bool
+) -> HttpResponse:
+    if _is_htmx(request):
+        context = _page_context(request, assessment, role)
+        context.update(
+            {
+                "row": context["view"].row(criterion),
+                "evidence_message": message,
+                "evidence_ok": ok,
+            }
+        )
+        return render(request, "assessments/_evidence.html", context)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(_leaf_url(assessment.cycle.year, assessment.unit.code, criterion))
+
+
+@require_POST
+@htmx_login_required
+def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evidence_answer(
+            request, assessment, role, criterion, _("Choose a file to add."), False
+        )
+    try:
+        file = services.evidence_upload(
+            item=item, upload=form.cleaned_data["file"], by=current_user(request)
+        )
+    except services.ActionRefused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request, assessment, role, criterion, _("“%(name)s” added.") % {"name": file.name}, True
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = EvidenceLinkForm(request.POST)
+    file = (
+        EvidenceFile.objects.filter(
+            pk=form.cleaned_data["file"], unit_id=assessment.unit_id
+        ).first()
+        if form.is_valid()
+        else None
+    )
+    if file is None:
+        return _evidence_answer(
+            request, assessment, role, criterion, _("Choose one of your unit's files."), False
+        )
+    try:
+        services.evidence_link(item=item, file=file, by=current_user(request))
+    except services.ActionRefused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": file.name}, True
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_unlink(
+    request: HttpRequest, year: int, code: str, criterion: str, file: int
+) -> HttpResponse:
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
+    try:
+        services.evidence_unlink(item=item, file=evidence, by=current_user(request))
+    except services.ActionRefused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request,
+        assessment,
+        role,
+        criterion,
+        _("“%(name)s” no longer cited here.") % {"name": evidence.name},
+        True,
+    )
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file, to the unit, its appraisers and the administrators only."""
+    user = current_user(request)
+    file = EvidenceFile.objects.filter(pk=pk).select_related("unit").first()
+    if file is None or not _may_download(user, file):
+        refuse(request, f"evidence {pk} not readable", hide=True)
+    assert file is not None
+    response = FileResponse(
+        file.file.open("rb"),
+        content_type=types.CONTENT_TYPES[file.kind],
+        as_attachment=request.GET.get("inline") != "1" or not file.previewable,
+        filename=file.name if "." in file.name else f"{file.name}.{types.EXTENSIONS[file.kind]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _may_download(user: User, file: EvidenceFile) -> bool:
+    if user.is_active and user.role in UNIT_ROLES:
+        return user.unit_id == file.unit_id
+    assessments = Assessment.objects.filter(
+        items__in=ItemEvidence.objects.filter(file=file).values("item_id")
+    ).select_related("cycle")
+    return any(may_read_evidence(user, a) for a in assessments.distinct())
+
+
+# States ---------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def transition(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    assessment, _role = _get_assessment_for_user(request, year, code)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.assessment_transition(
+                assessment=assessment,
+                action=form.cleaned_data["action"],
+                by=current_user(request),
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Done: the assessment is now “%(state)s”.") % {"state": done.get_state_display()},
+            )
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("assessments:detail", year=year, code=code)
+
+
+# Fields and requests (appraisers) -------------------------------------------------
+
+
+@require_POST
+@login_required
+def field_action(
+    request: HttpRequest, year: int, code: str, field: str, action: str
+) -> HttpResponse:
+    assessment, _role = _get_assessment_for_user(request, year, code)
+    user = current_user(request)
+    try:
+        if action == "accept":
+            changed = services.field_accept_self(assessment=assessment, field_code=field, by=user)
+            messages.success(
+                request,
+                _("Field %(field)s: the unit's own scores accepted (%(count)s criteria).")
+                % {"field": field, "count": changed},
+            )
+        elif action == "finish":
+            services.field_finish(assessment=assessment, field_code=field, by=user)
+            messages.success(request, _("Field %(field)s marked as appraised.") % {"field": field})
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(_leaf_url(year, code, field))
+
+
+@require_POST
+@login_required
+def item_request(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    assessment, _role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the unit should explain or add."))
+    else:
+        try:
+            services.explanation_request(
+                item=item, message=form.cleaned_data["message"], by=current_user(request)
+            )
+        except services.ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request, _("Request sent for criterion %(code)s.") % {"code": criterion}
+            )
+    return redirect(_leaf_url(year, code, criterion))
+
+
+# History and lists ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    assessment, role = _get_assessment_for_user(request, year, code)
+    entries = selectors.audit_for(assessment, current_user(request), unit_view=role in UNIT_ROLES)
+    return render(
+        request,
+        "assessments/history.html",
+        {"assessment": assessment, "entries": entries[:500], "role": role},
+    )
+
+
+@require_GET
+@login_required
+def cycle_list(request: HttpRequest, year: int) -> HttpResponse:
+    """The cycle's assessments the user has to do with, with how far each has got."""
+    user = current_user(request)
+    cycle = get_object_or_404(Cycle, year=year)
+    if user.role in UNIT_ROLES and user.unit is not None:
+        return redirect("assessments:detail", year=year, code=user.unit.code)
+    rows = selectors.cycle_assessments(cycle.pk, visible_units(user))
+    return render(request, "assessments/list.html", {"cycle": cycle, "rows": rows})
