@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.assessments",
     "parindex.results",
+    "parindex.notify",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,33 @@ FRAMEWORK_UPLOAD_MAX_BYTES = env_int("FRAMEWORK_UPLOAD_MAX_BYTES", 2 * 1024 * 10
 # Evidence: a file at most, and all of a unit's files together.
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_UNIT_BYTES = env_int("EVIDENCE_MAX_UNIT_BYTES", 1024 * 1024 * 1024)
+
+# Notifications: which backend serves each channel (console by default: nothing leaves
+# the machine), the SMTP server of Django's EMAIL_* settings, an HTTP SMS gateway.
+NOTIFY_BACKENDS = {
+    "email": {
+        "console": "parindex.notify.backends.ConsoleBackend",
+        "smtp": "parindex.notify.backends.SmtpEmailBackend",
+    }[env_str("EMAIL_BACKEND_KIND", "console")],
+    "sms": {
+        "console": "parindex.notify.backends.ConsoleBackend",
+        "http": "parindex.notify.backends.HttpSmsBackend",
+    }[env_str("SMS_BACKEND", "console")],
+}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parindex@localhost")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+# The address people use, for the links in e-mails and SMS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Reminders go out this many days before a deadline, to units that have not submitted.
+REMINDER_DAYS = [int(d) for d in env_list("REMINDER_DAYS", "3,1")]
 
 LOGGING = {
     "version": 1,

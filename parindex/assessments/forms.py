@@ -134,3 +134,25 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        from .models import Cycle
+
+        model = Cycle
+        fields = [
+            "self_assessment_until",
+            "appraisal_1_until",
+            "revision_until",
+            "appraisal_2_until",
+            "council_until",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        dates = [data.get(name) for name in self.Meta.fields]
+        known = [d for d in dates if d is not None]
+        if known != sorted(known):
+            raise forms.ValidationError(_("Each phase ends after the one before."))
+        return data

@@ -255,3 +255,41 @@ def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySe
         hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=ended_rounds)
         entries = entries.exclude(hidden)
     return entries
+
+
+@dataclass(frozen=True)
+class AppraiserProgress:
+    appraiser: User
+    assigned: int  # (unit, field) pairs to appraise
+    done: int  # of which marked as appraised this round
+
+
+def appraisal_progress(cycle_id: int, round_number: int) -> list[AppraiserProgress]:
+    """For each appraiser: the unit-fields assigned in the cycle and those finished, in a
+    few queries whatever the number of units."""
+    from parindex.org.models import AppraisalAssignment
+
+    assessments = list(
+        Assessment.objects.filter(cycle_id=cycle_id).values_list("pk", "unit_id", "group_id")
+    )
+    finished = set(
+        FieldAppraisal.objects.filter(
+            assessment__cycle_id=cycle_id, round=round_number
+        ).values_list("assessment_id", "field_code")
+    )
+    by_appraiser: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    people: dict[int, User] = {}
+    for assignment in AppraisalAssignment.objects.select_related("appraiser"):
+        people[assignment.appraiser_id] = assignment.appraiser
+        for pk, unit_id, group_id in assessments:
+            covered = (
+                assignment.unit_id == unit_id
+                if assignment.unit_id is not None
+                else group_id == assignment.group_id and unit_id != assignment.appraiser.unit_id
+            )
+            if covered:
+                by_appraiser[assignment.appraiser_id].append((pk, assignment.field_code))
+    return [
+        AppraiserProgress(people[pk], len(pairs), sum(1 for pair in pairs if pair in finished))
+        for pk, pairs in sorted(by_appraiser.items(), key=lambda item: str(people[item[0]]))
+    ]

@@ -117,14 +117,60 @@ def cycle_open(*, cycle: Cycle, by: User | None) -> int:
 
 @transaction.atomic
 def cycle_set_phase(*, cycle: Cycle, phase: Phase, by: User) -> Cycle:
-    """Move the cycle to a phase (the administrator's decision, in order or back)."""
+    """Move the cycle to a phase (the administrator's decision). Opening the
+    self-assessment gives the units their assessments; opening the revision opens it for
+    every unit whose round-1 appraisal is closed."""
     if not by.is_admin:
         raise ActionRefused(_("Only the administrator changes the cycle's phase."))
     if phase == Phase.SELF_ASSESSMENT:
         cycle_open(cycle=cycle, by=by)
     cycle.phase = phase
     cycle.save(update_fields=["phase"])
+    if phase == Phase.REVISION:
+        for assessment in Assessment.objects.filter(cycle=cycle, state=State.APPRAISED_1):
+            assessment_transition(assessment=assessment, action="open_revision", by=by)
     return cycle
+
+
+@transaction.atomic
+def cycle_close_round(*, cycle: Cycle, by: User) -> list[Assessment]:
+    """Close the cycle's appraisal round: every assessment under appraisal is appraised,
+    one never submitted is closed as it stands; in the final round, units that did not
+    submit a revision keep their round-1 appraisal. Returns the assessments closed now."""
+    actions = {
+        Phase.APPRAISAL_1: {
+            State.DRAFT: "close_unsubmitted",
+            State.SUBMITTED: "finish_appraisal",
+            State.APPRAISING_1: "finish_appraisal",
+        },
+        Phase.APPRAISAL_2: {
+            State.RESUBMITTED: "finish_appraisal_2",
+            State.APPRAISING_2: "finish_appraisal_2",
+            State.REVISING: "keep_round_1",
+        },
+    }.get(Phase(cycle.phase))
+    if actions is None:
+        raise ActionRefused(_("No appraisal round is open."))
+    closed = []
+    for assessment in Assessment.objects.filter(
+        cycle=cycle, state__in=list(actions)
+    ).select_related("unit"):
+        closed.append(
+            assessment_transition(
+                assessment=assessment, action=actions[State(assessment.state)], by=by
+            )
+        )
+    return closed
+
+
+@transaction.atomic
+def cycle_approve(*, cycle: Cycle, by: User) -> int:
+    """The council chair approves the appraised results of every unit of the cycle."""
+    approved = 0
+    for assessment in Assessment.objects.filter(cycle=cycle, state=State.APPRAISED_2):
+        assessment_transition(assessment=assessment, action="approve", by=by)
+        approved += 1
+    return approved
 
 
 # States ----------------------------------------------------------------------------
@@ -586,3 +632,70 @@ def files_of(items: Iterable[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
     for link in links.order_by("linked_at"):
         found.setdefault(link.item_id, []).append(link.file)
     return found
+
+
+# Reminders ------------------------------------------------------------------------
+
+
+def assessment_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind the units that have not submitted, REMINDER_DAYS days before their deadline
+    (by e-mail and SMS to the head and the scorer; each reminder once)."""
+    from parindex.notify.services import message_enqueue
+
+    today = today or _today()
+    waiting = {
+        Phase.SELF_ASSESSMENT: (State.DRAFT, "self_assessment"),
+        Phase.REVISION: (State.REVISING, "revision"),
+    }
+    queued = 0
+    assessments = Assessment.objects.filter(
+        cycle__phase__in=list(waiting), state__in=[s for s, _p in waiting.values()]
+    ).select_related("cycle", "unit")
+    for assessment in assessments:
+        state, phase = waiting[Phase(assessment.cycle.phase)]
+        deadline = assessment.deadline(phase)
+        if assessment.state != state or deadline is None:
+            continue
+        days = (deadline - today).days
+        if days not in settings.REMINDER_DAYS:
+            continue
+        text = _(
+            "[PAR index %(year)s] %(unit)s has not submitted its %(what)s yet: the last day "
+            "is %(date)s. %(link)s"
+        ) % {
+            "year": assessment.cycle.year,
+            "unit": assessment.unit.name,
+            "what": _("self-assessment") if phase == "self_assessment" else _("revision"),
+            "date": deadline.strftime("%d/%m/%Y"),
+            "link": site_url(f"/assessments/{assessment.cycle.year}/{assessment.unit.code}/"),
+        }
+        for channel, recipient in unit_contacts(assessment.unit, heads_only=False):
+            queued += bool(
+                message_enqueue(
+                    event_key=f"reminder:{assessment.pk}:{phase}:{deadline}:{days}:{channel}:{recipient}",
+                    channel=channel,
+                    recipient=recipient,
+                    subject=_("Reminder: PAR index %(year)s") % {"year": assessment.cycle.year},
+                    body=text,
+                )
+            )
+    return queued
+
+
+def unit_contacts(unit: Unit, *, heads_only: bool = True) -> list[tuple[str, str]]:
+    """(channel, address) of the unit's head, from the unit's record and the accounts of
+    its head (and of its scorers unless `heads_only`), without repeats."""
+    roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
+    people = User.objects.filter(unit=unit, role__in=roles, is_active=True)
+    contacts: dict[tuple[str, str], None] = {}
+    for email in [unit.email, *(p.email for p in people)]:
+        if email:
+            contacts[("email", email)] = None
+    for mobile in [unit.mobile, *(p.mobile for p in people)]:
+        if mobile:
+            contacts[("sms", mobile)] = None
+    return list(contacts)
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path

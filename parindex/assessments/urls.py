@@ -6,6 +6,7 @@ app_name = "assessments"
 urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("<int:year>/", views.cycle_list, name="list"),
+    path("<int:year>/manage/", views.manage, name="manage"),
     path("<int:year>/<slug:code>/", views.assessment_detail, name="detail"),
     path("<int:year>/<slug:code>/history/", views.history, name="history"),
     path("<int:year>/<slug:code>/transition/", views.transition, name="transition"),

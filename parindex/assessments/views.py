@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.org.access import current_user, refuse, visible_units
+from parindex.org.access import current_user, refuse, role_required, visible_units
 from parindex.org.models import Role, User
 
 from . import evidence as types
@@ -25,6 +25,7 @@ from . import selectors, services
 from .access import acting_role, may_read_evidence
 from .forms import (
     AppraisalForm,
+    DeadlinesForm,
     EvidenceLinkForm,
     EvidenceUploadForm,
     FieldForm,
@@ -33,7 +34,16 @@ from .forms import (
     TransitionForm,
     shown,
 )
-from .models import Assessment, AssessmentItem, Cycle, EvidenceFile, ItemEvidence, State
+from .models import (
+    PHASE_ORDER,
+    Assessment,
+    AssessmentItem,
+    Cycle,
+    EvidenceFile,
+    ItemEvidence,
+    Phase,
+    State,
+)
 from .workflow import BY_ACTION, TransitionRefused, allowed_actions
 
 UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
@@ -587,3 +597,95 @@ def cycle_list(request: HttpRequest, year: int) -> HttpResponse:
         return redirect("assessments:detail", year=year, code=user.unit.code)
     rows = selectors.cycle_assessments(cycle.pk, visible_units(user))
     return render(request, "assessments/list.html", {"cycle": cycle, "rows": rows})
+
+
+# The cycle (administrator, council chair) --------------------------------------------
+
+# What the administrator's next step from each phase is; closing a round also computes
+# and sends the preliminary results, which the results app does.
+NEXT_STEP = {
+    Phase.SETUP: Phase.SELF_ASSESSMENT,
+    Phase.SELF_ASSESSMENT: Phase.APPRAISAL_1,
+    Phase.REVISION: Phase.APPRAISAL_2,
+}
+CLOSES_ROUND = (Phase.APPRAISAL_1, Phase.APPRAISAL_2)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN, Role.COUNCIL_CHAIR)
+def manage(request: HttpRequest, year: int) -> HttpResponse:
+    """The cycle's phases, deadlines and progress: the administrator moves it on, the
+    council chair approves its results."""
+    from parindex.notify.models import Message
+
+    cycle = get_object_or_404(Cycle, year=year)
+    user = current_user(request)
+    form = DeadlinesForm(instance=cycle)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "deadlines" and user.is_admin:
+                form = DeadlinesForm(request.POST, instance=cycle)
+                if form.is_valid():
+                    form.save()
+                    messages.success(request, _("The deadlines are saved."))
+                    return redirect("assessments:manage", year=year)
+            elif action == "next" and user.is_admin and Phase(cycle.phase) in NEXT_STEP:
+                services.cycle_set_phase(cycle=cycle, phase=NEXT_STEP[Phase(cycle.phase)], by=user)
+                messages.success(
+                    request,
+                    _("The cycle is now in “%(phase)s”.") % {"phase": cycle.get_phase_display()},
+                )
+                return redirect("assessments:manage", year=year)
+            elif action == "approve" and user.role == Role.COUNCIL_CHAIR:
+                approved = services.cycle_approve(cycle=cycle, by=user)
+                messages.success(
+                    request, _("%(count)s units' results approved.") % {"count": approved}
+                )
+                return redirect("assessments:manage", year=year)
+            elif action == "send" and user.is_admin:
+                from parindex.notify.services import outbox_send
+
+                counts = outbox_send()
+                messages.success(
+                    request,
+                    _("%(sent)s messages sent, %(retried)s to retry, %(failed)s failed.")
+                    % {"sent": counts.sent, "retried": counts.retried, "failed": counts.failed},
+                )
+                return redirect("assessments:manage", year=year)
+            else:
+                refuse(request, f"cycle action {action} by {user.role}")
+        except (services.ActionRefused, TransitionRefused) as refused:
+            messages.error(request, refused.message)
+    round_number = 2 if cycle.phase_is_at_least(Phase.REVISION) else 1
+    rows = selectors.cycle_assessments(cycle.pk)
+    states: dict[str, int] = {}
+    for row in rows:
+        states[row.assessment.get_state_display()] = (
+            states.get(row.assessment.get_state_display(), 0) + 1
+        )
+    return render(
+        request,
+        "assessments/manage.html",
+        {
+            "cycle": cycle,
+            "phases": [
+                (phase, PHASE_ORDER.index(phase) <= PHASE_ORDER.index(Phase(cycle.phase)))
+                for phase in PHASE_ORDER
+            ],
+            "next_phase": NEXT_STEP.get(Phase(cycle.phase)),
+            "closes_round": cycle.phase in CLOSES_ROUND,
+            "form": form,
+            "rows": rows,
+            "states": states,
+            "appraisers": selectors.appraisal_progress(cycle.pk, round_number),
+            "round": round_number,
+            "to_approve": sum(1 for r in rows if r.assessment.state == State.APPRAISED_2),
+            "outbox": {
+                status.label: Message.objects.filter(status=status).count()
+                for status in Message.Status
+            },
+            "is_admin": user.is_admin,
+            "is_chair": user.role == Role.COUNCIL_CHAIR,
+        },
+    )

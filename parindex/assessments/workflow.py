@@ -80,6 +80,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.APPRAISAL_1,),
         _("Close round 1"),
     ),
+    # A unit that never submitted is closed as it stands when the round ends: what it
+    # entered counts, unappraised (provisional), and it may still revise once.
+    Transition(
+        "close_unsubmitted",
+        (State.DRAFT,),
+        State.APPRAISED_1,
+        (Role.ADMIN,),
+        (Phase.APPRAISAL_1,),
+        _("Close without a submission"),
+    ),
     # The revision: once, with what the appraisers asked for.
     Transition(
         "open_revision",

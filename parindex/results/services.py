@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,9 +288,18 @@ def results_publish(
     Results that still count self scores (provisional) are published only when the
     caller says so explicitly.
     """
-    snapshot = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    from parindex.assessments.models import Phase, State
+
+    snapshot = (
+        ResultSnapshot.objects.select_for_update().select_related("cycle").get(pk=snapshot.pk)
+    )
     if snapshot.status == ResultSnapshot.Status.PUBLISHED:
         raise ResultsError(_("These results are already published."))
+    cycle = snapshot.cycle
+    if cycle.phase not in (Phase.SETUP, Phase.COUNCIL, Phase.PUBLISHED):
+        raise ResultsError(_("Results are published once the council has approved them."))
+    if cycle.phase == Phase.COUNCIL and cycle.assessments.exclude(state=State.APPROVED).exists():
+        raise ResultsError(_("The council chair has not approved every unit's results yet."))
     if not decision.strip():
         raise ResultsError(_("Give the decision that publishes the results."))
     provisional = snapshot.rows.filter(provisional=True).count()
@@ -309,6 +319,9 @@ def results_publish(
     snapshot.decision_date = decision_date
     snapshot.published_at = timezone.now()
     snapshot.save(update_fields=["status", "decision", "decision_date", "published_at"])
+    if cycle.phase == Phase.COUNCIL:
+        cycle.phase = Phase.PUBLISHED
+        cycle.save(update_fields=["phase"])
     return snapshot
 
 
@@ -344,3 +357,102 @@ def national_results_import(*, rows: list[dict[str, Any]], by: User | None) -> i
         saved.save()
         existing[saved.year] = saved
     return len(rows)
+
+
+# Closing an appraisal round -----------------------------------------------------------
+
+
+@dataclass
+class RoundClosed:
+    closed: int
+    snapshot: ResultSnapshot
+    messages: int
+
+
+@transaction.atomic
+def appraisal_round_close(*, cycle: Cycle, by: User) -> RoundClosed:
+    """Close the open appraisal round, compute the preliminary results and send each unit
+    whose assessment closed its result (index, rank in its group, points lost per field)
+    by e-mail and SMS; then open the next phase (the revision, or the council)."""
+    from parindex.assessments.models import Phase
+    from parindex.assessments.services import cycle_close_round, cycle_set_phase
+
+    round_number = {Phase.APPRAISAL_1: 1, Phase.APPRAISAL_2: 2}.get(Phase(cycle.phase))
+    if round_number is None:
+        raise ResultsError(_("No appraisal round is open."))
+    closed = cycle_close_round(cycle=cycle, by=by)
+    snapshot = results_compute(cycle=cycle, by=by, reason=_("Preliminary results"))
+    sent = _preliminary_messages(cycle, snapshot, closed, round_number)
+    cycle_set_phase(
+        cycle=cycle, phase=Phase.REVISION if round_number == 1 else Phase.COUNCIL, by=by
+    )
+    return RoundClosed(len(closed), snapshot, sent)
+
+
+def _preliminary_messages(
+    cycle: Cycle, snapshot: ResultSnapshot, closed: list[Any], round_number: int
+) -> int:
+    from django.utils import translation
+
+    from parindex.assessments.services import site_url, unit_contacts
+    from parindex.notify.services import message_enqueue
+    from parindex.org.templatetags.parindex import percent, points
+    from parindex.scoring.engine import points_lost
+
+    from .selectors import year_results
+
+    results = year_results(cycle.year, revision=snapshot.revision, drafts=True)
+    if results is None:
+        return 0
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in closed:
+            ranked = results.ranked(assessment.unit.code)
+            if ranked is None:
+                continue
+            lost = points_lost(ranked.result)
+            values = {
+                "year": cycle.year,
+                "round": round_number,
+                "unit": assessment.unit.name,
+                "index": percent(ranked.result.index_pct),
+                "rank": ranked.rank,
+                "of": ranked.rank_of,
+                "group": results.groups[ranked.result.group].name,
+                "link": site_url(f"/assessments/{cycle.year}/{assessment.unit.code}/"),
+            }
+            short = (
+                _(
+                    "[PAR index %(year)s] %(unit)s: appraisal round %(round)s, preliminary index "
+                    "%(index)s, rank %(rank)s of %(of)s. %(link)s"
+                )
+                % values
+            )
+            detail = (
+                _(
+                    "%(unit)s — PAR index %(year)s, appraisal round %(round)s\n\n"
+                    "Preliminary index: %(index)s, rank %(rank)s of %(of)s in the group "
+                    "“%(group)s”.\n"
+                )
+                % values
+            )
+            detail += _("Points lost by field:") + "\n"
+            detail += "".join(
+                f"  {code}: {points(value)}\n" for code, value in lost.items() if value
+            )
+            detail += "\n" + _("Details, by criterion: %(link)s") % values
+            for channel, recipient in unit_contacts(assessment.unit):
+                sent += bool(
+                    message_enqueue(
+                        event_key=(
+                            f"preliminary:{cycle.year}:{round_number}:{assessment.unit.code}"
+                            f":{channel}:{recipient}"
+                        ),
+                        channel=channel,
+                        recipient=recipient,
+                        subject=_("PAR index %(year)s: result of appraisal round %(round)s")
+                        % values,
+                        body=detail if channel == "email" else short,
+                    )
+                )
+    return sent

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.assessments.models import Cycle
+from parindex.assessments.services import ActionRefused
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.models import Role, Unit
 from parindex.scoring.engine import GroupSummary, RankedUnit
@@ -648,3 +649,28 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
         for n in NationalResult.objects.all()
     ]
     return _download(table_to_xlsx(_("National results"), header, rows), "chi-so-cchc-tinh.xlsx")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def round_close(request: HttpRequest, year: int) -> HttpResponse:
+    """Close the open appraisal round: preliminary results computed and sent to the units."""
+    cycle = get_object_or_404(Cycle, year=year)
+    try:
+        closed = services.appraisal_round_close(cycle=cycle, by=current_user(request))
+    except (services.ResultsError, ActionRefused) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Round closed: %(units)s units appraised, preliminary results computed "
+                "(revision %(revision)s), %(messages)s messages queued."
+            )
+            % {
+                "units": closed.closed,
+                "revision": closed.snapshot.revision,
+                "messages": closed.messages,
+            },
+        )
+    return redirect("assessments:manage", year=year)

@@ -610,3 +610,13 @@ def field_figures(result: UnitResult, summary: GroupSummary) -> tuple[FieldFigur
             )
         )
     return tuple(figures)
+
+
+def points_lost(result: UnitResult) -> dict[str, Decimal]:
+    """Points each field left on the table (its maximum after lowered criteria minus its
+    points), published: where the unit can still gain."""
+    lost = {}
+    for code in result.fields:
+        node = result.nodes[code]
+        lost[code] = publish(node.max_points) - publish(node.points)
+    return lost

@@ -102,3 +102,10 @@ def next_field(fields: object, current: object) -> object:
 def field_of(code: object) -> str:
     """The field a criterion belongs to: “1.2.3” → “1”."""
     return str(code).split(".")[0]
+
+
+@register.filter
+def deadline_of(cycle: object, phase: object) -> object:
+    """A cycle's last day of a phase, in a template: {{ cycle|deadline_of:phase }}."""
+    deadline = getattr(cycle, "deadline", None)
+    return deadline(str(phase)) if callable(deadline) else None

@@ -23,9 +23,11 @@ from parindex.scoring.engine import (
     compute_cycle,
     compute_unit,
     field_figures,
+    points_lost,
     published_difference,
     rank,
 )
+from parindex.scoring.numbers import publish
 from parindex.scoring.rules import (
     BonusRule,
     DeductionRule,
@@ -473,3 +475,11 @@ def test_a_cache_is_freed_without_the_cycle_collector() -> None:
     finally:
         if running:
             gc.enable()
+
+
+def test_points_lost_in_each_field() -> None:
+    tree = small_tree()
+    result = compute_unit(tree, FULL, unit="a", surveys=SURVEYS, history=HISTORY)
+    lost = points_lost(result)
+    assert lost["1"] == D("0.75")  # 4 - 3.25
+    assert lost["8"] == D(6) - publish(result.nodes["8"].points)

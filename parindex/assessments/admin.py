@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Cycle, CycleGroup, EvidenceFile
+
+
+class CycleGroupInline(admin.TabularInline):
+    model = CycleGroup
+    extra = 0
+    fields = ["group", "framework", "bands"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "phase", "self_assessment_until", "revision_until"]
+    inlines = [CycleGroupInline]
+    readonly_fields = ["phase"]  # phases move on the cycle's page, with their effects
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "kind", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "sha256", "unit__name"]
+    list_select_related = ["unit"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
