@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from parindex.assessments.selectors import current_cycle, cycle_assessments
 from parindex.frameworks.models import Criterion, Framework
 from parindex.frameworks.selectors import framework_list
 from parindex.org.access import current_user, visible_units
@@ -19,7 +20,19 @@ from parindex.results.selectors import published_years
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    context: dict[str, object] = {"role": user.role}
+    cycle = current_cycle()
+    context: dict[str, object] = {"role": user.role, "cycle": cycle}
+    if cycle is not None:
+        progress = cycle_assessments(cycle.pk, visible_units(user))
+        context["progress"] = progress
+        context["mine"] = (
+            progress[0] if user.role in (Role.UNIT_SCORER, Role.UNIT_HEAD) and progress else None
+        )
+        context["to_appraise"] = (
+            [row for row in progress if row.assessment.appraisal_open]
+            if user.role == Role.APPRAISER
+            else []
+        )
     latest = framework_list().filter(pk__in=Framework.objects.latest_versions().values("pk"))
     if user.role in (Role.UNIT_SCORER, Role.UNIT_HEAD) and user.unit is not None:
         unit = user.unit

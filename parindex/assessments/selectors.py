@@ -19,6 +19,7 @@ from .inputs import COMPUTED
 from .models import (
     Assessment,
     AssessmentItem,
+    Cycle,
     CycleGroup,
     EvidenceFile,
     ExplanationRequest,
@@ -293,3 +294,11 @@ def appraisal_progress(cycle_id: int, round_number: int) -> list[AppraiserProgre
         AppraiserProgress(people[pk], len(pairs), sum(1 for pair in pairs if pair in finished))
         for pk, pairs in sorted(by_appraiser.items(), key=lambda item: str(people[item[0]]))
     ]
+
+
+def current_cycle() -> Cycle | None:
+    """The cycle people work on now: the newest one under way, else the newest."""
+    from .models import Phase
+
+    cycles = Cycle.objects.order_by("-year")
+    return cycles.exclude(phase__in=[Phase.SETUP, Phase.PUBLISHED]).first() or cycles.first()

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "assessments"
 urlpatterns = [
+    path("", views.current, name="current"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("<int:year>/", views.cycle_list, name="list"),
     path("<int:year>/manage/", views.manage, name="manage"),

@@ -589,6 +589,16 @@ def history(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def current(request: HttpRequest) -> HttpResponse:
+    """The cycle under way: the unit's own assessment, or the list of assessments."""
+    cycle = selectors.current_cycle()
+    if cycle is None:
+        return render(request, "assessments/none.html")
+    return redirect("assessments:list", year=cycle.year)
+
+
+@require_GET
+@login_required
 def cycle_list(request: HttpRequest, year: int) -> HttpResponse:
     """The cycle's assessments the user has to do with, with how far each has got."""
     user = current_user(request)

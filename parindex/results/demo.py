@@ -6,13 +6,26 @@ exists already is kept as it is.
 
 from __future__ import annotations
 
+import datetime
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
+from parindex.assessments.models import Assessment, Cycle, CycleGroup, Phase
+from parindex.assessments.samples import sample_inputs
+from parindex.assessments.services import (
+    SelfAnswer,
+    assessment_transition,
+    cycle_set_phase,
+    evidence_upload,
+    item_save_self,
+)
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
@@ -223,7 +236,7 @@ def demo_logins() -> list[DemoLogin]:
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create what is missing of the demo province; keep whatever exists."""
-    created = {"units": 0, "users": 0, "frameworks": 0, "results": 0}
+    created = {"units": 0, "users": 0, "frameworks": 0, "results": 0, "assessments": 0}
     body, _new = EvaluatingBody.objects.get_or_create(
         name=BODY_NAME, defaults={"short_name": "Sở Nội vụ"}
     )
@@ -267,7 +280,85 @@ def load_demo() -> dict[str, int]:
         rows = parse_rows(read_table(HISTORY_FILE.read_bytes(), HISTORY_FILE.name))
         created["results"] = len(results_import(rows=rows, year=FRAMEWORK_YEAR))
     _load_national_and_targets()
+    created["assessments"] = _load_cycle()
     return created
+
+
+CYCLE_YEAR = FRAMEWORK_YEAR + 1
+# Units part-way through the demo's 2024 self-assessment: (unit, fields answered, submit).
+PROGRESS = [
+    ("UBND huyện Mỹ Xuyên", None, True),  # every field, submitted
+    ("Sở Tư pháp", ("1", "2", "3"), False),
+    ("UBND huyện Long Phú", ("1", "4"), False),
+    ("Sở Y tế", ("1",), False),
+]
+# A one-page PDF written by hand: the demo's evidence file (ASCII: PDF's base fonts).
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 88>>stream\nBT /F1 16 Tf 60 770 Td (Ke hoach cai cach hanh chinh nam 2024"
+    b" - tai lieu mau demo) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _load_cycle() -> int:
+    """The 2024 cycle open for self-assessment (its deadlines counted from today), with a
+    few units part-way through, so that every role has something to do."""
+    if Cycle.objects.filter(year=CYCLE_YEAR).exists():
+        return 0
+    today = timezone.localdate()
+    days = datetime.timedelta
+    cycle = Cycle.objects.create(
+        year=CYCLE_YEAR,
+        title=f"Chỉ số CCHC năm {CYCLE_YEAR}",
+        self_assessment_until=today + days(days=21),
+        appraisal_1_until=today + days(days=35),
+        revision_until=today + days(days=45),
+        appraisal_2_until=today + days(days=55),
+        council_until=today + days(days=65),
+    )
+    for framework in Framework.objects.filter(year=CYCLE_YEAR).order_by("group", "-version"):
+        if CycleGroup.objects.filter(cycle=cycle, group=framework.group).exists():
+            continue
+        if not framework.is_frozen:
+            framework = framework_freeze(framework=framework)
+        CycleGroup.objects.create(cycle=cycle, group=framework.group, framework=framework)
+    admin = User.objects.get(username="admin")
+    cycle_set_phase(cycle=cycle, phase=Phase.SELF_ASSESSMENT, by=admin)
+    rng = random.Random(CYCLE_YEAR)
+    for name, fields, submit in PROGRESS:
+        code = make_code(name)
+        assessment = Assessment.objects.get(cycle=cycle, unit__code=code)
+        scorer = User.objects.get(username=f"{code}.scorer")
+        first_evidence = True
+        for item in assessment.items.select_related("criterion").order_by("criterion__position"):
+            criterion = item.criterion
+            if fields is not None and criterion.code.split(".")[0] not in fields:
+                continue
+            inputs = sample_inputs(criterion.rule(), Decimal(criterion.max_points), rng)
+            if inputs is None:
+                continue
+            note = ""
+            if criterion.evidence_required:
+                note = f"Văn bản số {rng.randint(10, 250)}/BC-{code[:3].upper()} (demo)"
+            item = item_save_self(
+                item=item,
+                answer=SelfAnswer(inputs, note, False, ""),
+                version=item.version,
+                by=scorer,
+            )
+            if criterion.evidence_required and first_evidence:
+                upload = SimpleUploadedFile("ke-hoach-cchc-2024.pdf", DEMO_PDF)
+                evidence_upload(item=item, upload=upload, by=scorer)
+                first_evidence = False
+        if submit:
+            head = User.objects.get(username=f"{code}.head")
+            assessment_transition(assessment=assessment, action="submit", by=head)
+    return cycle.assessments.count()
 
 
 def _load_national_and_targets() -> None:

@@ -47,6 +47,25 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
         ("GET", reverse("results:targets_xlsx"), READERS),
         ("GET", reverse("results:target_new"), ADMIN_ONLY),
         ("GET", reverse("results:national_new"), ADMIN_ONLY),
+        ("GET", reverse("assessments:current"), dict.fromkeys(ROLES, 302)),
+        (
+            "GET",
+            reverse("assessments:list", args=[2024]),
+            {**READERS, "scorer_a": 302, "head_a": 302, "scorer_b": 302},  # to their own
+        ),
+        ("GET", reverse("assessments:detail", args=[2024, cast.unit_a.code]), own_a),
+        ("GET", reverse("assessments:detail", args=[2024, cast.home_unit.code]), appraiser_home),
+        ("GET", reverse("assessments:history", args=[2024, cast.unit_a.code]), own_a),
+        (
+            "POST",
+            reverse("assessments:transition", args=[2024, cast.unit_a.code]),
+            {role: 404 if status == 404 else 302 for role, status in own_a.items()},
+        ),
+        (
+            "GET",
+            reverse("assessments:manage", args=[2024]),
+            {**ADMIN_ONLY, "chair": 200},
+        ),
         ("GET", reverse("results:manage", args=[2024]), ADMIN_ONLY),
         (
             "POST",
@@ -70,8 +89,8 @@ PUBLIC = [
 
 
 @pytest.fixture
-def published(history: None) -> None:
-    Cycle.objects.create(year=2024, title="Chỉ số CCHC năm 2024")
+def published(history: None, cycle: Cycle) -> None:
+    """The 2023 districts' results, and the departments' 2024 cycle under way."""
 
 
 @pytest.mark.parametrize("who", [*ROLES, None])

@@ -1,5 +1,6 @@
 """Every page as every role and as an anonymous visitor, at desktop and phone width, on
-the demo province with a 2024 cycle computed and published, then corrected.
+the demo province as `make demo` loads it (the pages of a whole cycle are walked by
+test_browser_cycle.py).
 
 Checks what a person would trip over — an error page, text running off a phone's
 screen — and with `--screenshots` (make screenshots) keeps a PNG of each for review.
@@ -7,20 +8,14 @@ screen — and with `--screenshots` (make screenshots) keeps a PNG of each for r
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from parindex.assessments.models import AssessmentItem
 from parindex.frameworks.models import Framework
-from parindex.frameworks.services import framework_freeze
-from parindex.org.models import Unit, User
 from parindex.results.demo import DEMO_PASSWORD
-from parindex.results.services import results_compute, results_publish
-from parindex.results.tests.factories import cycle_for_units
 from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,25 +33,8 @@ ACCOUNTS = {
 
 
 def prepare() -> None:
-    """The demo, and its districts computed for 2024: revision 1 published, a
-    correction (revision 2) still a draft."""
+    """The demo as `make demo` loads it: 2023 published, 2024 open for self-assessment."""
     call_command("load_demo", verbosity=0)
-    framework = framework_freeze(framework=Framework.objects.get(group__code="huyen", year=2024))
-    units = list(Unit.objects.filter(group=framework.group))
-    cycle = cycle_for_units(year=2024, framework=framework, units=units, seed=7)
-    admin = User.objects.get(username="admin")
-    results_publish(
-        snapshot=results_compute(cycle=cycle, by=admin),
-        decision="Quyết định số 25/QĐ-UBND",
-        decision_date=datetime.date(2025, 1, 8),
-        by=admin,
-    )
-    # A correction under way: two of Mỹ Tú's criteria reopened for appraisal.
-    reopened = AssessmentItem.objects.filter(
-        assessment__cycle=cycle, assessment__unit__code="ubnd-huyen-my-tu"
-    ).values_list("pk", flat=True)[:2]
-    AssessmentItem.objects.filter(pk__in=list(reopened)).update(appraised_inputs=None)
-    results_compute(cycle=cycle, by=admin, reason="Thẩm định lại hai tiêu chí của huyện Mỹ Tú")
 
 
 def pages_for(role: str) -> list[tuple[str, str]]:
@@ -65,9 +43,6 @@ def pages_for(role: str) -> list[tuple[str, str]]:
         ("results-2023", "/results/2023/"),
         ("results-2023-fields", "/results/2023/fields/"),
         ("results-2023-unit", "/results/2023/ubnd-huyen-my-xuyen/"),
-        ("results-2024", "/results/2024/"),
-        ("results-2024-fields", "/results/2024/fields/"),
-        ("results-2024-unit", "/results/2024/ubnd-huyen-my-xuyen/"),
     ]
     if role == "anonymous":
         return [("login", "/accounts/login/"), *results]
@@ -81,13 +56,21 @@ def pages_for(role: str) -> list[tuple[str, str]]:
         ("framework", framework.get_absolute_url()),
         *results,
         ("targets", "/results/targets/"),
+        ("assessments", "/assessments/2024/"),
     ]
+    if role in ("scorer", "head"):
+        pages += [
+            ("assessment", f"/assessments/2024/{unit}/"),
+            ("assessment-field-2", f"/assessments/2024/{unit}/?field=2"),
+            ("assessment-history", f"/assessments/2024/{unit}/history/"),
+        ]
+    if role in ("admin", "appraiser", "chair", "viewer"):
+        pages.append(("assessment", "/assessments/2024/so-tu-phap/"))
     if role in ("admin", "chair"):
-        pages.append(("results-2024-draft", "/results/2024/?revision=2"))
+        pages.append(("cycle", "/assessments/2024/manage/"))
     if role == "admin":
         pages += [
             ("import", "/frameworks/import/"),
-            ("results-2024-manage", "/results/2024/manage/"),
             ("target-new", "/results/targets/new/"),
             ("national-new", "/results/national/new/"),
         ]

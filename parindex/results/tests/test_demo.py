@@ -7,7 +7,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from parindex.assessments.models import AssessmentItem, Cycle, EvidenceFile, Phase, State
 from parindex.frameworks.models import Framework
 from parindex.org.models import AppraisalAssignment, Role, Unit, User
 from parindex.results.models import ImportedResult
@@ -24,7 +26,7 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
     }
     assert counts == {"so-nganh": 19, "huyen": 11, "dvsn": 4, "trung-uong": 6}
     assert Framework.objects.filter(year=2023, status="frozen").count() == 4
-    assert Framework.objects.filter(year=2024, status="draft").count() == 4
+    assert Framework.objects.filter(year=2024, status="frozen").count() == 4  # in use in 2024
     assert ImportedResult.objects.filter(year=2023).count() == 11
     assert not Unit.objects.filter(group__code="huyen").exclude(imported_results__year=2023)
     for unit in Unit.objects.all():
@@ -33,12 +35,25 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
         )
     for appraisal in AppraisalAssignment.objects.select_related("appraiser"):
         assert appraisal.unit_id is None
+    # The 2024 cycle is open, every unit has its assessment, a few are part-way.
+    cycle = Cycle.objects.get(year=2024)
+    assert cycle.phase == Phase.SELF_ASSESSMENT and cycle.assessments.count() == 40
+    assert cycle.self_assessment_until is not None
+    assert cycle.self_assessment_until > timezone.localdate()
+    states = dict(cycle.assessments.values_list("unit__code", "state"))
+    assert states["ubnd-huyen-my-xuyen"] == State.SUBMITTED
+    answered = AssessmentItem.objects.filter(
+        assessment__cycle=cycle, self_inputs__isnull=False
+    ).values_list("assessment__unit__code", flat=True)
+    assert {"so-tu-phap", "so-y-te", "ubnd-huyen-long-phu"} <= set(answered)
+    assert EvidenceFile.objects.filter(unit__code="so-tu-phap").count() == 1
     snapshot = (
         Unit.objects.count(),
         User.objects.count(),
         Framework.objects.count(),
         ImportedResult.objects.count(),
         AppraisalAssignment.objects.count(),
+        AssessmentItem.objects.count(),
     )
     User.objects.filter(username="admin").update(display_name="Đã đổi")
     call_command("load_demo", stdout=StringIO())
@@ -48,6 +63,7 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
         Framework.objects.count(),
         ImportedResult.objects.count(),
         AppraisalAssignment.objects.count(),
+        AssessmentItem.objects.count(),
     )
     assert User.objects.get(username="admin").display_name == "Đã đổi"
 

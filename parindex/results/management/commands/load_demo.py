@@ -12,5 +12,5 @@ class Command(BaseCommand):
         created = load_demo()
         self.stdout.write(
             "Demo loaded: {units} units, {users} accounts, {frameworks} frameworks, "
-            "{results} results created.".format(**created)
+            "{results} results, {assessments} assessments created.".format(**created)
         )

@@ -1,0 +1,76 @@
+"""The cycle's page: the administrator moves the phases and sets the deadlines, the
+council chair approves; nobody else acts there."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parindex.assessments.models import Assessment, Cycle, Phase, State
+from parindex.conftest import DEADLINE, Cast
+from parindex.org.models import SecurityEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def url(cycle: Cycle) -> str:
+    return reverse("assessments:manage", args=[cycle.year])
+
+
+def test_the_administrator_moves_the_cycle_on(cast: Cast, cycle: Cycle) -> None:
+    client = cast.client(cast.admin)
+    page = client.get(url(cycle)).content.decode()
+    assert "Chuyển sang giai đoạn “Thẩm định lần 1”" in page
+    assert "Sở Tư pháp" in page and "<td>appraiser</td>" in page  # units and appraisers
+    response = client.post(url(cycle), {"action": "next"}, follow=True)
+    assert "Kỳ đánh giá đã chuyển sang giai đoạn “Thẩm định lần 1”." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.APPRAISAL_1
+    # Closing a round is the results' business: the page posts there.
+    assert reverse("results:round_close", args=[2024]) in response.content.decode()
+
+
+def test_deadlines_in_order_or_nothing_changes(cast: Cast, cycle: Cycle) -> None:
+    client = cast.client(cast.admin)
+    before = cycle.appraisal_1_until
+    data = {
+        "action": "deadlines",
+        "self_assessment_until": (DEADLINE).strftime("%d/%m/%Y"),
+        "appraisal_1_until": "01/01/2020",
+        "revision_until": "",
+        "appraisal_2_until": "",
+        "council_until": "",
+    }
+    page = client.post(url(cycle), data).content.decode()
+    assert "Mỗi giai đoạn phải kết thúc sau giai đoạn trước." in page
+    cycle.refresh_from_db()
+    assert cycle.appraisal_1_until == before
+    data["appraisal_1_until"] = "31/12/2099"
+    assert client.post(url(cycle), data).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.appraisal_1_until.year == 2099 and cycle.revision_until is None
+
+
+def test_the_chair_approves_in_council(cast: Cast, cycle: Cycle) -> None:
+    Assessment.objects.filter(cycle=cycle).update(state=State.APPRAISED_2)
+    cycle.phase = Phase.COUNCIL
+    cycle.save()
+    client = cast.client(cast.chair)
+    assert "Thông qua kết quả của 3 đơn vị" in client.get(url(cycle)).content.decode()
+    response = client.post(url(cycle), {"action": "approve"}, follow=True)
+    assert "Đã thông qua kết quả của 3 đơn vị." in response.content.decode()
+    assert not Assessment.objects.filter(cycle=cycle).exclude(state=State.APPROVED).exists()
+    # The chair does not move phases; the administrator does not approve.
+    client.post(url(cycle), {"action": "next"})
+    assert cast.client(cast.admin).post(url(cycle), {"action": "approve"}).status_code == 403
+    assert SecurityEvent.objects.filter(kind="refused").count() == 2
+
+
+@pytest.mark.parametrize("who", ["scorer_a", "head_a", "appraiser", "viewer"])
+def test_nobody_else_sees_or_acts(cast: Cast, cycle: Cycle, who: str) -> None:
+    client = cast.client(getattr(cast, who))
+    assert client.get(url(cycle)).status_code == 403
+    assert client.post(url(cycle), {"action": "next"}).status_code == 403
+    assert client.post(reverse("results:round_close", args=[2024])).status_code == 403
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.SELF_ASSESSMENT
