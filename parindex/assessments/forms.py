@@ -101,6 +101,10 @@ class AppraisalForm(_InputsForm):
         }
 
 
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+
+
 class FieldForm(forms.Form):
     field = forms.CharField(required=False, max_length=10)
 

@@ -95,9 +95,8 @@ def framework_of(assessment: Assessment) -> CycleGroup:
     )
 
 
-def assessment_view(assessment: Assessment, *, only: str | None = None) -> AssessmentView:
-    """The whole assessment, or only one leaf's row (`only`, a criterion code) for the
-    partial a save returns; the engine's totals are always the whole unit's."""
+def assessment_view(assessment: Assessment) -> AssessmentView:
+    """The whole assessment: every node's row, the engine's totals of the unit."""
     cycle_group = framework_of(assessment)
     criteria = list(Criterion.objects.filter(framework=cycle_group.framework).order_by("position"))
     tree = cycle_group.framework.to_tree(criteria)
@@ -111,8 +110,8 @@ def assessment_view(assessment: Assessment, *, only: str | None = None) -> Asses
     by_code = {c.code: items.get(c.pk) for c in criteria if c.rule_type}
     own = compute_unit(claimed, {code: _answer(i, own=True) for code, i in by_code.items() if i})
     appraised = compute_unit(claimed, {code: _answer(i) for code, i in by_code.items() if i})
-    wanted = [c for c in criteria if only is None or c.code == only]
-    leaf_items = [items[c.pk] for c in wanted if c.pk in items]
+    wanted = criteria
+    leaf_items = list(items.values())
     files = _files(leaf_items)
     requests: dict[int, list[ExplanationRequest]] = defaultdict(list)
     for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
@@ -211,32 +210,57 @@ class Progress:
     fields_done: int
 
 
-def cycle_assessments(cycle_id: int, units: QuerySet[Any] | None = None) -> list[Progress]:
-    """The cycle's assessments with how far each has got, in three queries."""
+def assessments_in(cycle_id: int, units: QuerySet[Any] | None = None) -> QuerySet[Assessment]:
+    """The cycle's assessments (of these units), in the order of the units' list."""
     assessments = Assessment.objects.filter(cycle_id=cycle_id).select_related("unit", "group")
     if units is not None:
         assessments = assessments.filter(unit__in=units)
-    counted = assessments.annotate(
-        leaves=Count("items", filter=~Q(items__criterion__rule_type__in=list(LATER))),
-        answered=Count(
-            "items",
-            filter=~Q(items__criterion__rule_type__in=list(LATER))
-            & (Q(items__self_inputs__isnull=False) | Q(items__not_applicable_claimed=True)),
-        ),
-        appraised_count=Count(
-            "items",
-            filter=~Q(items__criterion__rule_type__in=list(LATER))
-            & Q(items__appraised_inputs__isnull=False),
-        ),
-    ).order_by("group__position", "unit__position", "unit__name")
-    done: dict[int, int] = defaultdict(int)
-    for assessment_id, count in (
-        FieldAppraisal.objects.filter(assessment__cycle_id=cycle_id)
+    return assessments.order_by("group__position", "unit__position", "unit__name")
+
+
+def progress(assessments: list[Assessment]) -> list[Progress]:
+    """How far each of these assessments has got, in two queries: call it on a page of
+    assessments, not on a whole cycle of thousands."""
+    answerable = ~Q(criterion__rule_type__in=list(LATER))
+    counts = {
+        row["assessment_id"]: row
+        for row in AssessmentItem.objects.filter(answerable, assessment__in=assessments)
+        .values("assessment_id")
+        .annotate(
+            leaves=Count("pk"),
+            answered=Count(
+                "pk", filter=Q(self_inputs__isnull=False) | Q(not_applicable_claimed=True)
+            ),
+            appraised=Count("pk", filter=Q(appraised_inputs__isnull=False)),
+        )
+    }
+    done = dict(
+        FieldAppraisal.objects.filter(assessment__in=assessments)
         .values_list("assessment_id")
         .annotate(n=Count("pk"))
-    ):
-        done[assessment_id] = count
-    return [Progress(a, a.answered, a.leaves, a.appraised_count, done[a.pk]) for a in counted]
+    )
+    empty = {"leaves": 0, "answered": 0, "appraised": 0}
+    return [
+        Progress(
+            a,
+            counts.get(a.pk, empty)["answered"],
+            counts.get(a.pk, empty)["leaves"],
+            counts.get(a.pk, empty)["appraised"],
+            done.get(a.pk, 0),
+        )
+        for a in assessments
+    ]
+
+
+def state_counts(cycle_id: int) -> dict[str, int]:
+    """How many assessments are in each state, in words."""
+    found = dict(
+        Assessment.objects.filter(cycle_id=cycle_id)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {str(state.label): found[state.value] for state in State if state.value in found}
 
 
 def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySet[Any]:
@@ -302,3 +326,34 @@ def current_cycle() -> Cycle | None:
 
     cycles = Cycle.objects.order_by("-year")
     return cycles.exclude(phase__in=[Phase.SETUP, Phase.PUBLISHED]).first() or cycles.first()
+
+
+@dataclass(frozen=True)
+class FieldDone:
+    group: str
+    code: str
+    title: str
+    done: int  # units whose field is marked appraised this round
+    units: int
+
+
+def field_progress(cycle_id: int, round_number: int) -> list[FieldDone]:
+    """For each group and field of the cycle: how many units' field is appraised."""
+    units = dict(
+        Assessment.objects.filter(cycle_id=cycle_id).values_list("group_id").annotate(n=Count("pk"))
+    )
+    done = {
+        (group, code): n
+        for group, code, n in FieldAppraisal.objects.filter(
+            assessment__cycle_id=cycle_id, round=round_number
+        )
+        .values_list("assessment__group_id", "field_code")
+        .annotate(n=Count("pk"))
+    }
+    fields = Criterion.objects.filter(
+        depth=0, framework__in=CycleGroup.objects.filter(cycle_id=cycle_id).values("framework")
+    ).values_list("framework__group_id", "framework__group__name", "code", "title")
+    return [
+        FieldDone(name, code, title, done.get((group, code), 0), units.get(group, 0))
+        for group, name, code, title in fields.order_by("framework__group__position", "position")
+    ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/<slug:code>/", views.assessment_detail, name="detail"),
     path("<int:year>/<slug:code>/history/", views.history, name="history"),
     path("<int:year>/<slug:code>/transition/", views.transition, name="transition"),
+    path("<int:year>/<slug:code>/extend/", views.extend, name="extend"),
     path(
         "<int:year>/<slug:code>/fields/<str:field>/<str:action>/",
         views.field_action,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,9 @@ from .forms import (
     DeadlinesForm,
     EvidenceLinkForm,
     EvidenceUploadForm,
+    ExtendForm,
     FieldForm,
+    PageForm,
     RequestForm,
     SelfAnswerForm,
     TransitionForm,
@@ -133,6 +136,7 @@ def _page_context(
             else "self_assessment"
         ),
         "may_read_evidence": may_read_evidence(user, assessment),
+        "extend_form": ExtendForm() if user.is_admin else None,
     }
 
 
@@ -522,6 +526,39 @@ def transition(request: HttpRequest, year: int, code: str) -> HttpResponse:
     return redirect("assessments:detail", year=year, code=code)
 
 
+@require_POST
+@role_required(Role.ADMIN)
+def extend(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The administrator gives one unit a later deadline, with the reason."""
+    assessment, _role = _get_assessment_for_user(request, year, code)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        try:
+            services.assessment_extend(
+                assessment=assessment,
+                phase=Phase(form.cleaned_data["phase"]),
+                until=form.cleaned_data["until"],
+                by=current_user(request),
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("%(unit)s may now submit until %(date)s.")
+                % {
+                    "unit": assessment.unit.name,
+                    "date": form.cleaned_data["until"].strftime("%d/%m/%Y"),
+                },
+            )
+    return redirect("assessments:detail", year=year, code=code)
+
+
 # Fields and requests (appraisers) -------------------------------------------------
 
 
@@ -605,8 +642,18 @@ def cycle_list(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, year=year)
     if user.role in UNIT_ROLES and user.unit is not None:
         return redirect("assessments:detail", year=year, code=user.unit.code)
-    rows = selectors.cycle_assessments(cycle.pk, visible_units(user))
-    return render(request, "assessments/list.html", {"cycle": cycle, "rows": rows})
+    page = _page(request, selectors.assessments_in(cycle.pk, visible_units(user)))
+    rows = selectors.progress(list(page))
+    return render(request, "assessments/list.html", {"cycle": cycle, "rows": rows, "page": page})
+
+
+ROWS_PER_PAGE = 200  # a phone should not receive thousands of rows at once
+
+
+def _page(request: HttpRequest, assessments: Any) -> Page[Assessment]:
+    form = PageForm(request.GET or None)
+    number = form.cleaned_data.get("page") if form.is_valid() else None
+    return Paginator(assessments, ROWS_PER_PAGE).get_page(number)
 
 
 # The cycle (administrator, council chair) --------------------------------------------
@@ -668,12 +715,9 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
         except (services.ActionRefused, TransitionRefused) as refused:
             messages.error(request, refused.message)
     round_number = 2 if cycle.phase_is_at_least(Phase.REVISION) else 1
-    rows = selectors.cycle_assessments(cycle.pk)
-    states: dict[str, int] = {}
-    for row in rows:
-        states[row.assessment.get_state_display()] = (
-            states.get(row.assessment.get_state_display(), 0) + 1
-        )
+    page = _page(request, selectors.assessments_in(cycle.pk))
+    rows = selectors.progress(list(page))
+    states = selectors.state_counts(cycle.pk)
     return render(
         request,
         "assessments/manage.html",
@@ -687,10 +731,12 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
             "closes_round": cycle.phase in CLOSES_ROUND,
             "form": form,
             "rows": rows,
+            "page": page,
             "states": states,
             "appraisers": selectors.appraisal_progress(cycle.pk, round_number),
+            "fields": selectors.field_progress(cycle.pk, round_number),
             "round": round_number,
-            "to_approve": sum(1 for r in rows if r.assessment.state == State.APPRAISED_2),
+            "to_approve": Assessment.objects.filter(cycle=cycle, state=State.APPRAISED_2).count(),
             "outbox": {
                 status.label: Message.objects.filter(status=status).count()
                 for status in Message.Status

@@ -4,11 +4,14 @@ council chair approves; nobody else acts there."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parindex.assessments.models import Assessment, Cycle, Phase, State
+from parindex.assessments.services import cycle_open
 from parindex.conftest import DEADLINE, Cast
-from parindex.org.models import SecurityEvent
+from parindex.org.models import SecurityEvent, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,23 @@ def test_nobody_else_sees_or_acts(cast: Cast, cycle: Cycle, who: str) -> None:
     assert client.post(reverse("results:round_close", args=[2024])).status_code == 403
     cycle.refresh_from_db()
     assert cycle.phase == Phase.SELF_ASSESSMENT
+
+
+def test_the_lists_cost_the_same_queries_with_more_units(cast: Cast, cycle: Cycle) -> None:
+    client = cast.client(cast.admin)
+    pages = [url(cycle), reverse("assessments:list", args=[2024]), reverse("home")]
+
+    def counts() -> list[int]:
+        found = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for n in range(6):
+        Unit.objects.create(code=f"so-thu-{n}", name=f"Sở thử {n}", group=cast.departments)
+    cycle_open(cycle=cycle, by=cast.admin)
+    assert Assessment.objects.filter(cycle=cycle).count() == 9
+    assert counts() == before

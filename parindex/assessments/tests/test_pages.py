@@ -245,3 +245,33 @@ def test_the_page_costs_the_same_queries_with_more_answers_and_files(
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before) <= 20
+
+
+def test_the_administrator_extends_one_units_deadline_with_its_reason(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    url = reverse("assessments:extend", args=[2024, assessment_a.unit.code])
+    data = {"phase": "self_assessment", "until": "31/12/2099", "reason": ""}
+    cast.client(cast.admin).post(url, data)
+    assessment_a.refresh_from_db()
+    assert assessment_a.self_assessment_until is None  # no reason, no extension
+    assert cast.client(cast.head_a).post(url, {**data, "reason": "x"}).status_code == 403
+    response = cast.client(cast.admin).post(url, {**data, "reason": "Mất điện 3 ngày"}, follow=True)
+    assert "Sở Tư pháp được gửi đến ngày 31/12/2099." in response.content.decode()
+    assessment_a.refresh_from_db()
+    assert assessment_a.self_assessment_until.year == 2099
+
+
+@pytest.mark.parametrize("who", ["scorer_a", "head_a", "scorer_b", "viewer", "chair"])
+def test_only_the_assigned_appraiser_and_the_administrator_appraise(
+    cast: Cast, assessment_a: Assessment, who: str
+) -> None:
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.SUBMITTED)
+    assessment_a.cycle.phase = Phase.APPRAISAL_1
+    assessment_a.cycle.save()
+    item = leaf(assessment_a, "1.2")
+    url = save_url(assessment_a, "1.2", "item_appraise")
+    cast.client(getattr(cast, who)).post(url, {"version": item.version, "occurrences": "3"}, **HTMX)
+    assert leaf(assessment_a, "1.2").appraised_inputs is None
+    cast.client(cast.appraiser).post(url, {"version": item.version, "occurrences": "3"}, **HTMX)
+    assert leaf(assessment_a, "1.2").appraised_inputs == {"occurrences": 3}
