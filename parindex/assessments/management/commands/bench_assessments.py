@@ -49,6 +49,9 @@ class Command(BaseCommand):
         cycle.self_assessment_until = timezone.localdate() + datetime.timedelta(days=10)
         cycle.save()
         cycle.assessments.update(state="draft")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # statistics of the rows just written
+                cursor.execute("ANALYZE")
         assessment = cycle.assessments.select_related("unit").first()
         assert assessment is not None
         unit = assessment.unit

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(admin)
         anonymous = Client()
+        scorer = Client()
+        scorer.force_login(User.objects.get(username="so-tu-phap.scorer"))
         repeat = options["repeat"]
         tree = framework.to_tree()
         yaml_text = tree_to_yaml(tree)
@@ -59,6 +61,11 @@ class Command(BaseCommand):
                 lambda: anonymous.get("/results/2023/results.xlsx"),
             ),
             ("page: targets (5 goals)", lambda: client.get("/results/targets/")),
+            ("page: a unit's self-assessment", lambda: scorer.get("/assessments/2024/so-tu-phap/")),
+            (
+                "page: the cycle's phases and progress",
+                lambda: client.get("/assessments/2024/manage/"),
+            ),
             ("parse + validate YAML", lambda: tree_from_yaml(yaml_text)),
             ("parse + validate Excel", lambda: tree_from_xlsx(xlsx)),
         ]
