@@ -375,21 +375,14 @@ def appraisal_problem(assessment: Assessment, user: User, field_code: str) -> st
 
 
 def _start_appraisal(assessment: Assessment, by: User) -> None:
-    """The first appraisal of a submitted assessment starts its appraisal: from then on
-    the unit can no longer withdraw it."""
-    action = {State.SUBMITTED: "start_appraisal", State.RESUBMITTED: "start_appraisal_2"}
-    old = State(assessment.state)
-    if old in action:
-        assessment.state = BY_ACTION[action[old]].target
-        assessment.state_changed_at = timezone.now()
-        assessment.save(update_fields=["state", "state_changed_at"])
-        _audit(
-            assessment,
-            AuditEntry.Kind.STATE,
-            by=by,
-            old=old,
-            new={"state": assessment.state, "action": action[old]},
-        )
+    """The first appraisal of a submitted assessment starts its appraisal (through the
+    transitions table): from then on the unit can no longer withdraw it."""
+    action = {State.SUBMITTED: "start_appraisal", State.RESUBMITTED: "start_appraisal_2"}.get(
+        State(assessment.state)
+    )
+    if action is not None:
+        started = assessment_transition(assessment=assessment, action=action, by=by)
+        assessment.state = started.state
 
 
 @dataclass(frozen=True)
