@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,11 +305,8 @@ def item_save_self(
     today: datetime.date | None = None,
 ) -> AssessmentItem:
     """Save the unit's answer to one leaf, if nobody saved it since `version` was read."""
-    item = _locked(item)
+    item = _locked_for_unit(item, by, today)
     assessment = item.assessment
-    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
-    if problem is not None:
-        raise ActionRefused(problem)
     if item.version != version:
         raise StaleItem(item)
     if answer.claimed and not item.criterion.allow_not_applicable:
@@ -336,6 +332,16 @@ def item_save_self(
         _touch(item, by)
         for kind, old, new in changes:
             _audit(assessment, kind, by=by, item=item, old=old, new=new)
+    return item
+
+
+def _locked_for_unit(item: AssessmentItem, by: User, today: datetime.date | None) -> AssessmentItem:
+    """The item, locked, if the user may change the unit's answers now; else refused."""
+    item = _locked(item)
+    assessment = item.assessment
+    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
+    if problem is not None:
+        raise ActionRefused(problem)
     return item
 
 
@@ -512,11 +518,8 @@ def evidence_upload(
 ) -> EvidenceFile:
     """Store an uploaded file as evidence of the leaf. The type is read from the content;
     the same document uploaded again is the same file, linked once more."""
-    item = _locked(item)
+    item = _locked_for_unit(item, by, today)
     assessment = item.assessment
-    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
-    if problem is not None:
-        raise ActionRefused(problem)
     size = upload.size or 0
     if size == 0:
         raise ActionRefused(_("The file is empty."))
@@ -584,12 +587,7 @@ def evidence_link(
     *, item: AssessmentItem, file: EvidenceFile, by: User, today: datetime.date | None = None
 ) -> None:
     """Cite a file the unit uploaded before as evidence of another leaf."""
-    item = _locked(item)
-    problem = unit_edit_problem(
-        item.assessment, acting_role(by, item.assessment), today or _today()
-    )
-    if problem is not None:
-        raise ActionRefused(problem)
+    item = _locked_for_unit(item, by, today)
     if file.unit_id != item.assessment.unit_id:
         raise ActionRefused(_("This file is not your unit's."))
     _link(item, file, by)
@@ -600,12 +598,7 @@ def evidence_unlink(
     *, item: AssessmentItem, file: EvidenceFile, by: User, today: datetime.date | None = None
 ) -> None:
     """Stop citing a file for a leaf; the file itself stays with the unit."""
-    item = _locked(item)
-    problem = unit_edit_problem(
-        item.assessment, acting_role(by, item.assessment), today or _today()
-    )
-    if problem is not None:
-        raise ActionRefused(problem)
+    item = _locked_for_unit(item, by, today)
     deleted, _rows = ItemEvidence.objects.filter(item=item, file=file).delete()
     if deleted:
         _touch(item, by)
@@ -616,15 +609,6 @@ def evidence_unlink(
             item=item,
             old={"file": file.pk, "name": file.name, "sha256": file.sha256},
         )
-
-
-def files_of(items: Iterable[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
-    """Each item's evidence files, in one query."""
-    found: dict[int, list[EvidenceFile]] = {}
-    links = ItemEvidence.objects.filter(item__in=list(items)).select_related("file")
-    for link in links.order_by("linked_at"):
-        found.setdefault(link.item_id, []).append(link.file)
-    return found
 
 
 # Reminders ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ through plain forms when it does not; either way what was typed is never lost.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -254,23 +254,70 @@ def _rerender(
     return render(request, "assessments/detail.html", context, status=400)
 
 
-@require_POST
-@htmx_login_required
-def item_save(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    """Save the unit's answer to one leaf."""
+def _save_leaf(
+    request: HttpRequest,
+    year: int,
+    code: str,
+    criterion: str,
+    side: str,
+    form_class: type[SelfAnswerForm] | type[AppraisalForm],
+    save: Callable[[AssessmentItem, Any, User], object],
+) -> HttpResponse:
+    """One leaf's save, the unit's or an appraiser's: the form read through the leaf's
+    rule, the service called, and the answer as HTMX fragments or a whole page."""
     assessment, role = _get_assessment_for_user(request, year, code)
     item = _item(assessment, criterion)
-    form = SelfAnswerForm(request.POST, criterion=item.criterion)
+    form = form_class(request.POST, criterion=item.criterion)
     htmx = _is_htmx(request)
     if not form.is_valid():
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
         if htmx:
             return _saved(
-                request, assessment, role, criterion, error=error, field_errors=form.errors
+                request,
+                assessment,
+                role,
+                criterion,
+                error=error,
+                field_errors=form.errors,
+                side=side,
             )
-        return _rerender(request, assessment, role, criterion, form.typed(), error, form.errors)
+        return _rerender(
+            request, assessment, role, criterion, form.typed(), error, form.errors, side
+        )
     try:
-        services.item_save_self(
+        save(item, form, current_user(request))
+    except services.StaleItem as stale:
+        if htmx:
+            return _saved(
+                request,
+                assessment,
+                role,
+                criterion,
+                conflict=stale.current,
+                typed=form.typed(),
+                side=side,
+            )
+        message = _stale_message(stale.current)
+        return _rerender(request, assessment, role, criterion, form.typed(), message, side=side)
+    except services.ActionRefused as refused:
+        if htmx:
+            return _saved(request, assessment, role, criterion, error=refused.message, side=side)
+        return _rerender(
+            request, assessment, role, criterion, form.typed(), refused.message, side=side
+        )
+    if htmx:
+        return _saved(request, assessment, role, criterion, status=_("Saved"), side=side)
+    messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
+    return redirect(_leaf_url(year, code, criterion))
+
+
+@require_POST
+@htmx_login_required
+def item_save(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Save the unit's answer to one leaf."""
+
+    def save(item: AssessmentItem, form: Any, user: User) -> object:
+        return services.item_save_self(
             item=item,
             answer=services.SelfAnswer(
                 form.inputs,
@@ -279,23 +326,28 @@ def item_save(request: HttpRequest, year: int, code: str, criterion: str) -> Htt
                 form.cleaned_data["claim_reason"],
             ),
             version=form.cleaned_data["version"],
-            by=current_user(request),
+            by=user,
         )
-    except services.StaleItem as stale:
-        message = _stale_message(stale.current)
-        if htmx:
-            return _saved(
-                request, assessment, role, criterion, conflict=stale.current, typed=form.typed()
-            )
-        return _rerender(request, assessment, role, criterion, form.typed(), message)
-    except services.ActionRefused as refused:
-        if htmx:
-            return _saved(request, assessment, role, criterion, error=refused.message)
-        return _rerender(request, assessment, role, criterion, form.typed(), refused.message)
-    if htmx:
-        return _saved(request, assessment, role, criterion, status=_("Saved"))
-    messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
-    return redirect(_leaf_url(year, code, criterion))
+
+    return _save_leaf(request, year, code, criterion, "self", SelfAnswerForm, save)
+
+
+@require_POST
+@htmx_login_required
+def item_appraise(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Save an appraiser's score, comment and decision on one leaf."""
+
+    def save(item: AssessmentItem, form: Any, user: User) -> object:
+        return services.item_save_appraisal(
+            item=item,
+            appraisal=services.Appraisal(
+                form.inputs, form.cleaned_data["appraisal_note"], form.claim_accepted
+            ),
+            version=form.cleaned_data["version"],
+            by=user,
+        )
+
+    return _save_leaf(request, year, code, criterion, "appraisal", AppraisalForm, save)
 
 
 def _leaf_url(year: int, code: str, criterion: str) -> str:
@@ -311,72 +363,6 @@ def _stale_message(current: AssessmentItem) -> str:
         "%(who)s saved this criterion at %(when)s, after you opened it. Your text is kept "
         "below; check theirs, then save again."
     ) % {"who": who, "when": when}
-
-
-@require_POST
-@htmx_login_required
-def item_appraise(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    """Save an appraiser's score, comment and decision on one leaf."""
-    assessment, role = _get_assessment_for_user(request, year, code)
-    item = _item(assessment, criterion)
-    form = AppraisalForm(request.POST, criterion=item.criterion)
-    htmx = _is_htmx(request)
-    if not form.is_valid():
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        if htmx:
-            return _saved(
-                request,
-                assessment,
-                role,
-                criterion,
-                error=error,
-                field_errors=form.errors,
-                side="appraisal",
-            )
-        return _rerender(
-            request, assessment, role, criterion, form.typed(), error, form.errors, "appraisal"
-        )
-    try:
-        services.item_save_appraisal(
-            item=item,
-            appraisal=services.Appraisal(
-                form.inputs, form.cleaned_data["appraisal_note"], form.claim_accepted
-            ),
-            version=form.cleaned_data["version"],
-            by=current_user(request),
-        )
-    except services.StaleItem as stale:
-        if htmx:
-            return _saved(
-                request,
-                assessment,
-                role,
-                criterion,
-                conflict=stale.current,
-                typed=form.typed(),
-                side="appraisal",
-            )
-        return _rerender(
-            request,
-            assessment,
-            role,
-            criterion,
-            form.typed(),
-            _stale_message(stale.current),
-            side="appraisal",
-        )
-    except services.ActionRefused as refused:
-        if htmx:
-            return _saved(
-                request, assessment, role, criterion, error=refused.message, side="appraisal"
-            )
-        return _rerender(
-            request, assessment, role, criterion, form.typed(), refused.message, side="appraisal"
-        )
-    if htmx:
-        return _saved(request, assessment, role, criterion, status=_("Saved"), side="appraisal")
-    messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
-    return redirect(_leaf_url(year, code, criterion))
 
 
 # Evidence -------------------------------------------------------------------------

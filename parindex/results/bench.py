@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from parindex.assessments.models import Assessment, AssessmentItem, Cycle, CycleGroup
@@ -161,3 +162,30 @@ def time_cases(
             f"{label:<40} median {statistics.median(timings) * 1000:8.1f} ms"
             f"   max {max(timings) * 1000:8.1f} ms   {len(queries)} queries{size}"
         )
+
+
+class Rollback(Exception):
+    """Raised to undo a benchmark's synthetic data."""
+
+
+class SyntheticBenchCommand(BaseCommand):
+    """A benchmark on a synthetic cycle built in a transaction that is rolled back."""
+
+    repeat = 5
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--units", type=int, default=3000)
+        parser.add_argument("--leaves", type=int, default=120)
+        parser.add_argument("--repeat", type=int, default=self.repeat)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with transaction.atomic():
+                self.run(options)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("(synthetic data rolled back)")
+
+    def run(self, options: dict[str, Any]) -> None:
+        """Build the synthetic data and measure; subclasses say what."""
+        raise CommandError("A benchmark says what it measures in run().")

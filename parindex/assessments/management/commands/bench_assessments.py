@@ -11,39 +11,21 @@ administrator). Everything is rolled back.
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from parindex.assessments.models import AssessmentItem, Phase
 from parindex.org.models import Role, User
-from parindex.results.bench import make_cycle, time_cases
+from parindex.results.bench import SyntheticBenchCommand, make_cycle, time_cases
 
 YEAR = 2902
 
 
-class Rollback(Exception):
-    pass
-
-
-class Command(BaseCommand):
+class Command(SyntheticBenchCommand):
     help = "Time the assessment pages of a large cycle."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--units", type=int, default=3000)
-        parser.add_argument("--leaves", type=int, default=120)
-        parser.add_argument("--repeat", type=int, default=5)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            with transaction.atomic():
-                self._run(options)
-                raise Rollback
-        except Rollback:
-            self.stdout.write("(synthetic data rolled back)")
-
-    def _run(self, options: dict[str, Any]) -> None:
+    def run(self, options: dict[str, Any]) -> None:
         cycle = make_cycle(year=YEAR, units=options["units"], leaves=options["leaves"])
         cycle.phase = Phase.SELF_ASSESSMENT
         cycle.self_assessment_until = timezone.localdate() + datetime.timedelta(days=10)
