@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from parindex.assessments.models import Assessment, Cycle, CycleGroup, Phase
-from parindex.assessments.services import cycle_set_phase
+from parindex.assessments.services import cycle_advance
 from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User
@@ -151,7 +151,9 @@ def cycle(cast: Cast) -> Cycle:
         council_until=DEADLINE + datetime.timedelta(days=30),
     )
     CycleGroup.objects.create(cycle=cycle, group=cast.departments, framework=copy)
-    return cycle_set_phase(cycle=cycle, phase=Phase.SELF_ASSESSMENT, by=cast.admin)
+    cycle_advance(cycle=cycle, to=Phase.SELF_ASSESSMENT, by=cast.admin)
+    cycle.refresh_from_db()
+    return cycle
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from parindex.assessments.models import State
 from parindex.assessments.selectors import assessments_in, current_cycle, progress
 from parindex.frameworks.models import Criterion, Framework
 from parindex.frameworks.selectors import framework_list
 from parindex.org.access import current_user, visible_units
-from parindex.org.models import AppraisalAssignment, Role, Unit, UnitGroup, User
+from parindex.org.models import UNIT_ROLES, AppraisalAssignment, Role, Unit, UnitGroup, User
 from parindex.results.selectors import published_years
-
-OPEN_FOR_APPRAISAL = (State.SUBMITTED, State.APPRAISING_1, State.RESUBMITTED, State.APPRAISING_2)
 
 
 @require_GET
@@ -26,15 +23,15 @@ def home(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle()
     context: dict[str, object] = {"role": user.role, "cycle": cycle}
     if cycle is not None:
-        if user.role in (Role.UNIT_SCORER, Role.UNIT_HEAD):
+        if user.role in UNIT_ROLES:
             mine = list(assessments_in(cycle.pk, visible_units(user)))
             context["mine"] = progress(mine)[0] if mine else None
         elif user.role == Role.APPRAISER:
             context["to_appraise"] = list(
-                assessments_in(cycle.pk, visible_units(user)).filter(state__in=OPEN_FOR_APPRAISAL)
+                assessments_in(cycle.pk, visible_units(user)).awaiting_appraisal()
             )
     latest = framework_list().filter(pk__in=Framework.objects.latest_versions().values("pk"))
-    if user.role in (Role.UNIT_SCORER, Role.UNIT_HEAD) and user.unit is not None:
+    if user.role in UNIT_ROLES and user.unit is not None:
         unit = user.unit
         context["unit"] = unit
         context["frameworks"] = [f for f in latest if f.group_id == unit.group_id][:1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from parindex.org.models import AppraisalAssignment, Role, User
+from parindex.org.models import UNIT_ROLES, AppraisalAssignment, Role, User
 
 from .models import Assessment
 
@@ -30,7 +30,7 @@ def acting_role(user: User, assessment: Assessment) -> Role | None:
     role = Role(user.role)
     if role in (Role.ADMIN, Role.COUNCIL_CHAIR, Role.VIEWER):
         return role
-    if role in (Role.UNIT_SCORER, Role.UNIT_HEAD):
+    if role in UNIT_ROLES:
         return role if user.unit_id == assessment.unit_id else None
     if role == Role.APPRAISER and appraiser_fields(user, assessment):
         return role

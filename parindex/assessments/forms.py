@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from parindex.frameworks.models import Criterion
 from parindex.scoring.rules import Inputs
 
 from .inputs import InputsError, read_inputs
-from .models import Phase
+from .models import Cycle, Phase
 
 INPUT_FIELDS = ("score", "yes", "level", "numerator", "denominator", "occurrences", "items")
 
@@ -140,23 +143,42 @@ class ExtendForm(forms.Form):
     )
 
 
-class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        from .models import Cycle
+DEADLINE_PHASES = (
+    Phase.SELF_ASSESSMENT,
+    Phase.APPRAISAL_1,
+    Phase.REVISION,
+    Phase.APPRAISAL_2,
+    Phase.COUNCIL,
+)
 
-        model = Cycle
-        fields = [
-            "self_assessment_until",
-            "appraisal_1_until",
-            "revision_until",
-            "appraisal_2_until",
-            "council_until",
-        ]
+
+def _deadline_field(phase: Phase) -> forms.DateField:
+    field = Cycle._meta.get_field(f"{phase}_until")
+    assert isinstance(field, models.DateField)
+    return forms.DateField(label=capfirst(field.verbose_name), required=False)
+
+
+class DeadlinesForm(forms.Form):
+    """The last day of each phase; each phase ends after the one before."""
+
+    self_assessment_until = _deadline_field(Phase.SELF_ASSESSMENT)
+    appraisal_1_until = _deadline_field(Phase.APPRAISAL_1)
+    revision_until = _deadline_field(Phase.REVISION)
+    appraisal_2_until = _deadline_field(Phase.APPRAISAL_2)
+    council_until = _deadline_field(Phase.COUNCIL)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        dates = [data.get(name) for name in self.Meta.fields]
-        known = [d for d in dates if d is not None]
+        known = [d for d in self.deadlines().values() if d is not None]
         if known != sorted(known):
             raise forms.ValidationError(_("Each phase ends after the one before."))
         return data
+
+    def deadlines(self) -> dict[str, datetime.date | None]:
+        return {phase: self.cleaned_data.get(f"{phase}_until") for phase in DEADLINE_PHASES}
+
+
+class PhaseForm(forms.Form):
+    """The phase the administrator moves the cycle to (the one the page offered)."""
+
+    phase = forms.ChoiceField(choices=Phase.choices)

@@ -115,6 +115,19 @@ class State(models.TextChoices):
     APPROVED = "approved", _("Approved by the council")
 
 
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def awaiting_appraisal(self) -> AssessmentQuerySet:
+        """The SQL form of `Assessment.awaiting_appraisal`."""
+        return self.filter(state__in=AWAITING_APPRAISAL)
+
+    def open_for_appraisal(self) -> AssessmentQuerySet:
+        """The SQL form of `Assessment.open_for_appraisal`."""
+        scored_now = models.Q(pk__in=[])
+        for phase, states in APPRAISAL_STATES.items():
+            scored_now |= models.Q(cycle__phase=phase, state__in=states)
+        return self.filter(scored_now)
+
+
 class Assessment(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
@@ -125,6 +138,8 @@ class Assessment(models.Model):
     revision_until = models.DateField(_("revision until"), null=True, blank=True)
     revised = models.BooleanField(_("revision used"), default=False)
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -151,13 +166,24 @@ class Assessment(models.Model):
         return self.state in (State.DRAFT, State.REVISING)
 
     @property
-    def appraisal_open(self) -> bool:
-        return self.state in (
-            State.SUBMITTED,
-            State.APPRAISING_1,
-            State.RESUBMITTED,
-            State.APPRAISING_2,
-        )
+    def awaiting_appraisal(self) -> bool:
+        """Submitted (or resubmitted) and not yet appraised, whatever the cycle's phase."""
+        return self.state in AWAITING_APPRAISAL
+
+    @property
+    def open_for_appraisal(self) -> bool:
+        """The appraisers may score it now: awaiting the round the cycle has open."""
+        return self.state in APPRAISAL_STATES.get(self.cycle.phase, ())
+
+    def round_ended(self, round_number: int) -> bool:
+        """The appraisal of that round is over for the unit, which then sees it."""
+        if round_number == 1:
+            return self.state not in ROUND_1_OPEN
+        return self.state in (State.APPRAISED_2, State.APPROVED)
+
+    @property
+    def ended_rounds(self) -> list[int]:
+        return [number for number in (1, 2) if self.round_ended(number)]
 
 
 ROUND_2_STATES = (
@@ -167,6 +193,28 @@ ROUND_2_STATES = (
     State.APPRAISED_2,
     State.APPROVED,
 )
+# Until round 1 is appraised, the unit does not see the appraisers' work.
+ROUND_1_OPEN = (State.DRAFT, State.SUBMITTED, State.APPRAISING_1)
+# The states an appraiser scores, by the appraisal phase that has them open.
+APPRAISAL_STATES: dict[str, tuple[State, ...]] = {
+    Phase.APPRAISAL_1: (State.SUBMITTED, State.APPRAISING_1),
+    Phase.APPRAISAL_2: (State.RESUBMITTED, State.APPRAISING_2),
+}
+AWAITING_APPRAISAL = tuple(state for states in APPRAISAL_STATES.values() for state in states)
+
+
+class AssessmentItemQuerySet(models.QuerySet["AssessmentItem"]):
+    def missing_evidence(self) -> AssessmentItemQuerySet:
+        """Leaves that need evidence and have neither a file nor an explanation (leaves
+        claimed not applicable excepted): what refuses a submission."""
+        return (
+            self.filter(criterion__evidence_required=True, note="")
+            .exclude(not_applicable_claimed=True)
+            .exclude(pk__in=ItemEvidence.objects.values("item_id"))
+        )
+
+    def in_field(self, field_code: str) -> AssessmentItemQuerySet:
+        return self.filter(criterion__code__startswith=f"{field_code}.")
 
 
 class AssessmentItem(models.Model):
@@ -189,6 +237,8 @@ class AssessmentItem(models.Model):
     updated_by = models.ForeignKey(
         "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AssessmentItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment item")
@@ -335,7 +385,10 @@ class FieldAppraisal(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed what in an assessment, when, from what to what."""
+    """Who changed what in a cycle or one of its assessments, when, from what to what.
+
+    Entries of the cycle itself (its phase, its deadlines) have no assessment.
+    """
 
     class Kind(models.TextChoices):
         STATE = "state", _("State")
@@ -347,8 +400,12 @@ class AuditEntry(models.Model):
         DECISION = "decision", _("Not-applicable decision")
         REQUEST = "request", _("Request for explanation")
         DEADLINE = "deadline", _("Deadline")
+        PHASE = "phase", _("Phase")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="audit")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="audit"
+    )
     item = models.ForeignKey(
         AssessmentItem, on_delete=models.CASCADE, null=True, blank=True, related_name="audit"
     )

@@ -19,6 +19,7 @@ from .inputs import COMPUTED
 from .models import (
     Assessment,
     AssessmentItem,
+    AssessmentQuerySet,
     Cycle,
     CycleGroup,
     EvidenceFile,
@@ -49,7 +50,7 @@ class Row:
 
     @property
     def field_code(self) -> str:
-        return self.criterion.code.split(".")[0]
+        return self.criterion.field_code
 
     @property
     def later(self) -> bool:
@@ -137,7 +138,7 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
     for criterion in criteria:
         if criterion.depth != 0:
             continue
-        mine = [i for code, i in answerable.items() if code.split(".")[0] == criterion.code]
+        mine = [i for code, i in answerable.items() if Criterion.field_of(code) == criterion.code]
         fields.append(
             FieldProgress(
                 criterion.code,
@@ -155,7 +156,12 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
         appraised=appraised,
         answered=sum(f.answered for f in fields),
         leaves=sum(f.leaves for f in fields),
-        missing_evidence=_missing(criteria, items),
+        missing_evidence=list(
+            AssessmentItem.objects.filter(assessment=assessment)
+            .missing_evidence()
+            .order_by("criterion__position")
+            .values_list("criterion__code", flat=True)
+        ),
         fields=fields,
     )
 
@@ -177,22 +183,6 @@ def _files(items: list[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
     return found
 
 
-def _missing(criteria: list[Criterion], items: dict[int, AssessmentItem]) -> list[str]:
-    """Leaves that need evidence and have neither a file nor an explanation yet."""
-    cited = set(
-        ItemEvidence.objects.filter(item__in=list(items.values())).values_list("item_id", flat=True)
-    )
-    missing = []
-    for criterion in criteria:
-        item = items.get(criterion.pk)
-        if not criterion.evidence_required or item is None:
-            continue
-        if item.not_applicable_claimed or item.note or item.pk in cited:
-            continue
-        missing.append(criterion.code)
-    return missing
-
-
 def unit_files(assessment: Assessment) -> QuerySet[EvidenceFile]:
     """The unit's uploaded files, to cite one again for another criterion."""
     return EvidenceFile.objects.filter(unit_id=assessment.unit_id).order_by("name")
@@ -210,7 +200,7 @@ class Progress:
     fields_done: int
 
 
-def assessments_in(cycle_id: int, units: QuerySet[Any] | None = None) -> QuerySet[Assessment]:
+def assessments_in(cycle_id: int, units: QuerySet[Any] | None = None) -> AssessmentQuerySet:
     """The cycle's assessments (of these units), in the order of the units' list."""
     assessments = Assessment.objects.filter(cycle_id=cycle_id).select_related("unit", "group")
     if units is not None:
@@ -268,16 +258,7 @@ def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySe
     once the round they belong to has ended."""
     entries = assessment.audit.select_related("by", "item__criterion").order_by("-at", "-pk")
     if unit_view:
-        ended_rounds = []
-        if assessment.state not in (
-            State.DRAFT,
-            State.SUBMITTED,
-            State.APPRAISING_1,
-        ):
-            ended_rounds.append(1)
-        if assessment.state in (State.APPRAISED_2, State.APPROVED):
-            ended_rounds.append(2)
-        hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=ended_rounds)
+        hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=assessment.ended_rounds)
         entries = entries.exclude(hidden)
     return entries
 

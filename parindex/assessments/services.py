@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.frameworks.models import Criterion
-from parindex.org.models import Role, Unit, User
+from parindex.org.errors import Refused
+from parindex.org.models import UNIT_ROLES, Role, Unit, User
+from parindex.org.templatetags.parindex import megabytes
 from parindex.scoring.rules import Inputs
 
 from . import evidence as types
@@ -37,15 +39,15 @@ from .models import (
     State,
     inputs_to_json,
 )
-from .workflow import BY_ACTION, TransitionRefused, allowed_actions, refusal
-
-
-class ActionRefused(Exception):
-    """The user may not do this now; `message` says why in their words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from .signals import round_closed
+from .workflow import (
+    BY_ACTION,
+    PhaseStep,
+    TransitionRefused,
+    allowed_actions,
+    refusal,
+    step_refusal,
+)
 
 
 class StaleItem(Exception):
@@ -72,6 +74,7 @@ def _audit(
     reason: str = "",
 ) -> AuditEntry:
     return AuditEntry.objects.create(
+        cycle_id=assessment.cycle_id,
         assessment=assessment,
         item=item,
         kind=kind,
@@ -114,52 +117,108 @@ def cycle_open(*, cycle: Cycle, by: User | None) -> int:
     return created
 
 
+@dataclass(frozen=True)
+class PhaseMoved:
+    step: PhaseStep
+    closed: list[Assessment]  # the assessments the step's round closed
+    # What the apps listening to `round_closed` did, each in one sentence for the page.
+    notes: list[str]
+
+
 @transaction.atomic
-def cycle_set_phase(*, cycle: Cycle, phase: Phase, by: User) -> Cycle:
-    """Move the cycle to a phase (the administrator's decision). Opening the
-    self-assessment gives the units their assessments; opening the revision opens it for
-    every unit whose round-1 appraisal is closed."""
-    if not by.is_admin:
-        raise ActionRefused(_("Only the administrator changes the cycle's phase."))
-    if phase == Phase.SELF_ASSESSMENT:
+def cycle_advance(*, cycle: Cycle, to: Phase, by: User) -> PhaseMoved:
+    """Move the cycle to its next phase by a step of `workflow.PHASE_STEPS`, or refuse.
+
+    Opening the self-assessment gives the units their assessments. A step that closes an
+    appraisal round closes every assessment of the round and sends `round_closed` (the
+    results app computes and sends the preliminary results); opening the revision opens
+    it for every unit whose round-1 appraisal is closed. The move is audited.
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    unapproved = cycle.assessments.exclude(state=State.APPROVED).count()
+    step, problem = step_refusal(cycle, to, by.role if by.is_active else "", unapproved=unapproved)
+    if problem is not None or step is None:
+        raise Refused(problem or "")
+    if step.target == Phase.SELF_ASSESSMENT:
         cycle_open(cycle=cycle, by=by)
-    cycle.phase = phase
+    closed: list[Assessment] = []
+    notes: list[str] = []
+    if step.closes_round is not None:
+        closed = _close_round(cycle, step.closes_round, by)
+        for _receiver, note in round_closed.send(
+            sender=Cycle, cycle=cycle, round_number=step.closes_round, closed=closed, by=by
+        ):
+            if note:
+                notes.append(str(note))
+    old = cycle.phase
+    cycle.phase = step.target
     cycle.save(update_fields=["phase"])
-    if phase == Phase.REVISION:
+    _cycle_audit(cycle, AuditEntry.Kind.PHASE, by=by, old=old, new=step.target)
+    if step.target == Phase.REVISION:
         for assessment in Assessment.objects.filter(cycle=cycle, state=State.APPRAISED_1):
             assessment_transition(assessment=assessment, action="open_revision", by=by)
+    return PhaseMoved(step, closed, notes)
+
+
+# How a round's end closes each assessment, by the state it is in.
+_ROUND_CLOSE = {
+    1: {
+        State.DRAFT: "close_unsubmitted",
+        State.SUBMITTED: "finish_appraisal",
+        State.APPRAISING_1: "finish_appraisal",
+    },
+    2: {
+        State.RESUBMITTED: "finish_appraisal_2",
+        State.APPRAISING_2: "finish_appraisal_2",
+        State.REVISING: "keep_round_1",
+    },
+}
+
+
+def _close_round(cycle: Cycle, round_number: int, by: User) -> list[Assessment]:
+    """Every assessment under appraisal is appraised, one never submitted is closed as it
+    stands; in the final round, units that did not submit a revision keep their round-1
+    appraisal. Returns the assessments closed now."""
+    actions = _ROUND_CLOSE[round_number]
+    return [
+        assessment_transition(assessment=assessment, action=actions[State(assessment.state)], by=by)
+        for assessment in Assessment.objects.filter(
+            cycle=cycle, state__in=list(actions)
+        ).select_related("unit")
+    ]
+
+
+@transaction.atomic
+def cycle_set_deadlines(
+    *, cycle: Cycle, deadlines: dict[str, datetime.date | None], by: User
+) -> Cycle:
+    """Set the last day of the cycle's phases (`deadlines` by phase); each change is
+    audited. A unit's own extension is `assessment_extend`."""
+    if not by.is_admin:
+        raise Refused(_("Only the administrator sets the cycle's deadlines."))
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    changed = []
+    for phase, until in deadlines.items():
+        field = f"{Phase(phase)}_until"
+        old = getattr(cycle, field)
+        if old == until:
+            continue
+        setattr(cycle, field, until)
+        changed.append(field)
+        _cycle_audit(
+            cycle,
+            AuditEntry.Kind.DEADLINE,
+            by=by,
+            old={"phase": phase, "until": old.isoformat() if old else None},
+            new={"phase": phase, "until": until.isoformat() if until else None},
+        )
+    if changed:
+        cycle.save(update_fields=changed)
     return cycle
 
 
-@transaction.atomic
-def cycle_close_round(*, cycle: Cycle, by: User) -> list[Assessment]:
-    """Close the cycle's appraisal round: every assessment under appraisal is appraised,
-    one never submitted is closed as it stands; in the final round, units that did not
-    submit a revision keep their round-1 appraisal. Returns the assessments closed now."""
-    actions = {
-        Phase.APPRAISAL_1: {
-            State.DRAFT: "close_unsubmitted",
-            State.SUBMITTED: "finish_appraisal",
-            State.APPRAISING_1: "finish_appraisal",
-        },
-        Phase.APPRAISAL_2: {
-            State.RESUBMITTED: "finish_appraisal_2",
-            State.APPRAISING_2: "finish_appraisal_2",
-            State.REVISING: "keep_round_1",
-        },
-    }.get(Phase(cycle.phase))
-    if actions is None:
-        raise ActionRefused(_("No appraisal round is open."))
-    closed = []
-    for assessment in Assessment.objects.filter(
-        cycle=cycle, state__in=list(actions)
-    ).select_related("unit"):
-        closed.append(
-            assessment_transition(
-                assessment=assessment, action=actions[State(assessment.state)], by=by
-            )
-        )
-    return closed
+def _cycle_audit(cycle: Cycle, kind: str, *, by: User, old: Any, new: Any) -> AuditEntry:
+    return AuditEntry.objects.create(cycle=cycle, kind=kind, old=old, new=new, by=by)
 
 
 @transaction.atomic
@@ -234,17 +293,13 @@ def _submission_problem(assessment: Assessment) -> str | None:
 
 def missing_evidence(assessment: Assessment) -> list[str]:
     """Codes of the leaves that need evidence and have neither a file nor an explanation
-    (leaves claimed not applicable excepted)."""
-    items = (
-        AssessmentItem.objects.filter(
-            assessment=assessment, criterion__evidence_required=True, note=""
-        )
-        .exclude(not_applicable_claimed=True)
-        .exclude(pk__in=ItemEvidence.objects.values("item_id"))
+    (leaves claimed not applicable excepted), in the framework's order."""
+    return list(
+        AssessmentItem.objects.filter(assessment=assessment)
+        .missing_evidence()
         .order_by("criterion__position")
         .values_list("criterion__code", flat=True)
     )
-    return list(items)
 
 
 @transaction.atomic
@@ -253,11 +308,11 @@ def assessment_extend(
 ) -> Assessment:
     """Give one unit a later deadline for its self-assessment or its revision."""
     if not by.is_admin:
-        raise ActionRefused(_("Only the administrator extends a deadline."))
+        raise Refused(_("Only the administrator extends a deadline."))
     if phase not in (Phase.SELF_ASSESSMENT, Phase.REVISION):
-        raise ActionRefused(_("Only the self-assessment and the revision have unit deadlines."))
+        raise Refused(_("Only the self-assessment and the revision have unit deadlines."))
     if not reason.strip():
-        raise ActionRefused(_("Give the reason."))
+        raise Refused(_("Give the reason."))
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     field = f"{phase}_until"
     old = getattr(assessment, field)
@@ -281,7 +336,7 @@ def unit_edit_problem(
     assessment: Assessment, role: Role | None, today: datetime.date
 ) -> str | None:
     """Why the unit may not edit now (the window of its next submission), or None."""
-    if role not in (Role.UNIT_SCORER, Role.UNIT_HEAD):
+    if role not in UNIT_ROLES:
         return _("Only the unit's scorer and head fill in its self-assessment.")
     action = "resubmit" if assessment.state == State.REVISING else "submit"
     return refusal(BY_ACTION[action], assessment, Role.UNIT_HEAD, today)
@@ -310,9 +365,9 @@ def item_save_self(
     if item.version != version:
         raise StaleItem(item)
     if answer.claimed and not item.criterion.allow_not_applicable:
-        raise ActionRefused(_("This criterion cannot be declared not applicable."))
+        raise Refused(_("This criterion cannot be declared not applicable."))
     if answer.claimed and not answer.claim_reason.strip():
-        raise ActionRefused(_("Say why the criterion does not apply to the unit."))
+        raise Refused(_("Say why the criterion does not apply to the unit."))
     stored = inputs_to_json(answer.inputs) if answer.inputs is not None else None
     changes: list[tuple[str, Any, Any]] = []
     if stored != item.self_inputs:
@@ -341,7 +396,7 @@ def _locked_for_unit(item: AssessmentItem, by: User, today: datetime.date | None
     assessment = item.assessment
     problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
     if problem is not None:
-        raise ActionRefused(problem)
+        raise Refused(problem)
     return item
 
 
@@ -369,10 +424,7 @@ def appraisal_problem(assessment: Assessment, user: User, field_code: str) -> st
         pass
     elif field_code not in appraiser_fields(user, assessment):
         return _("This field of this unit is not assigned to you.")
-    phase, states = assessment.cycle.phase, assessment.state
-    if phase == Phase.APPRAISAL_1 and states in (State.SUBMITTED, State.APPRAISING_1):
-        return None
-    if phase == Phase.APPRAISAL_2 and states in (State.RESUBMITTED, State.APPRAISING_2):
+    if assessment.open_for_appraisal:
         return None
     return _("The unit's assessment is not open for appraisal now (%(state)s, %(phase)s).") % {
         "state": assessment.get_state_display(),
@@ -405,9 +457,9 @@ def item_save_appraisal(
     """Save the appraiser's score, comment and decision on one leaf."""
     item = _locked(item)
     assessment = item.assessment
-    problem = appraisal_problem(assessment, by, item.criterion.code.split(".")[0])
+    problem = appraisal_problem(assessment, by, item.criterion.field_code)
     if problem is not None:
-        raise ActionRefused(problem)
+        raise Refused(problem)
     if item.version != version:
         raise StaleItem(item)
     _start_appraisal(assessment, by)
@@ -446,12 +498,13 @@ def field_accept_self(*, assessment: Assessment, field_code: str, by: User) -> i
     )
     problem = appraisal_problem(assessment, by, field_code)
     if problem is not None:
-        raise ActionRefused(problem)
+        raise Refused(problem)
     _start_appraisal(assessment, by)
     changed = 0
     items = (
         AssessmentItem.objects.select_for_update()
-        .filter(assessment=assessment, criterion__code__startswith=f"{field_code}.")
+        .filter(assessment=assessment)
+        .in_field(field_code)
         .select_related("criterion")
     )
     for item in items:
@@ -479,7 +532,7 @@ def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldA
     """The appraiser says a field of the unit is appraised for this round."""
     problem = appraisal_problem(assessment, by, field_code)
     if problem is not None:
-        raise ActionRefused(problem)
+        raise Refused(problem)
     done, _new = FieldAppraisal.objects.get_or_create(
         assessment=assessment,
         field_code=field_code,
@@ -493,11 +546,11 @@ def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldA
 def explanation_request(*, item: AssessmentItem, message: str, by: User) -> ExplanationRequest:
     """Ask the unit to explain a criterion or add evidence to it in its revision."""
     item = _locked(item)
-    problem = appraisal_problem(item.assessment, by, item.criterion.code.split(".")[0])
+    problem = appraisal_problem(item.assessment, by, item.criterion.field_code)
     if problem is not None:
-        raise ActionRefused(problem)
+        raise Refused(problem)
     if not message.strip():
-        raise ActionRefused(_("Say what the unit should explain or add."))
+        raise Refused(_("Say what the unit should explain or add."))
     request = ExplanationRequest.objects.create(
         item=item, round=item.assessment.round, message=message.strip(), requested_by=by
     )
@@ -522,16 +575,16 @@ def evidence_upload(
     assessment = item.assessment
     size = upload.size or 0
     if size == 0:
-        raise ActionRefused(_("The file is empty."))
+        raise Refused(_("The file is empty."))
     if size > settings.EVIDENCE_MAX_FILE_BYTES:
-        raise ActionRefused(
+        raise Refused(
             _("The file is %(size)s MB; a file may be %(max)s MB at most.")
-            % {"size": _mb(size), "max": _mb(settings.EVIDENCE_MAX_FILE_BYTES)}
+            % {"size": megabytes(size), "max": megabytes(settings.EVIDENCE_MAX_FILE_BYTES)}
         )
     content = upload.read()
     kind = types.detect(content[:16], content)
     if kind is None:
-        raise ActionRefused(
+        raise Refused(
             _("“%(name)s” is not a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file.")
             % {"name": upload.name}
         )
@@ -545,9 +598,9 @@ def evidence_upload(
             or 0
         )
         if used + size > settings.EVIDENCE_MAX_UNIT_BYTES:
-            raise ActionRefused(
+            raise Refused(
                 _("The unit's evidence would exceed its %(max)s MB.")
-                % {"max": _mb(settings.EVIDENCE_MAX_UNIT_BYTES)}
+                % {"max": megabytes(settings.EVIDENCE_MAX_UNIT_BYTES)}
             )
         file = EvidenceFile(
             unit_id=assessment.unit_id,
@@ -561,10 +614,6 @@ def evidence_upload(
         file.save()
     _link(item, file, by)
     return file
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 def _link(item: AssessmentItem, file: EvidenceFile, by: User) -> None:
@@ -589,7 +638,7 @@ def evidence_link(
     """Cite a file the unit uploaded before as evidence of another leaf."""
     item = _locked_for_unit(item, by, today)
     if file.unit_id != item.assessment.unit_id:
-        raise ActionRefused(_("This file is not your unit's."))
+        raise Refused(_("This file is not your unit's."))
     _link(item, file, by)
 
 
@@ -617,62 +666,27 @@ def evidence_unlink(
 def assessment_reminders(*, today: datetime.date | None = None) -> int:
     """Remind the units that have not submitted, REMINDER_DAYS days before their deadline
     (by e-mail and SMS to the head and the scorer; each reminder once)."""
-    from parindex.notify.services import message_enqueue
+    from parindex.notify.services import notice_enqueue
+
+    from . import notices
 
     today = today or _today()
-    waiting = {
-        Phase.SELF_ASSESSMENT: (State.DRAFT, "self_assessment"),
-        Phase.REVISION: (State.REVISING, "revision"),
-    }
+    waiting = {Phase.SELF_ASSESSMENT: State.DRAFT, Phase.REVISION: State.REVISING}
     queued = 0
     assessments = Assessment.objects.filter(
-        cycle__phase__in=list(waiting), state__in=[s for s, _p in waiting.values()]
+        cycle__phase__in=list(waiting), state__in=list(waiting.values())
     ).select_related("cycle", "unit")
     for assessment in assessments:
-        state, phase = waiting[Phase(assessment.cycle.phase)]
+        phase = Phase(assessment.cycle.phase)
         deadline = assessment.deadline(phase)
-        if assessment.state != state or deadline is None:
+        if assessment.state != waiting[phase] or deadline is None:
             continue
         days = (deadline - today).days
         if days not in settings.REMINDER_DAYS:
             continue
-        text = _(
-            "[PAR index %(year)s] %(unit)s has not submitted its %(what)s yet: the last day "
-            "is %(date)s. %(link)s"
-        ) % {
-            "year": assessment.cycle.year,
-            "unit": assessment.unit.name,
-            "what": _("self-assessment") if phase == "self_assessment" else _("revision"),
-            "date": deadline.strftime("%d/%m/%Y"),
-            "link": site_url(f"/assessments/{assessment.cycle.year}/{assessment.unit.code}/"),
-        }
-        for channel, recipient in unit_contacts(assessment.unit, heads_only=False):
-            queued += bool(
-                message_enqueue(
-                    event_key=f"reminder:{assessment.pk}:{phase}:{deadline}:{days}:{channel}:{recipient}",
-                    channel=channel,
-                    recipient=recipient,
-                    subject=_("Reminder: PAR index %(year)s") % {"year": assessment.cycle.year},
-                    body=text,
-                )
-            )
+        queued += notice_enqueue(
+            notice=notices.reminder(assessment, phase, deadline),
+            event=f"reminder:{assessment.pk}:{phase}:{deadline}:{days}",
+            contacts=assessment.unit.contacts(heads_only=False),
+        )
     return queued
-
-
-def unit_contacts(unit: Unit, *, heads_only: bool = True) -> list[tuple[str, str]]:
-    """(channel, address) of the unit's head, from the unit's record and the accounts of
-    its head (and of its scorers unless `heads_only`), without repeats."""
-    roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
-    people = User.objects.filter(unit=unit, role__in=roles, is_active=True)
-    contacts: dict[tuple[str, str], None] = {}
-    for email in [unit.email, *(p.email for p in people)]:
-        if email:
-            contacts[("email", email)] = None
-    for mobile in [unit.mobile, *(p.mobile for p in people)]:
-        if mobile:
-            contacts[("sms", mobile)] = None
-    return list(contacts)
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path

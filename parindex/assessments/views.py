@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.forms.models import model_to_dict
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.frameworks.models import Criterion
 from parindex.org.access import current_user, refuse, role_required, visible_units
-from parindex.org.models import Role, User
+from parindex.org.errors import Refused
+from parindex.org.models import UNIT_ROLES, Role, User
+from parindex.org.templatetags.parindex import clock, day
 
 from . import evidence as types
 from . import selectors, services
@@ -32,6 +36,7 @@ from .forms import (
     ExtendForm,
     FieldForm,
     PageForm,
+    PhaseForm,
     RequestForm,
     SelfAnswerForm,
     TransitionForm,
@@ -47,9 +52,7 @@ from .models import (
     Phase,
     State,
 )
-from .workflow import BY_ACTION, TransitionRefused, allowed_actions
-
-UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
+from .workflow import BY_ACTION, allowed_actions, next_step
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -124,7 +127,7 @@ def _page_context(
         "may_edit": edit_problem is None,
         "edit_problem": edit_problem,
         "appraise": appraise,
-        "show_appraisal": role not in UNIT_ROLES or _round_ended(assessment),
+        "show_appraisal": role not in UNIT_ROLES or assessment.round_ended(1),
         "actions": actions,
         "files": selectors.unit_files(assessment) if edit_problem is None else [],
         "requests": [r for row in view.rows for r in row.requests],
@@ -160,11 +163,6 @@ def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) ->
             "appraisal_note": item.appraisal_note,
             "claim_decision": decision,
         }
-
-
-def _round_ended(assessment: Assessment) -> bool:
-    """The unit sees the appraisers' scores once its round-1 appraisal has ended."""
-    return assessment.state not in (State.DRAFT, State.SUBMITTED, State.APPRAISING_1)
 
 
 @require_GET
@@ -250,7 +248,7 @@ def _rerender(
         typed={f"{side}:{code}": typed},
         errors={code: {"error": error, "fields": field_errors or {}}},
     )
-    context["field"] = code.split(".")[0]
+    context["field"] = Criterion.field_of(code)
     return render(request, "assessments/detail.html", context, status=400)
 
 
@@ -299,7 +297,7 @@ def _save_leaf(
             )
         message = _stale_message(stale.current)
         return _rerender(request, assessment, role, criterion, form.typed(), message, side=side)
-    except services.ActionRefused as refused:
+    except Refused as refused:
         if htmx:
             return _saved(request, assessment, role, criterion, error=refused.message, side=side)
         return _rerender(
@@ -353,12 +351,12 @@ def item_appraise(request: HttpRequest, year: int, code: str, criterion: str) ->
 def _leaf_url(year: int, code: str, criterion: str) -> str:
     """The page at the leaf (or field), showing its field."""
     url = reverse("assessments:detail", args=[year, code])
-    return f"{url}?field={criterion.split('.')[0]}#c-{criterion}"
+    return f"{url}?field={Criterion.field_of(criterion)}#c-{criterion}"
 
 
 def _stale_message(current: AssessmentItem) -> str:
     who = current.updated_by or _("someone")
-    when = timezone.localtime(current.updated_at).strftime("%H:%M") if current.updated_at else ""
+    when = clock(current.updated_at)
     return _(
         "%(who)s saved this criterion at %(when)s, after you opened it. Your text is kept "
         "below; check theirs, then save again."
@@ -399,7 +397,7 @@ def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) 
         file = services.evidence_upload(
             item=item, upload=form.cleaned_data["file"], by=current_user(request)
         )
-    except services.ActionRefused as refused:
+    except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
         request, assessment, role, criterion, _("“%(name)s” added.") % {"name": file.name}, True
@@ -425,7 +423,7 @@ def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) ->
         )
     try:
         services.evidence_link(item=item, file=file, by=current_user(request))
-    except services.ActionRefused as refused:
+    except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
         request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": file.name}, True
@@ -442,7 +440,7 @@ def evidence_unlink(
     evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
     try:
         services.evidence_unlink(item=item, file=evidence, by=current_user(request))
-    except services.ActionRefused as refused:
+    except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
         request,
@@ -500,7 +498,7 @@ def transition(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 by=current_user(request),
                 reason=form.cleaned_data["reason"],
             )
-        except TransitionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(
@@ -531,7 +529,7 @@ def extend(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 by=current_user(request),
                 reason=form.cleaned_data["reason"],
             )
-        except services.ActionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(
@@ -539,7 +537,7 @@ def extend(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 _("%(unit)s may now submit until %(date)s.")
                 % {
                     "unit": assessment.unit.name,
-                    "date": form.cleaned_data["until"].strftime("%d/%m/%Y"),
+                    "date": day(form.cleaned_data["until"]),
                 },
             )
     return redirect("assessments:detail", year=year, code=code)
@@ -568,7 +566,7 @@ def field_action(
             messages.success(request, _("Field %(field)s marked as appraised.") % {"field": field})
         else:
             messages.error(request, _("Unknown action."))
-    except services.ActionRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     return redirect(_leaf_url(year, code, field))
 
@@ -586,7 +584,7 @@ def item_request(request: HttpRequest, year: int, code: str, criterion: str) -> 
             services.explanation_request(
                 item=item, message=form.cleaned_data["message"], by=current_user(request)
             )
-        except services.ActionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(
@@ -644,40 +642,38 @@ def _page(request: HttpRequest, assessments: Any) -> Page[Assessment]:
 
 # The cycle (administrator, council chair) --------------------------------------------
 
-# What the administrator's next step from each phase is; closing a round also computes
-# and sends the preliminary results, which the results app does.
-NEXT_STEP = {
-    Phase.SETUP: Phase.SELF_ASSESSMENT,
-    Phase.SELF_ASSESSMENT: Phase.APPRAISAL_1,
-    Phase.REVISION: Phase.APPRAISAL_2,
-}
-CLOSES_ROUND = (Phase.APPRAISAL_1, Phase.APPRAISAL_2)
-
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN, Role.COUNCIL_CHAIR)
 def manage(request: HttpRequest, year: int) -> HttpResponse:
-    """The cycle's phases, deadlines and progress: the administrator moves it on, the
-    council chair approves its results."""
+    """The cycle's phases, deadlines and progress: the administrator moves it on (closing
+    a round also sends the preliminary results), the council chair approves its results."""
     from parindex.notify.models import Message
 
     cycle = get_object_or_404(Cycle, year=year)
     user = current_user(request)
-    form = DeadlinesForm(instance=cycle)
+    form = DeadlinesForm(initial=model_to_dict(cycle, fields=DeadlinesForm.base_fields))
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "deadlines" and user.is_admin:
-                form = DeadlinesForm(request.POST, instance=cycle)
+                form = DeadlinesForm(request.POST)
                 if form.is_valid():
-                    form.save()
+                    services.cycle_set_deadlines(cycle=cycle, deadlines=form.deadlines(), by=user)
                     messages.success(request, _("The deadlines are saved."))
                     return redirect("assessments:manage", year=year)
-            elif action == "next" and user.is_admin and Phase(cycle.phase) in NEXT_STEP:
-                services.cycle_set_phase(cycle=cycle, phase=NEXT_STEP[Phase(cycle.phase)], by=user)
+            elif action == "next" and user.is_admin:
+                phase_form = PhaseForm(request.POST)
+                if not phase_form.is_valid():
+                    raise Refused(_("Unknown action."))
+                moved = services.cycle_advance(
+                    cycle=cycle, to=phase_form.cleaned_data["phase"], by=user
+                )
+                cycle.refresh_from_db()
                 messages.success(
                     request,
-                    _("The cycle is now in “%(phase)s”.") % {"phase": cycle.get_phase_display()},
+                    " ".join(moved.notes)
+                    or _("The cycle is now in “%(phase)s”.") % {"phase": cycle.get_phase_display()},
                 )
                 return redirect("assessments:manage", year=year)
             elif action == "approve" and user.role == Role.COUNCIL_CHAIR:
@@ -698,7 +694,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:manage", year=year)
             else:
                 refuse(request, f"cycle action {action} by {user.role}")
-        except (services.ActionRefused, TransitionRefused) as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
     round_number = 2 if cycle.phase_is_at_least(Phase.REVISION) else 1
     page = _page(request, selectors.assessments_in(cycle.pk))
@@ -713,8 +709,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 (phase, PHASE_ORDER.index(phase) <= PHASE_ORDER.index(Phase(cycle.phase)))
                 for phase in PHASE_ORDER
             ],
-            "next_phase": NEXT_STEP.get(Phase(cycle.phase)),
-            "closes_round": cycle.phase in CLOSES_ROUND,
+            "next_step": next_step(cycle),
             "form": form,
             "rows": rows,
             "page": page,

@@ -1,10 +1,16 @@
-"""The one transitions table of a unit's assessment.
+"""The two tables of the workflow: the cycle's phases, and a unit's assessment's states.
 
-Each action moves an assessment from one of its source states to its target state, for
-the roles named, while the cycle is in one of the phases named and, where a deadline
-binds, until that deadline (the unit's own if the administrator extended it). Nothing
-else changes an assessment's state: `services.assessment_transition` looks the action up
-here, refuses what the table does not allow, and writes the change to the audit.
+A cycle moves from phase to phase by the steps of `PHASE_STEPS`: who may take each, which
+closes an appraisal round, which waits for the council's approval. Nothing else changes a
+cycle's phase: `services.cycle_advance` looks the step up here, refuses what the table
+does not allow, and writes the move to the audit.
+
+Each action of `TRANSITIONS` moves an assessment from one of its source states to its
+target state, for the roles named, while the cycle is in one of the phases named and,
+where a deadline binds, until that deadline (the unit's own if the administrator extended
+it). Nothing else changes an assessment's state: `services.assessment_transition` looks
+the action up here, refuses what the table does not allow, and writes the change to the
+audit.
 """
 
 from __future__ import annotations
@@ -15,9 +21,106 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from parindex.org.errors import Refused
 from parindex.org.models import Role
+from parindex.org.templatetags.parindex import day
 
-from .models import Assessment, Phase, State
+from .models import Assessment, Cycle, Phase, State
+
+# The cycle's phases ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    source: Phase
+    target: Phase
+    roles: tuple[Role, ...]
+    # What the button taking the step says, where more than "Move on to <target>".
+    label: Promise | str = ""
+    closes_round: int | None = None  # the appraisal round that ends with the step
+    needs_approval: bool = False  # only once the council approved every unit
+    # Taken by publishing the results (with their decision), not from the cycle's page.
+    by_publication: bool = False
+
+
+PHASE_STEPS: tuple[PhaseStep, ...] = (
+    # Opening the self-assessment gives every unit of the cycle's groups its assessment.
+    PhaseStep(
+        Phase.SETUP,
+        Phase.SELF_ASSESSMENT,
+        (Role.ADMIN,),
+    ),
+    PhaseStep(
+        Phase.SELF_ASSESSMENT,
+        Phase.APPRAISAL_1,
+        (Role.ADMIN,),
+    ),
+    # Closing a round closes every assessment of the round (one never submitted as it
+    # stands) and tells each unit its preliminary result; then the revision opens.
+    PhaseStep(
+        Phase.APPRAISAL_1,
+        Phase.REVISION,
+        (Role.ADMIN,),
+        _("Close round 1, send the preliminary results and open the revision"),
+        closes_round=1,
+    ),
+    PhaseStep(
+        Phase.REVISION,
+        Phase.APPRAISAL_2,
+        (Role.ADMIN,),
+    ),
+    PhaseStep(
+        Phase.APPRAISAL_2,
+        Phase.COUNCIL,
+        (Role.ADMIN,),
+        _("Close the final appraisal and send the results"),
+        closes_round=2,
+    ),
+    PhaseStep(
+        Phase.COUNCIL,
+        Phase.PUBLISHED,
+        (Role.ADMIN,),
+        needs_approval=True,
+        by_publication=True,
+    ),
+)
+
+
+def phase_step(source: str, target: str) -> PhaseStep | None:
+    return next((s for s in PHASE_STEPS if s.source == source and s.target == target), None)
+
+
+def next_step(cycle: Cycle) -> PhaseStep | None:
+    """The step the cycle's page offers from the cycle's phase, if any."""
+    return next((s for s in PHASE_STEPS if s.source == cycle.phase and not s.by_publication), None)
+
+
+def step_refusal(
+    cycle: Cycle, target: str, role: str, *, unapproved: int = 0
+) -> tuple[PhaseStep | None, str | None]:
+    """The step from the cycle's phase to `target`, and why it is refused now (None when
+    the table allows it). `unapproved` counts the units the council has not approved."""
+    step = phase_step(cycle.phase, target)
+    if step is None:
+        into = next((s for s in PHASE_STEPS if s.target == target), None)
+        if into is None:
+            return None, str(_("The cycle cannot move back."))
+        return None, str(
+            _("Not possible during the phase “%(phase)s”: “%(target)s” follows “%(source)s”.")
+            % {
+                "phase": cycle.get_phase_display(),
+                "target": Phase(target).label,
+                "source": into.source.label,
+            }
+        )
+    if role not in step.roles:
+        return step, str(_("Only the administrator changes the cycle's phase."))
+    if step.needs_approval and unapproved:
+        return step, str(_("The council chair has not approved every unit's results yet."))
+    return step, None
+
+
+# A unit's assessment ---------------------------------------------------------------
 
 ANY_APPRAISAL = (State.SUBMITTED, State.APPRAISING_1, State.APPRAISED_1)
 
@@ -173,13 +276,8 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 
-class TransitionRefused(Exception):
-    """The table does not allow the action; `message` says why, in the user's words."""
-
-    def __init__(self, message: str, allowed: list[str]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.allowed = allowed
+class TransitionRefused(Refused):
+    """The table does not allow the action; `allowed` lists the actions it allows now."""
 
 
 def refusal(
@@ -206,7 +304,7 @@ def refusal(
     if transition.deadline is not None:
         deadline = assessment.deadline(transition.deadline)
         if deadline is not None and today > deadline:
-            return str(_("The deadline was %(date)s.") % {"date": deadline.strftime("%d/%m/%Y")})
+            return str(_("The deadline was %(date)s.") % {"date": day(deadline)})
     if transition.needs_reason and not reason.strip():
         return str(_("Give the reason."))
     return None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from parindex.org.templatetags.parindex import compact_points
 from parindex.scoring.rules import Issue
 
 
@@ -60,9 +60,7 @@ def _messages() -> dict[str, str]:
 
 
 def _format(value: object) -> object:
-    if isinstance(value, Decimal):
-        return number_format(value.normalize() if value == value.to_integral() else value)
-    return value
+    return compact_points(value) if isinstance(value, Decimal) else value
 
 
 def describe(issue: Issue) -> str:

@@ -151,6 +151,15 @@ class Criterion(models.Model):
     def is_leaf(self) -> bool:
         return bool(self.rule_type)
 
+    @staticmethod
+    def field_of(code: str) -> str:
+        """The field a criterion's code belongs to: “1.2.3” → “1”."""
+        return code.split(".")[0]
+
+    @property
+    def field_code(self) -> str:
+        return Criterion.field_of(self.code)
+
     def rule(self) -> Rule:
         return parse_rule({"type": self.rule_type, **self.rule_params})
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.org.errors import Refused
 from parindex.org.models import UnitGroup, User
 from parindex.scoring.tree import Node, Tree
 
@@ -70,9 +70,7 @@ def framework_import(*, tree: Tree, by: User | None) -> Framework:
     """
     group = UnitGroup.objects.filter(code=tree.group).first()
     if group is None:
-        raise ValidationError(
-            _("There is no unit group with the code “%(code)s”.") % {"code": tree.group}
-        )
+        raise Refused(_("There is no unit group with the code “%(code)s”.") % {"code": tree.group})
     latest = (
         Framework.objects.select_for_update()
         .filter(group=group, year=tree.year)
@@ -113,7 +111,7 @@ def framework_freeze(*, framework: Framework) -> Framework:
 def framework_new_version(*, framework: Framework, by: User | None) -> Framework:
     """A draft copy of a frozen framework, to edit, as the next version of its year."""
     if not framework.is_frozen:
-        raise ValidationError(_("This framework is a draft: edit it directly."))
+        raise Refused(_("This framework is a draft: edit it directly."))
     latest = (
         Framework.objects.filter(group=framework.group, year=framework.year)
         .order_by("-version")
@@ -121,7 +119,7 @@ def framework_new_version(*, framework: Framework, by: User | None) -> Framework
     )
     assert latest is not None
     if not latest.is_frozen:
-        raise ValidationError(
+        raise Refused(
             _("Version %(version)s of this framework is already a draft: edit that one.")
             % {"version": latest.version}
         )
@@ -132,7 +130,7 @@ def framework_new_version(*, framework: Framework, by: User | None) -> Framework
 def framework_copy_to_year(*, framework: Framework, year: int, by: User | None) -> Framework:
     """Start a new cycle's framework as a draft copy of this one."""
     if Framework.objects.filter(group=framework.group, year=year).exists():
-        raise ValidationError(
+        raise Refused(
             _("%(group)s already has a framework for %(year)s.")
             % {"group": framework.group.name, "year": year}
         )

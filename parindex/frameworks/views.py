@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.org.access import current_user, role_required
+from parindex.org.errors import Refused
 from parindex.org.models import Role
 
 from . import selectors, services
@@ -111,8 +111,8 @@ def framework_import_view(request: HttpRequest) -> HttpResponse:
             framework = services.framework_import(tree=tree, by=current_user(request))
         except SpecError as error:
             problems = [describe(issue) for issue in error.issues]
-        except ValidationError as error:
-            problems = list(error.messages)
+        except Refused as error:
+            problems = [error.message]
         else:
             messages.success(
                 request,
@@ -140,8 +140,8 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
         copy = services.framework_copy_to_year(
             framework=framework, year=form.cleaned_data["year"], by=current_user(request)
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, error.message)
         return redirect(framework)
     messages.success(request, _("Copied into %(year)s as a draft.") % {"year": copy.year})
     return redirect(copy)
@@ -153,8 +153,8 @@ def framework_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(pk)
     try:
         copy = services.framework_new_version(framework=framework, by=current_user(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, error.message)
         return redirect(framework)
     messages.success(
         request, _("Version %(version)s created as a draft.") % {"version": copy.version}

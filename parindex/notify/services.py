@@ -13,6 +13,37 @@ from .backends import SendError, backend_for
 from .models import Message
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One event's message in its two lengths: the e-mail's, and the SMS's."""
+
+    subject: str
+    detail: str  # the e-mail's body
+    short: str  # the SMS, one line with its link
+
+
+def absolute_url(path: str) -> str:
+    """A link for a message: the address the site is served on, and the path."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notice_enqueue(*, notice: Notice, event: str, contacts: list[tuple[str, str]]) -> int:
+    """Queue the notice to each (channel, address), once per event and address; returns
+    how many were queued now."""
+    queued = 0
+    for channel, recipient in contacts:
+        queued += bool(
+            message_enqueue(
+                event_key=f"{event}:{channel}:{recipient}",
+                channel=channel,
+                recipient=recipient,
+                subject=notice.subject,
+                body=notice.detail if channel == Message.Channel.EMAIL else notice.short,
+            )
+        )
+    return queued
+
+
 def message_enqueue(
     *, event_key: str, channel: str, recipient: str, body: str, subject: str = ""
 ) -> Message | None:

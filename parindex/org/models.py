@@ -123,6 +123,21 @@ class Unit(models.Model):
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A unit cannot be its own parent.")})
 
+    def contacts(self, *, heads_only: bool = True) -> list[tuple[str, str]]:
+        """(channel, address) to reach the unit's head: the unit's own e-mail and mobile,
+        then those of its head's accounts (and its scorers' unless `heads_only`), each
+        address once."""
+        roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
+        people = list(self.people.filter(role__in=roles, is_active=True))
+        found: dict[tuple[str, str], None] = {}
+        for email in [self.email, *(person.email for person in people)]:
+            if email:
+                found[("email", email)] = None
+        for mobile in [self.mobile, *(person.mobile for person in people)]:
+            if mobile:
+                found[("sms", mobile)] = None
+        return list(found)
+
 
 class UnitName(models.Model):
     """A name a unit was known by before it was renamed; old results use it."""

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import AppraisalAssignment, Role, Unit, UnitGroup, UnitName, User, normalize_name
+from .templatetags.parindex import day
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def unit_merge(*, units: list[Unit], into: Unit, on: datetime.date) -> Unit:
         if unit.dissolved_on is not None:
             raise ValidationError(
                 _("%(unit)s was already dissolved on %(date)s.")
-                % {"unit": unit.name, "date": unit.dissolved_on.strftime("%d/%m/%Y")}
+                % {"unit": unit.name, "date": day(unit.dissolved_on)}
             )
         unit.dissolved_on = on
         unit.save(update_fields=["dissolved_on"])

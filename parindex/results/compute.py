@@ -33,8 +33,8 @@ from parindex.scoring.engine import (
     UnitResult,
     compute_cycle,
     compute_unit,
+    reported_result,
 )
-from parindex.scoring.numbers import HUNDRED, publish
 from parindex.scoring.rules import Inputs
 from parindex.scoring.tree import Tree
 from parindex.surveys.models import UnitSurveyResult
@@ -207,7 +207,15 @@ def _history(year: int) -> dict[int, History]:
         "unit_id", "year", "self_assessed", "survey_staff", "survey_sipas", "max_points"
     ):
         unit_id, row_year, own, staff, sipas, maximum = row
-        indexes[unit_id][row_year] = publish((own + staff + sipas) * HUNDRED / maximum)
+        imported = reported_result(
+            unit=str(unit_id),
+            group="",
+            max_points=maximum,
+            self_assessed=own,
+            survey_staff=staff,
+            survey_sipas=sipas,
+        )
+        indexes[unit_id][row_year] = imported.index_pct
     for unit_id, row_year, index in (
         ResultRow.objects.filter(
             snapshot__status=ResultSnapshot.Status.PUBLISHED,

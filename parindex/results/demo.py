@@ -22,7 +22,7 @@ from parindex.assessments.samples import sample_inputs
 from parindex.assessments.services import (
     SelfAnswer,
     assessment_transition,
-    cycle_set_phase,
+    cycle_advance,
     evidence_upload,
     item_save_self,
 )
@@ -31,8 +31,8 @@ from parindex.frameworks.services import framework_copy_to_year, framework_freez
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User, make_code
 
+from .history import parse_rows, read_table, results_import
 from .models import ImportedResult, NationalResult, Target
-from .services import parse_rows, read_table, results_import
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
 FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "frameworks" / "demo"
@@ -328,7 +328,7 @@ def _load_cycle() -> int:
             framework = framework_freeze(framework=framework)
         CycleGroup.objects.create(cycle=cycle, group=framework.group, framework=framework)
     admin = User.objects.get(username="admin")
-    cycle_set_phase(cycle=cycle, phase=Phase.SELF_ASSESSMENT, by=admin)
+    cycle_advance(cycle=cycle, to=Phase.SELF_ASSESSMENT, by=admin)
     rng = random.Random(CYCLE_YEAR)
     for name, fields, submit in PROGRESS:
         code = make_code(name)

@@ -31,6 +31,7 @@ from parindex.scoring.engine import (
     change,
     compute_cycle,
     field_figures,
+    reported_result,
 )
 from parindex.scoring.numbers import ZERO
 from parindex.scoring.targets import Goal, GoalStatus, NationalFigure, evaluate
@@ -233,17 +234,14 @@ def _assemble(
 def _row_from_import(values: tuple[Any, ...]) -> _Row:
     unit_id, unit_code, _name, group_id, group_code, group_name = values[:6]
     maximum, own, staff, sipas, fields, published_name = values[6:]
-    result = UnitResult(
+    result = reported_result(
         unit=unit_code,
         group=group_code,
-        nodes={},
-        fields=(),
+        max_points=maximum,
         self_assessed=own,
         survey_staff=staff,
         survey_sipas=sipas,
-        max_points=maximum,
-        provisional=False,
-        reported_fields={
+        fields={
             code: Decimal(points)
             for code, points in sorted(fields.items(), key=lambda item: _field_order(item[0]))
         },

@@ -19,7 +19,6 @@ urlpatterns = [
     path("<int:year>/fields/", views.fields, name="fields"),
     path("<int:year>/fields.xlsx", views.fields_xlsx, name="fields_xlsx"),
     path("<int:year>/manage/", views.manage, name="manage"),
-    path("<int:year>/close-round/", views.round_close, name="round_close"),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]

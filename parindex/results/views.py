@@ -19,14 +19,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.assessments.models import Cycle
-from parindex.assessments.services import ActionRefused
 from parindex.org.access import current_user, refuse, role_required
+from parindex.org.errors import Refused
 from parindex.org.models import Role, Unit
 from parindex.scoring.engine import GroupSummary, RankedUnit
 from parindex.scoring.targets import MET, MISSED
 
 from . import charts, selectors, services
-from .exports import cycle_to_xlsx, fields_to_xlsx, table_to_xlsx, unit_to_xlsx
+from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
 from .models import NationalResult, ResultSnapshot, Target
 from .selectors import YearResults
@@ -232,7 +232,7 @@ def _year_context(
 @require_GET
 def year_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     results, _form = _get_results(request, year)
-    return _download(cycle_to_xlsx(results), f"chi-so-cchc-{year}{_suffix(results)}.xlsx")
+    return _download(year_to_xlsx(results), f"chi-so-cchc-{year}{_suffix(results)}.xlsx")
 
 
 # Fields -----------------------------------------------------------------------------
@@ -459,7 +459,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                     snapshot = services.results_compute(
                         cycle=cycle, by=user, reason=compute_form.cleaned_data["reason"]
                     )
-                except services.ResultsError as error:
+                except Refused as error:
                     compute_form.add_error("reason", error.message)
                 else:
                     messages.success(
@@ -482,7 +482,7 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                         by=user,
                         allow_provisional=publish_form.cleaned_data["allow_provisional"],
                     )
-                except services.ResultsError as error:
+                except Refused as error:
                     publish_form.add_error("decision", error.message)
                 else:
                     messages.success(
@@ -649,28 +649,3 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
         for n in NationalResult.objects.all()
     ]
     return _download(table_to_xlsx(_("National results"), header, rows), "chi-so-cchc-tinh.xlsx")
-
-
-@require_POST
-@role_required(Role.ADMIN)
-def round_close(request: HttpRequest, year: int) -> HttpResponse:
-    """Close the open appraisal round: preliminary results computed and sent to the units."""
-    cycle = get_object_or_404(Cycle, year=year)
-    try:
-        closed = services.appraisal_round_close(cycle=cycle, by=current_user(request))
-    except (services.ResultsError, ActionRefused) as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Round closed: %(units)s units appraised, preliminary results computed "
-                "(revision %(revision)s), %(messages)s messages queued."
-            )
-            % {
-                "units": closed.closed,
-                "revision": closed.snapshot.revision,
-                "messages": closed.messages,
-            },
-        )
-    return redirect("assessments:manage", year=year)

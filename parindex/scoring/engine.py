@@ -158,6 +158,32 @@ class UnitResult:
         return node.pct if node is not None else None
 
 
+def reported_result(
+    *,
+    unit: str,
+    group: str,
+    max_points: Decimal,
+    self_assessed: Decimal,
+    survey_staff: Decimal,
+    survey_sipas: Decimal,
+    fields: Mapping[str, Decimal] | None = None,
+) -> UnitResult:
+    """A unit's result known only from a published table: its parts and maximum, and the
+    points per field the table gives; its index is computed as for any other result."""
+    return UnitResult(
+        unit=unit,
+        group=group,
+        nodes={},
+        fields=(),
+        self_assessed=self_assessed,
+        survey_staff=survey_staff,
+        survey_sipas=survey_sipas,
+        max_points=max_points,
+        provisional=False,
+        reported_fields=dict(fields or {}),
+    )
+
+
 # One unit ---------------------------------------------------------------------------
 
 

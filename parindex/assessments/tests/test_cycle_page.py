@@ -25,12 +25,17 @@ def test_the_administrator_moves_the_cycle_on(cast: Cast, cycle: Cycle) -> None:
     page = client.get(url(cycle)).content.decode()
     assert "Chuyển sang giai đoạn “Thẩm định lần 1”" in page
     assert "Sở Tư pháp" in page and "<td>appraiser</td>" in page  # units and appraisers
-    response = client.post(url(cycle), {"action": "next"}, follow=True)
+    response = client.post(url(cycle), {"action": "next", "phase": "appraisal_1"}, follow=True)
     assert "Kỳ đánh giá đã chuyển sang giai đoạn “Thẩm định lần 1”." in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.phase == Phase.APPRAISAL_1
-    # Closing a round is the results' business: the page posts there.
-    assert reverse("results:round_close", args=[2024]) in response.content.decode()
+    # The next step closes the round, from the same page.
+    assert "Kết thúc thẩm định lần 1, gửi kết quả sơ bộ" in response.content.decode()
+    # The same post again (a second tab) does not skip a phase.
+    again = client.post(url(cycle), {"action": "next", "phase": "appraisal_1"}, follow=True)
+    assert "Không thể thực hiện trong giai đoạn" in again.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.APPRAISAL_1
 
 
 def test_deadlines_in_order_or_nothing_changes(cast: Cast, cycle: Cycle) -> None:
@@ -64,7 +69,7 @@ def test_the_chair_approves_in_council(cast: Cast, cycle: Cycle) -> None:
     assert "Đã thông qua kết quả của 3 đơn vị." in response.content.decode()
     assert not Assessment.objects.filter(cycle=cycle).exclude(state=State.APPROVED).exists()
     # The chair does not move phases; the administrator does not approve.
-    client.post(url(cycle), {"action": "next"})
+    client.post(url(cycle), {"action": "next", "phase": "published"})
     assert cast.client(cast.admin).post(url(cycle), {"action": "approve"}).status_code == 403
     assert SecurityEvent.objects.filter(kind="refused").count() == 2
 
@@ -73,8 +78,8 @@ def test_the_chair_approves_in_council(cast: Cast, cycle: Cycle) -> None:
 def test_nobody_else_sees_or_acts(cast: Cast, cycle: Cycle, who: str) -> None:
     client = cast.client(getattr(cast, who))
     assert client.get(url(cycle)).status_code == 403
-    assert client.post(url(cycle), {"action": "next"}).status_code == 403
-    assert client.post(reverse("results:round_close", args=[2024])).status_code == 403
+    for phase in ("appraisal_1", "revision"):
+        assert client.post(url(cycle), {"action": "next", "phase": phase}).status_code == 403
     cycle.refresh_from_db()
     assert cycle.phase == Phase.SELF_ASSESSMENT
 

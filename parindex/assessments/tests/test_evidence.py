@@ -16,12 +16,12 @@ from parindex.assessments.models import (
     ItemEvidence,
 )
 from parindex.assessments.services import (
-    ActionRefused,
     evidence_link,
     evidence_unlink,
     evidence_upload,
 )
 from parindex.conftest import Cast
+from parindex.org.errors import Refused
 
 from .conftest import TODAY
 from .files import DOCX, EXE, PDF, PNG, XLSX, ZIP, upload
@@ -68,7 +68,7 @@ def test_accepted_types_are_read_from_the_content(
 def test_what_is_not_evidence_is_refused_and_nothing_is_kept(
     cast: Cast, assessment_a: Assessment, name: str, content: bytes, message: str
 ) -> None:
-    with pytest.raises(ActionRefused, match=message):
+    with pytest.raises(Refused, match=message):
         evidence_upload(
             item=leaf(assessment_a, "1.1.1"),
             upload=upload(name, content),
@@ -82,7 +82,7 @@ def test_size_limits_per_file_and_per_unit(
     cast: Cast, assessment_a: Assessment, settings: object
 ) -> None:
     settings.EVIDENCE_MAX_FILE_BYTES = len(PDF) - 1  # type: ignore[attr-defined]
-    with pytest.raises(ActionRefused, match="tối đa"):
+    with pytest.raises(Refused, match="tối đa"):
         evidence_upload(
             item=leaf(assessment_a, "1.1.1"),
             upload=upload("a.pdf", PDF),
@@ -94,7 +94,7 @@ def test_size_limits_per_file_and_per_unit(
     evidence_upload(
         item=leaf(assessment_a, "1.1.1"), upload=upload("a.pdf", PDF), by=cast.scorer_a, today=TODAY
     )
-    with pytest.raises(ActionRefused, match="vượt quá"):
+    with pytest.raises(Refused, match="vượt quá"):
         evidence_upload(
             item=leaf(assessment_a, "1.1.2"),
             upload=upload("b.png", PNG),
@@ -138,9 +138,9 @@ def test_a_unit_cannot_cite_another_units_file(cast: Cast, assessment_a: Assessm
         by=cast.scorer_b,
         today=TODAY,
     )
-    with pytest.raises(ActionRefused, match="không thuộc"):
+    with pytest.raises(Refused, match="không thuộc"):
         evidence_link(item=leaf(assessment_a, "1.1.1"), file=theirs, by=cast.scorer_a, today=TODAY)
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         evidence_upload(
             item=leaf(other, "1.1.1"), upload=upload("x.pdf", PNG), by=cast.scorer_a, today=TODAY
         )

@@ -20,7 +20,6 @@ from parindex.assessments.models import (
     State,
 )
 from parindex.assessments.services import (
-    ActionRefused,
     Appraisal,
     SelfAnswer,
     StaleItem,
@@ -30,6 +29,7 @@ from parindex.assessments.services import (
     item_save_self,
 )
 from parindex.conftest import Cast
+from parindex.org.errors import Refused
 from parindex.scoring.rules import Inputs
 
 from .conftest import DEADLINE, TODAY
@@ -135,9 +135,9 @@ def test_not_applicable_claims_need_a_leaf_that_allows_them_and_a_reason(
     allowed = assessment_a.items.filter(criterion__allow_not_applicable=True).first()
     refused = assessment_a.items.filter(criterion__allow_not_applicable=False).first()
     assert allowed is not None and refused is not None
-    with pytest.raises(ActionRefused, match="giảm trừ"):
+    with pytest.raises(Refused, match="giảm trừ"):
         save(cast, refused, claimed=True, claim_reason="Không có nhiệm vụ")
-    with pytest.raises(ActionRefused, match="lý do"):
+    with pytest.raises(Refused, match="lý do"):
         save(cast, allowed, claimed=True, claim_reason=" ")
     saved = save(cast, allowed, claimed=True, claim_reason="Đơn vị không có dịch vụ công")
     assert saved.not_applicable_claimed and saved.not_applicable_reason
@@ -145,7 +145,7 @@ def test_not_applicable_claims_need_a_leaf_that_allows_them_and_a_reason(
 
 def test_the_unit_edits_only_while_its_window_is_open(cast: Cast, assessment_a: Assessment) -> None:
     leaf = item(assessment_a, "1.2")
-    with pytest.raises(ActionRefused):  # another unit
+    with pytest.raises(Refused):  # another unit
         item_save_self(
             item=leaf,
             answer=SelfAnswer(None, "x", False, ""),
@@ -153,7 +153,7 @@ def test_the_unit_edits_only_while_its_window_is_open(cast: Cast, assessment_a: 
             by=cast.scorer_b,
             today=TODAY,
         )
-    with pytest.raises(ActionRefused):  # an appraiser does not fill in the unit's scores
+    with pytest.raises(Refused):  # an appraiser does not fill in the unit's scores
         item_save_self(
             item=leaf,
             answer=SelfAnswer(None, "x", False, ""),
@@ -162,10 +162,10 @@ def test_the_unit_edits_only_while_its_window_is_open(cast: Cast, assessment_a: 
             today=TODAY,
         )
     Assessment.objects.filter(pk=assessment_a.pk).update(state=State.SUBMITTED)
-    with pytest.raises(ActionRefused, match="Đã gửi"):
+    with pytest.raises(Refused, match="Đã gửi"):
         save(cast, leaf, note="sửa sau khi gửi")
     Assessment.objects.filter(pk=assessment_a.pk).update(state=State.DRAFT)
-    with pytest.raises(ActionRefused, match="quá hạn"):
+    with pytest.raises(Refused, match="quá hạn"):
         item_save_self(
             item=leaf,
             answer=SelfAnswer(None, "x", False, ""),
@@ -215,7 +215,7 @@ def test_the_appraiser_scores_only_the_assigned_field(cast: Cast, assessment_a: 
     assessment_a.refresh_from_db()
     assert assessment_a.state == State.APPRAISING_1  # the first appraisal starts the round
     other_field = item(assessment_a, "2.1.1")
-    with pytest.raises(ActionRefused, match="không được phân công"):
+    with pytest.raises(Refused, match="không được phân công"):
         item_save_appraisal(
             item=other_field,
             appraisal=Appraisal(Inputs(yes=True), "", None),
@@ -225,7 +225,7 @@ def test_the_appraiser_scores_only_the_assigned_field(cast: Cast, assessment_a: 
     home = Assessment.objects.get(cycle=assessment_a.cycle, unit=cast.home_unit)
     open_for_appraisal(home)
     own = item(home, "1.2")
-    with pytest.raises(ActionRefused):  # never their own unit
+    with pytest.raises(Refused):  # never their own unit
         item_save_appraisal(
             item=own,
             appraisal=Appraisal(Inputs(occurrences=0), "", None),
@@ -250,7 +250,7 @@ def test_accepting_the_self_scores_of_a_whole_field(cast: Cast, assessment_a: As
         claimable.refresh_from_db()
         assert claimable.not_applicable_accepted is True
     assert item(assessment_a, "2.1.1").appraised_inputs is None  # other fields untouched
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         field_accept_self(assessment=assessment_a, field_code="2", by=cast.appraiser)
 
 
@@ -259,7 +259,7 @@ def test_a_request_for_explanation_is_kept_with_its_message(
 ) -> None:
     open_for_appraisal(assessment_a)
     leaf = item(assessment_a, "1.1.2")
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         explanation_request(item=leaf, message="  ", by=cast.appraiser)
     explanation_request(
         item=leaf, message="Bổ sung báo cáo kết quả thực hiện kế hoạch", by=cast.appraiser

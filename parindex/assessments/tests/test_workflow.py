@@ -9,7 +9,6 @@ import pytest
 
 from parindex.assessments.models import Assessment, AuditEntry, Phase, State
 from parindex.assessments.services import (
-    ActionRefused,
     SelfAnswer,
     assessment_extend,
     assessment_transition,
@@ -17,6 +16,7 @@ from parindex.assessments.services import (
 )
 from parindex.assessments.workflow import TRANSITIONS, TransitionRefused
 from parindex.conftest import Cast
+from parindex.org.errors import Refused
 from parindex.org.models import Role, User
 
 from .conftest import DEADLINE, TODAY
@@ -138,7 +138,7 @@ def test_the_deadline_binds_unless_extended_for_the_unit(cast: Cast, ready_a: As
     late = DEADLINE + datetime.timedelta(days=1)
     with pytest.raises(TransitionRefused, match=DEADLINE.strftime("%d/%m/%Y")):
         assessment_transition(assessment=assessment_a, action="submit", by=cast.head_a, today=late)
-    with pytest.raises(ActionRefused):
+    with pytest.raises(Refused):
         assessment_extend(
             assessment=assessment_a,
             phase=Phase.SELF_ASSESSMENT,

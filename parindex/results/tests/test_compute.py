@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from parindex.assessments.models import AssessmentItem, inputs_from_json
 from parindex.frameworks.models import Criterion, Framework
+from parindex.org.errors import Refused
 from parindex.results.bench import make_cycle
 from parindex.results.compute import _answers, collection_paused, load_and_compute
 from parindex.results.models import ResultRow, ResultSnapshot
-from parindex.results.services import ResultsError, results_compute, results_publish
+from parindex.results.services import results_compute, results_publish
 from parindex.scoring.engine import Answer, SurveyAggregates, compute_unit
 from parindex.scoring.numbers import publish
 from parindex.surveys.models import UnitSurveyResult
@@ -72,7 +73,7 @@ def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
     first = results_compute(cycle=cycle, by=None)
     again = results_compute(cycle=cycle, by=None)
     assert again.pk == first.pk and again.rows.count() == 5
-    with pytest.raises(ResultsError, match=r"tạm tính|provisional"):
+    with pytest.raises(Refused, match=r"tạm tính|provisional"):
         results_publish(
             snapshot=again, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
         )  # 10 % of the leaves are not appraised
@@ -84,11 +85,11 @@ def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
         allow_provisional=True,
     )
     assert published.status == "published" and published.decision == DECISION
-    with pytest.raises(ResultsError):
+    with pytest.raises(Refused):
         results_publish(
             snapshot=published, decision=DECISION, decision_date=datetime.date(2024, 1, 8), by=None
         )
-    with pytest.raises(ResultsError):
+    with pytest.raises(Refused):
         results_compute(cycle=cycle, by=None)  # a correction needs a reason
     before = list(published.rows.values_list("unit_id", "index_pct"))
     AssessmentItem.objects.filter(assessment__cycle=cycle).update(appraised_inputs=None)
@@ -102,7 +103,7 @@ def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
 def test_a_publication_needs_its_decision() -> None:
     cycle = make_cycle(year=2034, units=3, leaves=8)
     snapshot = results_compute(cycle=cycle, by=None)
-    with pytest.raises(ResultsError):
+    with pytest.raises(Refused):
         results_publish(
             snapshot=snapshot, decision=" ", decision_date=datetime.date.today(), by=None
         )

@@ -15,8 +15,8 @@ from parindex.assessments.services import (
     SelfAnswer,
     assessment_reminders,
     assessment_transition,
+    cycle_advance,
     cycle_approve,
-    cycle_set_phase,
     field_accept_self,
     item_save_self,
 )
@@ -24,9 +24,10 @@ from parindex.assessments.workflow import TransitionRefused
 from parindex.conftest import DEADLINE, Cast
 from parindex.notify.models import Message
 from parindex.notify.services import outbox_send
+from parindex.org.errors import Refused
 from parindex.results.compute import load_and_compute
-from parindex.results.models import ResultRow
-from parindex.results.services import ResultsError, appraisal_round_close, results_publish
+from parindex.results.models import ResultRow, ResultSnapshot
+from parindex.results.services import results_publish
 from parindex.scoring.rules import Inputs
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +69,14 @@ def test_the_cycle_from_self_assessment_to_publication(
     assessment_transition(assessment=a, action="submit", by=cast.head_a)
     assessment_transition(assessment=b, action="submit", by=cast.head_b)
 
-    cycle_set_phase(cycle=cycle, phase=Phase.APPRAISAL_1, by=cast.admin)
+    cycle_advance(cycle=cycle, to=Phase.APPRAISAL_1, by=cast.admin)
     field_accept_self(assessment=a, field_code="1", by=cast.appraiser)
-    closed = appraisal_round_close(cycle=cycle, by=cast.admin)
+    closed = cycle_advance(cycle=cycle, to=Phase.REVISION, by=cast.admin)
     cycle.refresh_from_db()
     # A and B appraised; Sở Nội vụ, which never submitted, closed as it stood.
-    assert cycle.phase == Phase.REVISION and closed.closed == 3
+    assert cycle.phase == Phase.REVISION and len(closed.closed) == 3
+    assert "3" in closed.notes[0]  # the results app computed and queued the messages
+    preliminary = ResultSnapshot.objects.get(cycle=cycle)
     a.refresh_from_db()
     assert a.state == State.REVISING
     # The heads got their preliminary result, by e-mail and SMS, once.
@@ -84,8 +87,8 @@ def test_the_cycle_from_self_assessment_to_publication(
     email = Message.objects.get(channel="email", recipient="so-tu-phap@demo.parindex.invalid")
     assert "Điểm bị trừ theo lĩnh vực" in email.body
     queued = Message.objects.count()
-    with pytest.raises(ResultsError):
-        appraisal_round_close(cycle=cycle, by=cast.admin)  # no round is open now
+    with pytest.raises(Refused):
+        cycle_advance(cycle=cycle, to=Phase.REVISION, by=cast.admin)  # no round is open now
     assert outbox_send().sent == queued and outbox_send().sent == 0
 
     # The revision: A adjusts once and submits; B does not.
@@ -100,21 +103,21 @@ def test_the_cycle_from_self_assessment_to_publication(
     with pytest.raises(TransitionRefused):
         assessment_transition(assessment=a, action="resubmit", by=cast.head_a)
 
-    cycle_set_phase(cycle=cycle, phase=Phase.APPRAISAL_2, by=cast.admin)
+    cycle_advance(cycle=cycle, to=Phase.APPRAISAL_2, by=cast.admin)
     field_accept_self(assessment=a, field_code="1", by=cast.appraiser)
     a.refresh_from_db()
     assert a.state == State.APPRAISING_2
     with pytest.raises(TransitionRefused):  # a second revision is refused
         assessment_transition(assessment=a, action="withdraw_revision", by=cast.head_a)
-    appraisal_round_close(cycle=cycle, by=cast.admin)
+    cycle_advance(cycle=cycle, to=Phase.COUNCIL, by=cast.admin)
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.state, b.state) == (State.APPRAISED_2, State.APPRAISED_2)  # B kept round 1
     assert Message.objects.filter(event_key__startswith="preliminary:2024:2:").exists()
 
-    with pytest.raises(ResultsError):  # not before the council approves
+    with pytest.raises(Refused):  # not before the council approves
         results_publish(
-            snapshot=closed.snapshot,
+            snapshot=preliminary,
             decision="Quyết định số 25/QĐ-UBND",
             decision_date=datetime.date(2025, 1, 8),
             by=cast.admin,
@@ -122,7 +125,7 @@ def test_the_cycle_from_self_assessment_to_publication(
         )
     assert cycle_approve(cycle=cycle, by=cast.chair) == 3
     snapshot = results_publish(
-        snapshot=closed.snapshot,
+        snapshot=preliminary,
         decision="Quyết định số 25/QĐ-UBND",
         decision_date=datetime.date(2025, 1, 8),
         by=cast.admin,

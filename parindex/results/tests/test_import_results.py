@@ -86,6 +86,7 @@ def test_vietnamese_decimal_commas_and_nfc_names(tmp_path: Path) -> None:
         ("UBND cấp huyện,A,94,80,13,14", "Row 3, column “self_assessed”"),
         ("UBND cấp huyện,A,94,abc,13,14", "Row 3, column “self_assessed”"),
         (",A,94,50,13,14", "Row 3, column “group”"),
+        ("UBND cấp huyện,A,0,0,0,0", "Row 3, column “max_points”"),  # nothing to divide by
     ],
 )
 def test_a_bad_row_rejects_the_whole_file(tmp_path: Path, row: str, message: str) -> None:

@@ -1,7 +1,6 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parindex.frameworks.excelio import tree_from_xlsx
@@ -9,6 +8,7 @@ from parindex.frameworks.messages import describe
 from parindex.frameworks.services import framework_freeze, framework_import
 from parindex.frameworks.spec import SpecError
 from parindex.frameworks.yamlio import tree_from_yaml
+from parindex.org.errors import Refused
 
 
 class Command(BaseCommand):
@@ -28,8 +28,8 @@ class Command(BaseCommand):
             framework = framework_import(tree=tree, by=None)
         except SpecError as error:
             raise CommandError("\n".join(describe(i) for i in error.issues)) from None
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+        except Refused as error:
+            raise CommandError(error.message) from None
         if options["freeze"]:
             framework_freeze(framework=framework)
         self.stdout.write(f"{framework} saved: {len(tree.leaves())} leaves.")

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parindex.results.exports import cycle_to_json, cycle_to_xlsx
+from parindex.results.interchange import cycle_to_json, cycle_to_xlsx
 from parindex.results.selectors import year_results
 
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parindex.results.services import ResultsFileError, national_results_import, read_table
+from parindex.results.history import ResultsFileError, national_results_import, read_table
 
 
 class Command(BaseCommand):

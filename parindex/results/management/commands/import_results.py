@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parindex.results.services import ResultsFileError, parse_rows, read_table, results_import
+from parindex.results.history import ResultsFileError, parse_rows, read_table, results_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,12 @@
+"""What the workflow announces to the apps above it, which it may not import.
+
+`round_closed` is sent inside the transaction that closes an appraisal round, before the
+cycle moves on, with `cycle`, `round_number`, `closed` (the assessments the round closed)
+and `by`. A receiver returns one sentence saying what it did, for the administrator's
+page (the results app computes the preliminary results and sends them to the units); an
+error in a receiver undoes the whole close.
+"""
+
+from django.dispatch import Signal
+
+round_closed = Signal()

@@ -1,0 +1,215 @@
+"""Results of earlier years as the province published them (shared/docs/interchange.md),
+and the province's national results: read from a table, checked row by row, stored whole
+or not at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parindex.org.errors import Refused
+from parindex.org.models import (
+    EvaluatingBody,
+    Unit,
+    UnitGroup,
+    UnitName,
+    User,
+    make_code,
+    normalize_name,
+)
+from parindex.scoring.numbers import ZERO, to_decimal
+
+from .interchange import FIELD_COLUMN, IMPORT_COLUMNS
+from .models import ImportedResult, NationalResult
+
+
+class ResultsFileError(Refused):
+    """The file is rejected whole; `message` names the row and the column."""
+
+
+@dataclass
+class FileRow:
+    row: int
+    group: str
+    unit: str
+    numbers: dict[str, Decimal]
+    fields: dict[str, Decimal] = field(default_factory=dict)
+
+
+def read_table(content: bytes, filename: str) -> list[dict[str, Any]]:
+    """Rows of a CSV (UTF-8) or of an .xlsx's first sheet, keyed by the header."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        if not values:
+            return []
+        header = [str(cell).strip() if cell is not None else "" for cell in values[0]]
+        return [
+            dict(zip(header, row, strict=False))
+            for row in values[1:]
+            if any(cell not in (None, "") for cell in row)
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ResultsFileError(_("The file is not UTF-8 text.")) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None:
+        return []
+    reader.fieldnames = [name.strip() for name in reader.fieldnames]
+    return [row for row in reader if any((value or "").strip() for value in row.values())]
+
+
+def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
+    if not rows:
+        raise ResultsFileError(_("The file has no rows."))
+    columns = list(rows[0].keys())
+    for column in columns:
+        field_code = column.removeprefix(FIELD_COLUMN)
+        if column not in IMPORT_COLUMNS and not (field_code != column and field_code.isdigit()):
+            raise ResultsFileError(_("Unknown column “%(column)s”.") % {"column": column})
+    for column in IMPORT_COLUMNS:
+        if column not in columns:
+            raise ResultsFileError(_("The column “%(column)s” is missing.") % {"column": column})
+    parsed = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+
+        def fail(column: str, problem: str, number: int = number) -> ResultsFileError:
+            return ResultsFileError(
+                _("Row %(row)s, column “%(column)s”: %(problem)s")
+                % {"row": number, "column": column, "problem": problem}
+            )
+
+        for column in ("group", "unit"):
+            if not normalize_name(str(row.get(column) or "")):
+                raise fail(column, _("the value is missing"))
+        numbers: dict[str, Decimal] = {}
+        field_points: dict[str, Decimal] = {}
+        for column in columns:
+            if column in ("group", "unit"):
+                continue
+            raw = row.get(column)
+            if raw is None or str(raw).strip() == "":
+                if column.startswith(FIELD_COLUMN):
+                    continue
+                raise fail(column, _("the value is missing"))
+            try:
+                value = to_decimal(raw)
+            except ValueError:
+                raise fail(column, _("“%(value)s” is not a number") % {"value": raw}) from None
+            if value < ZERO:
+                raise fail(column, _("points cannot be negative"))
+            if column.startswith(FIELD_COLUMN):
+                field_points[column.removeprefix(FIELD_COLUMN)] = value
+            else:
+                numbers[column] = value
+        if numbers["max_points"] == ZERO:
+            raise fail("max_points", _("the maximum must be more than 0"))
+        total = numbers["self_assessed"] + numbers["survey_staff"] + numbers["survey_sipas"]
+        if total > numbers["max_points"]:
+            raise fail("self_assessed", _("the points exceed the maximum"))
+        unit_name = normalize_name(str(row["unit"]))
+        if unit_name.casefold() in seen:
+            raise fail("unit", _("the unit appears twice in the file"))
+        seen.add(unit_name.casefold())
+        parsed.append(
+            FileRow(number, normalize_name(str(row["group"])), unit_name, numbers, field_points)
+        )
+    return parsed
+
+
+@transaction.atomic
+def results_import(*, rows: list[FileRow], year: int) -> list[ImportedResult]:
+    """Replace the year's imported results of the units in the file; create what is new."""
+    body = EvaluatingBody.objects.order_by("pk").first() or EvaluatingBody.objects.create(
+        name=_("Evaluating body")
+    )
+    groups = {normalize_name(g.name).casefold(): g for g in UnitGroup.objects.all()}
+    units = {normalize_name(u.name).casefold(): u for u in Unit.objects.all()}
+    for former in UnitName.objects.select_related("unit"):
+        units.setdefault(normalize_name(former.name).casefold(), former.unit)
+    results = []
+    for row in rows:
+        group = groups.get(row.group.casefold())
+        if group is None:
+            group = UnitGroup.objects.create(
+                body=body,
+                code=_free_code(UnitGroup, make_code(row.group)),
+                name=row.group,
+                position=len(groups) + 1,
+            )
+            groups[row.group.casefold()] = group
+        unit = units.get(row.unit.casefold())
+        if unit is None:
+            unit = Unit.objects.create(
+                code=_free_code(Unit, make_code(row.unit)),
+                name=row.unit,
+                group=group,
+                position=row.row,
+            )
+            units[row.unit.casefold()] = unit
+        results.append(
+            ImportedResult(
+                year=year,
+                unit=unit,
+                group=group,
+                published_unit_name=row.unit,
+                fields={key: str(value) for key, value in row.fields.items()},
+                **row.numbers,
+            )
+        )
+    ImportedResult.objects.filter(year=year, unit__in=[r.unit for r in results]).delete()
+    return ImportedResult.objects.bulk_create(results)
+
+
+def _free_code(model: type[UnitGroup] | type[Unit], code: str) -> str:
+    candidate, number = code or "unit", 1
+    while model.objects.filter(code=candidate).exists():
+        number += 1
+        candidate = f"{code}-{number}"
+    return candidate
+
+
+# The province's national results ---------------------------------------------------------
+
+NATIONAL_COLUMNS = ("year", "index_pct", "rank", "rank_of", "sipas_pct", "source")
+
+
+@transaction.atomic
+def national_results_import(*, rows: list[dict[str, Any]], by: User | None) -> int:
+    """Record the national results of a table (one row a year); a year already recorded is
+    replaced. A bad row rejects the whole table, naming the row and the column."""
+    from .forms import NationalResultForm
+
+    if not rows:
+        raise ResultsFileError(_("The file has no rows."))
+    for column in rows[0]:
+        if column not in NATIONAL_COLUMNS:
+            raise ResultsFileError(_("Unknown column “%(column)s”.") % {"column": column})
+    existing = {row.year: row for row in NationalResult.objects.all()}
+    for number, row in enumerate(rows, start=2):
+        data = {key: "" if value is None else str(value).strip() for key, value in row.items()}
+        year = int(data["year"]) if data.get("year", "").isdigit() else None
+        form = NationalResultForm(data, instance=existing.get(year) if year else None)
+        if not form.is_valid():
+            column, errors = next(iter(form.errors.items()))
+            raise ResultsFileError(
+                _("Row %(row)s, column “%(column)s”: %(problem)s")
+                % {"row": number, "column": column, "problem": errors[0]}
+            )
+        saved = form.save(commit=False)
+        saved.entered_by = by
+        saved.save()
+        existing[saved.year] = saved
+    return len(rows)
