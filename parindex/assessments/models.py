@@ -321,6 +321,11 @@ class EvidenceFile(models.Model):
     def previewable(self) -> bool:
         return self.kind in (self.Kind.PDF, self.Kind.JPEG, self.Kind.PNG)
 
+    @property
+    def audit_value(self) -> dict[str, object]:
+        """The file as the audit records its being cited and no longer cited."""
+        return {"file": self.pk, "name": self.name, "sha256": self.sha256}
+
 
 class ItemEvidence(models.Model):
     """A criterion cites a file. The file cannot be deleted while it is cited."""

@@ -627,7 +627,7 @@ def _link(item: AssessmentItem, file: EvidenceFile, by: User) -> None:
             AuditEntry.Kind.EVIDENCE,
             by=by,
             item=item,
-            new={"file": file.pk, "name": file.name, "sha256": file.sha256},
+            new=file.audit_value,
         )
 
 
@@ -656,7 +656,7 @@ def evidence_unlink(
             AuditEntry.Kind.EVIDENCE,
             by=by,
             item=item,
-            old={"file": file.pk, "name": file.name, "sha256": file.sha256},
+            old=file.audit_value,
         )
 
 
