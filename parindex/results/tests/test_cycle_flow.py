@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from parindex.assessments.models import Assessment, Cycle, Phase, State
-from parindex.assessments.samples import sample_inputs
 from parindex.assessments.services import (
     SelfAnswer,
     assessment_reminders,
@@ -27,6 +26,7 @@ from parindex.notify.services import outbox_send
 from parindex.results.compute import load_and_compute
 from parindex.results.models import ResultRow
 from parindex.results.services import ResultsError, appraisal_round_close, results_publish
+from parindex.results.tests.factories import sample_inputs
 from parindex.scoring.rules import Inputs
 
 pytestmark = pytest.mark.django_db
