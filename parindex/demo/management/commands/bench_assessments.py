@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from parindex.assessments.models import AssessmentItem, Phase
+from parindex.demo.bench import SyntheticBenchCommand, make_cycle, time_cases
 from parindex.org.models import Role, User
-from parindex.results.bench import SyntheticBenchCommand, make_cycle, time_cases
 
 YEAR = 2902
 
