@@ -29,8 +29,10 @@ from parindex.org.services import assignment_create
 from parindex.results.tests.factories import cycle_for_units
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
-DEMO_FRAMEWORKS = Path(__file__).resolve().parent / "frameworks" / "demo"
-HISTORY = Path(__file__).resolve().parent / "results" / "demo" / "results-2023-districts.csv"
+# The demo's data files, read by path: the apps' tests import nothing of the demo app.
+DEMO_DATA = Path(__file__).resolve().parent / "demo" / "data"
+DEMO_FRAMEWORKS = DEMO_DATA  # the four 2023 frameworks, *.yaml
+HISTORY = DEMO_DATA / "results-2023-districts.csv"
 
 
 @dataclass

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "parindex.assessments",
     "parindex.results",
     "parindex.notify",
+    "parindex.demo",  # the demo province and the benchmarks' data: the top of the house
 ]
 
 MIDDLEWARE = [

@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from parindex.assessments.models import Assessment, Cycle, Phase, State
-from parindex.assessments.samples import sample_inputs
 from parindex.assessments.services import SelfAnswer, item_save_self
 from parindex.conftest import Cast
+from parindex.demo.samples import sample_inputs
 from parindex.notify.models import Message
 from parindex.results.compute import load_and_compute
 from parindex.results.models import ResultSnapshot

@@ -15,7 +15,7 @@ from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DEMO = Path(__file__).resolve().parents[1] / "frameworks" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "data"
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from parindex.demo.province import DEMO_PASSWORD
 from parindex.frameworks.models import Framework
-from parindex.results.demo import DEMO_PASSWORD
 from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

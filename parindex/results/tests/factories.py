@@ -15,12 +15,31 @@ from parindex.assessments.models import (
     CycleGroup,
     inputs_to_json,
 )
-from parindex.assessments.samples import sample_inputs
 from parindex.frameworks.models import Framework
 from parindex.org.models import Unit
+from parindex.scoring.rules import DeductionRule, Inputs, LevelsRule, ManualRule, Rule
 from parindex.surveys.models import UnitSurveyResult
 
-__all__ = ["cycle_for_units", "sample_inputs"]
+
+# The demo draws its answers the same way; app tests do not import the demo.
+def sample_inputs(rule: Rule, max_points: Decimal, rng: random.Random) -> Inputs | None:
+    """Inputs a unit could enter for the rule; None where it reads none (survey, history)."""
+    if rule.type == "yes_no":
+        return Inputs(yes=rng.random() < 0.8)
+    if isinstance(rule, ManualRule):
+        return Inputs(score=rule.step * rng.randint(0, int(max_points / rule.step)))
+    if isinstance(rule, LevelsRule):
+        return Inputs(level=rng.choice(rule.levels).label)
+    if rule.type == "ratio_tiers":
+        received = rng.randint(20, 400)
+        return Inputs(
+            numerator=Decimal(received - rng.randint(0, 12)), denominator=Decimal(received)
+        )
+    if isinstance(rule, DeductionRule):
+        return Inputs(occurrences=rng.randint(0, 3))
+    if rule.type in ("bonus", "penalty"):
+        return Inputs(items=(Decimal("0.25"),) * rng.randint(0, 2))
+    return None
 
 
 def cycle_for_units(

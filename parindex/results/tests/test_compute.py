@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime
 import gc
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parindex.assessments.models import AssessmentItem, inputs_from_json
+from parindex.assessments.models import AssessmentItem, Cycle, inputs_from_json
+from parindex.conftest import DEMO_FRAMEWORKS
 from parindex.frameworks.models import Criterion, Framework
+from parindex.frameworks.services import framework_freeze, framework_import
+from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.errors import Refused
-from parindex.results.bench import make_cycle
+from parindex.org.models import EvaluatingBody, Unit, UnitGroup
 from parindex.results.compute import _answers, collection_paused, load_and_compute
 from parindex.results.models import ResultRow, ResultSnapshot
 from parindex.results.services import results_compute, results_publish
+from parindex.results.tests.factories import cycle_for_units
 from parindex.scoring.engine import Answer, SurveyAggregates, compute_unit
 from parindex.scoring.numbers import publish
 from parindex.surveys.models import UnitSurveyResult
@@ -25,8 +30,28 @@ pytestmark = pytest.mark.django_db
 DECISION = "Quyết định số 25/QĐ-UBND ngày 08/01/2024"
 
 
+def make_cycle(*, year: int, units: int, seed: int = 1) -> Cycle:
+    """`units` new units in a group of their own on the districts' 2023 framework, every
+    leaf self-scored and about nine in ten appraised."""
+    body = EvaluatingBody.objects.create(name=f"Sở Nội vụ {year}")
+    group = UnitGroup.objects.create(body=body, code=f"nhom-{year}", name=f"Nhóm {year}")
+    tree = tree_from_yaml((DEMO_FRAMEWORKS / "huyen-2023.yaml").read_bytes())
+    framework = framework_import(tree=replace(tree, group=group.code, year=year), by=None)
+    members = Unit.objects.bulk_create(
+        Unit(code=f"{group.code}-{n}", name=f"Đơn vị {n}", group=group, position=n)
+        for n in range(units)
+    )
+    return cycle_for_units(
+        year=year,
+        framework=framework_freeze(framework=framework),
+        units=members,
+        seed=seed,
+        appraised=0.9,
+    )
+
+
 def test_the_database_path_gives_what_the_engine_gives() -> None:
-    cycle = make_cycle(year=2030, units=12, leaves=24)
+    cycle = make_cycle(year=2030, units=12)
     computed = load_and_compute(cycle)
     assert len(computed.results) == 12
     group_summary = next(iter(computed.by_group.values()))
@@ -36,7 +61,7 @@ def test_the_database_path_gives_what_the_engine_gives() -> None:
     assert item is not None
     unit_id = str(item.assessment.unit_id)
     result = next(r for r in computed.results if r.unit == unit_id)
-    framework = Framework.objects.get(group__code="bench-2030")
+    framework = Framework.objects.get(group__code="nhom-2030")
     answers = {
         i.criterion.code: Answer(
             inputs_from_json(i.self_inputs),
@@ -59,8 +84,8 @@ def test_the_database_path_gives_what_the_engine_gives() -> None:
 
 
 def test_computing_costs_the_same_queries_for_10_or_40_units() -> None:
-    small = make_cycle(year=2031, units=10, leaves=16)
-    large = make_cycle(year=2032, units=40, leaves=16, seed=2)
+    small = make_cycle(year=2031, units=10)
+    large = make_cycle(year=2032, units=40, seed=2)
     with CaptureQueriesContext(connection) as few:
         results_compute(cycle=small, by=None)
     with CaptureQueriesContext(connection) as many:
@@ -69,7 +94,7 @@ def test_computing_costs_the_same_queries_for_10_or_40_units() -> None:
 
 
 def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
-    cycle = make_cycle(year=2033, units=5, leaves=16)
+    cycle = make_cycle(year=2033, units=5)
     first = results_compute(cycle=cycle, by=None)
     again = results_compute(cycle=cycle, by=None)
     assert again.pk == first.pk and again.rows.count() == 5
@@ -101,7 +126,7 @@ def test_a_draft_is_recomputed_in_place_then_published_and_frozen() -> None:
 
 
 def test_a_publication_needs_its_decision() -> None:
-    cycle = make_cycle(year=2034, units=3, leaves=8)
+    cycle = make_cycle(year=2034, units=3)
     snapshot = results_compute(cycle=cycle, by=None)
     with pytest.raises(Refused):
         results_publish(
@@ -110,7 +135,7 @@ def test_a_publication_needs_its_decision() -> None:
 
 
 def test_stored_points_are_unrounded_and_the_index_published() -> None:
-    cycle = make_cycle(year=2035, units=4, leaves=16)
+    cycle = make_cycle(year=2035, units=4)
     snapshot = results_compute(cycle=cycle, by=None)
     for row in snapshot.rows.all():
         total = row.self_assessed + row.survey_staff + row.survey_sipas
@@ -119,7 +144,7 @@ def test_stored_points_are_unrounded_and_the_index_published() -> None:
 
 
 def test_answers_read_raw_are_the_answers_the_orm_reads() -> None:
-    cycle = make_cycle(year=2036, units=3, leaves=16)
+    cycle = make_cycle(year=2036, units=3)
     items = AssessmentItem.objects.filter(assessment__cycle=cycle)
     first, second, third = items.order_by("pk")[:3]
     items.filter(pk=first.pk).update(not_applicable_claimed=True, not_applicable_accepted=None)

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from parindex.assessments.models import Assessment, Cycle, Phase, State
-from parindex.assessments.samples import sample_inputs
 from parindex.assessments.services import (
     SelfAnswer,
     assessment_reminders,
@@ -28,6 +27,7 @@ from parindex.org.errors import Refused
 from parindex.results.compute import load_and_compute
 from parindex.results.models import ResultRow, ResultSnapshot
 from parindex.results.services import results_publish
+from parindex.results.tests.factories import sample_inputs
 from parindex.scoring.rules import Inputs
 
 pytestmark = pytest.mark.django_db

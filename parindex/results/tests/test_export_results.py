@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-DEMO = Path(__file__).resolve().parents[1] / "demo"
+from parindex.conftest import DEMO_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,13 @@ def exported(year: int = 2023) -> dict:  # type: ignore[type-arg]
 
 
 def test_import_then_export_reproduces_the_published_table() -> None:
-    call_command("import_results", str(DEMO / "results-2023-districts.csv"), year=2023)
+    call_command("import_results", str(DEMO_DATA / "results-2023-districts.csv"), year=2023)
     document = exported()
     assert set(document) == {"year", "units", "groups", "overall"}
     expected = {
         row["unit"]: row
         for row in csv.DictReader(
-            (DEMO / "results-2023-districts.expected.csv").open(encoding="utf-8")
+            (DEMO_DATA / "results-2023-districts.expected.csv").open(encoding="utf-8")
         )
     }
     assert len(document["units"]) == 11
@@ -78,7 +78,7 @@ def test_import_then_export_reproduces_the_published_table() -> None:
 
 
 def test_the_published_tables_open_again_in_excel(tmp_path: Path) -> None:
-    call_command("import_results", str(DEMO / "results-2023-districts.csv"), year=2023)
+    call_command("import_results", str(DEMO_DATA / "results-2023-districts.csv"), year=2023)
     target = tmp_path / "2023.xlsx"
     call_command("export_results", year=2023, format="xlsx", out=str(target))
     book = load_workbook(target)

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from parindex.conftest import DEMO_DATA
 from parindex.org.models import Unit, UnitGroup
 from parindex.results.models import ImportedResult
 from parindex.scoring.numbers import publish
 
 FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures"
-DEMO_COPY = Path(__file__).resolve().parents[1] / "demo" / "results-2023-districts.csv"
+DEMO_COPY = DEMO_DATA / "results-2023-districts.csv"
 
 
 def fixture(name: str) -> Path:

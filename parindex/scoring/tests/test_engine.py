@@ -42,7 +42,8 @@ from parindex.scoring.rules import (
 )
 from parindex.scoring.tree import Node, Tree
 
-DEMO = Path(__file__).resolve().parents[2] / "results" / "demo"
+# By path, not from parindex.conftest: scoring's tests import nothing of Django.
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "data"
 
 
 def leaf(code: str, points: str, rule: object, **extra: object) -> Node:

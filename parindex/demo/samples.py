@@ -1,5 +1,5 @@
 """Plausible answers for every rule type: the demo's units part-way through their
-self-assessment, and the tests' cycles. The same seed gives the same answers."""
+self-assessment, and the browser tests' cycle. The same seed gives the same answers."""
 
 from __future__ import annotations
 

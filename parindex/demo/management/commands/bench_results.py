@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 
-from parindex.results.bench import SyntheticBenchCommand, make_cycle, time_cases
+from parindex.demo.bench import SyntheticBenchCommand, make_cycle, time_cases
 from parindex.results.services import results_compute, results_publish
 
 YEAR = 2901

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from parindex.assessments.models import Assessment, AssessmentItem
+from parindex.demo.bench import make_cycle, query_counter
 from parindex.org.models import Unit
-from parindex.results.bench import make_cycle, query_counter
 from parindex.results.models import ResultRow
 from parindex.results.services import results_compute
 from parindex.surveys.models import UnitSurveyResult

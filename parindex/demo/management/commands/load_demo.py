@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from parindex.results.demo import load_demo
+from parindex.demo.province import load_demo
 
 
 class Command(BaseCommand):

@@ -10,11 +10,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client
 
+from parindex.demo.bench import time_cases
 from parindex.frameworks.excelio import tree_from_xlsx, tree_to_xlsx
 from parindex.frameworks.models import Framework
 from parindex.frameworks.yamlio import tree_from_yaml, tree_to_yaml
 from parindex.org.models import User
-from parindex.results.bench import time_cases
 
 
 class Command(BaseCommand):

@@ -15,9 +15,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from parindex.assessments.models import AssessmentItem, Phase
+from parindex.assessments.models import AssessmentItem, Phase, State
+from parindex.assessments.services import cycle_advance
+from parindex.demo.bench import SyntheticBenchCommand, make_cycle, time_cases
 from parindex.org.models import Role, User
-from parindex.results.bench import SyntheticBenchCommand, make_cycle, time_cases
 
 YEAR = 2902
 
@@ -27,10 +28,11 @@ class Command(SyntheticBenchCommand):
 
     def run(self, options: dict[str, Any]) -> None:
         cycle = make_cycle(year=YEAR, units=options["units"], leaves=options["leaves"])
-        cycle.phase = Phase.SELF_ASSESSMENT
+        admin = User.objects.create(username="bench-admin", role=Role.ADMIN)
         cycle.self_assessment_until = timezone.localdate() + datetime.timedelta(days=10)
-        cycle.save()
-        cycle.assessments.update(state="draft")
+        cycle.save(update_fields=["self_assessment_until"])
+        cycle_advance(cycle=cycle, to=Phase.SELF_ASSESSMENT, by=admin)
+        cycle.assessments.update(state=State.DRAFT)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # statistics of the rows just written
                 cursor.execute("ANALYZE")
@@ -38,7 +40,6 @@ class Command(SyntheticBenchCommand):
         assert assessment is not None
         unit = assessment.unit
         scorer = User.objects.create(username="bench-scorer", role=Role.UNIT_SCORER, unit=unit)
-        admin = User.objects.create(username="bench-admin", role=Role.ADMIN)
         self.stdout.write(f"database: {connection.vendor}; {options['units']} units")
         as_scorer, as_admin = Client(), Client()
         as_scorer.force_login(scorer)

@@ -1,4 +1,4 @@
-"""A synthetic cycle for the engine's benchmark and the query-count tests."""
+"""The benchmarks' synthetic cycle, and the timing of their cases."""
 
 from __future__ import annotations
 

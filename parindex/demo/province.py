@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex.assessments.models import Assessment, Cycle, CycleGroup, Phase
-from parindex.assessments.samples import sample_inputs
 from parindex.assessments.services import (
     SelfAnswer,
     assessment_transition,
@@ -30,13 +29,14 @@ from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User, make_code
+from parindex.results.history import parse_rows, read_table, results_import
+from parindex.results.models import ImportedResult, NationalResult, Target
 
-from .history import parse_rows, read_table, results_import
-from .models import ImportedResult, NationalResult, Target
+from .samples import sample_inputs
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
-FRAMEWORK_DIR = Path(__file__).resolve().parent.parent / "frameworks" / "demo"
-HISTORY_FILE = Path(__file__).resolve().parent / "demo" / "results-2023-districts.csv"
+DATA = Path(__file__).resolve().parent / "data"  # the four frameworks and the 2023 results
+HISTORY_FILE = DATA / "results-2023-districts.csv"
 BODY_NAME = "Sở Nội vụ tỉnh Sóc Trăng"
 FRAMEWORK_YEAR = 2023
 
@@ -337,7 +337,7 @@ def _load_cycle() -> int:
         first_evidence = True
         for item in assessment.items.select_related("criterion").order_by("criterion__position"):
             criterion = item.criterion
-            if fields is not None and criterion.code.split(".")[0] not in fields:
+            if fields is not None and criterion.field_code not in fields:
                 continue
             inputs = sample_inputs(criterion.rule(), Decimal(criterion.max_points), rng)
             if inputs is None:
@@ -417,7 +417,7 @@ def _assign_appraisers() -> None:
 def _load_frameworks() -> int:
     admin = User.objects.filter(username="admin").first()
     count = 0
-    for path in sorted(FRAMEWORK_DIR.glob("*.yaml")):
+    for path in sorted(DATA.glob("*.yaml")):
         tree = tree_from_yaml(path.read_bytes())
         if Framework.objects.filter(group__code=tree.group, year=tree.year).exists():
             continue

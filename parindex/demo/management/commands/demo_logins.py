@@ -11,8 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="a JSON list for other tools")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from parindex.demo.province import DEMO_PASSWORD, demo_logins
         from parindex.org.models import User
-        from parindex.results.demo import DEMO_PASSWORD, demo_logins
 
         existing = set(User.objects.filter(is_active=True).values_list("username", flat=True))
         logins = [login for login in demo_logins() if login.username in existing]
