@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.frameworks.rules import shown
 from parindex.org.access import current_user, refuse, role_required, visible_units
 from parindex.org.models import Role, User
 
@@ -35,7 +36,6 @@ from .forms import (
     RequestForm,
     SelfAnswerForm,
     TransitionForm,
-    shown,
 )
 from .models import (
     PHASE_ORDER,
