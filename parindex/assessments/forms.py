@@ -10,31 +10,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from parindex.frameworks.models import Criterion
+from parindex.frameworks.rules import INPUT_FIELDS, InputsError, read_inputs
 from parindex.scoring.rules import Inputs
 
-from .inputs import InputsError, read_inputs
 from .models import Cycle, Phase
-
-INPUT_FIELDS = ("score", "yes", "level", "numerator", "denominator", "occurrences", "items")
-
-
-def shown(stored: dict[str, Any] | None) -> dict[str, str]:
-    """Stored inputs as a form shows them: Vietnamese decimal commas, items a line each."""
-    if not stored:
-        return {}
-    values: dict[str, str] = {}
-    for key, value in stored.items():
-        if key == "items":
-            values[key] = "\n".join(_comma(v) for v in value)
-        elif key == "yes":
-            values[key] = "yes" if value else "no"
-        else:
-            values[key] = _comma(value)
-    return values
-
-
-def _comma(value: object) -> str:
-    return str(value).replace(".", ",")
 
 
 class _InputsForm(forms.Form):

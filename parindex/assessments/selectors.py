@@ -10,12 +10,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from parindex.frameworks.models import Criterion
+from parindex.frameworks.rules import COMPUTED
 from parindex.org.models import User
 from parindex.scoring.engine import Answer, NodeResult, UnitResult, compute_unit
 from parindex.scoring.rules import Rule
 from parindex.scoring.tree import Tree, without_rules
 
-from .inputs import COMPUTED
 from .models import (
     Assessment,
     AssessmentItem,
@@ -30,7 +30,7 @@ from .models import (
     inputs_from_json,
 )
 
-LATER = frozenset(COMPUTED)  # points known only from surveys and earlier years
+LATER = COMPUTED  # points known only from surveys and earlier years
 
 
 @dataclass

@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.frameworks.models import Criterion
+from parindex.frameworks.rules import shown
 from parindex.org.access import current_user, refuse, role_required, visible_units
 from parindex.org.errors import Refused
 from parindex.org.models import UNIT_ROLES, Role, User
@@ -40,7 +41,6 @@ from .forms import (
     RequestForm,
     SelfAnswerForm,
     TransitionForm,
-    shown,
 )
 from .models import (
     PHASE_ORDER,

@@ -3,7 +3,8 @@
 Sheet “Bộ tiêu chí”: four header rows (group code, year, title, total), then one row per
 node in document order. The tree is rebuilt from the codes (1 → 1.2 → 1.2.3); a rule's
 parameters are written in YAML's one-line form, e.g. `{step: 0.25}`. Sheet “Hướng dẫn”
-explains each rule. The sheet's words are the officials' Vietnamese, not translated.
+explains each rule, in the words of the rule registry (`frameworks.rules`). The sheet's words
+are the officials' Vietnamese, not translated.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from parindex.scoring.rules import Issue
 from parindex.scoring.tree import Tree
 
+from .rules import RULE_KINDS, rule_kind
 from .spec import SpecError, tree_from_data, tree_to_data
 from .yamlio import _Dumper, load_data
 
@@ -41,50 +43,6 @@ COLUMNS = (
     "Cho phép hạ chuẩn",
 )
 FIRST_NODE_ROW = len(HEADER_LABELS) + 3
-RULE_LABELS = {
-    "manual": "Chấm điểm trực tiếp",
-    "yes_no": "Có/Không",
-    "levels": "Theo mức",
-    "ratio_tiers": "Tỷ lệ theo khoảng",
-    "deduction": "Trừ điểm theo lần",
-    "survey": "Kết quả khảo sát",
-    "history": "Chỉ số các năm trước",
-    "bonus": "Điểm thưởng",
-    "penalty": "Điểm trừ",
-}
-RULE_GUIDE = {
-    "manual": ("Điểm do đơn vị tự chấm, thẩm định điều chỉnh; bước điểm", "{step: 0.25}"),
-    "yes_no": ("Đạt: điểm tối đa; không đạt: 0 điểm", ""),
-    "levels": (
-        "Chọn một mức, mỗi mức một số điểm; mức cao nhất bằng điểm tối đa",
-        "{levels: [{label: Đủ 4/4 quý, points: 1}, {label: Từ 1 đến 3 quý, points: 0.5}, "
-        "{label: Không thực hiện, points: 0}]}",
-    ),
-    "ratio_tiers": (
-        "Tỷ lệ tử số / mẫu số (%) rơi vào khoảng nào thì được điểm khoảng đó; các khoảng "
-        "phủ kín 0–100%, không chồng lấn",
-        "{numerator: Số hồ sơ đúng hạn, denominator: Tổng số hồ sơ, tiers: [{from: 0, to: 90, "
-        "points: 0}, {from: 90, to: 100, points: 0.5}, {from: 100, to: 100, to_inclusive: "
-        "true, points: 1}]}",
-    ),
-    "deduction": (
-        "Điểm tối đa trừ số lần × điểm trừ mỗi lần, thấp nhất 0",
-        "{per_occurrence: 0.25, occurrence_label: Số báo cáo trễ hạn}",
-    ),
-    "survey": (
-        "Điểm từ kết quả khảo sát (sipas hoặc staff): tỷ lệ × điểm tối đa (share) "
-        "hoặc theo khoảng (tiers)",
-        "{source: sipas, mode: share}",
-    ),
-    "history": (
-        "Theo mức thay đổi chỉ số của đơn vị giữa hai năm liền trước (điểm %), "
-        "các khoảng phủ kín −100 đến 100",
-        "{tiers: [{from: -100, to: 0, points: 0}, {from: 0, to: 100, from_inclusive: "
-        "false, to_inclusive: true, points: 1}]}",
-    ),
-    "bonus": ("Điểm cộng thêm, tối đa bằng cap; điểm tối đa của dòng ghi 0", "{cap: 1}"),
-    "penalty": ("Điểm bị trừ, tối đa bằng cap; điểm tối đa của dòng ghi 0", "{cap: 2}"),
-}
 _TRUE = {"x", "có", "co", "true", "1", "yes", "đúng"}
 
 
@@ -121,7 +79,7 @@ def tree_to_xlsx(tree: Tree) -> bytes:
             node.code,
             node.title,
             node.max_points,
-            RULE_LABELS[node.rule.type] if node.rule is not None else None,
+            rule_kind(node.rule.type).excel_label if node.rule is not None else None,
             _flow(node.rule.params()) if node.rule is not None else None,
             node.guidance or None,
             node.evidence or None,
@@ -145,7 +103,9 @@ def tree_to_xlsx(tree: Tree) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(row=FIRST_NODE_ROW, column=3)
     validation = DataValidation(
-        type="list", formula1='"' + ",".join(RULE_LABELS.values()) + '"', allow_blank=True
+        type="list",
+        formula1='"' + ",".join(kind.excel_label for kind in RULE_KINDS.values()) + '"',
+        allow_blank=True,
     )
     sheet.add_data_validation(validation)
     validation.add(f"D{FIRST_NODE_ROW}:D{FIRST_NODE_ROW + max(len(rows), 1) + 500}")
@@ -175,9 +135,8 @@ def _write_guide(book: Workbook) -> None:
     guide.append(["Cách chấm điểm", "Ý nghĩa", "Tham số (ví dụ)"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for rule_type, label in RULE_LABELS.items():
-        meaning, example = RULE_GUIDE[rule_type]
-        guide.append([label, meaning, example])
+    for kind in RULE_KINDS.values():
+        guide.append([kind.excel_label, kind.excel_meaning, kind.excel_example])
     guide.append([])
     guide.append(
         [
@@ -228,7 +187,7 @@ def tree_from_xlsx(content: bytes) -> Tree:
 
 
 def _nodes_from_rows(rows: Iterable[tuple[Any, ...]], issues: list[Issue]) -> list[dict[str, Any]]:
-    labels_to_types = {label.casefold(): code for code, label in RULE_LABELS.items()}
+    labels_to_types = {kind.excel_label.casefold(): kind.type for kind in RULE_KINDS.values()}
     by_code: dict[str, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=FIRST_NODE_ROW):

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parindex.org.models import UnitGroup, User
-from parindex.scoring.rules import RULE_TYPES, Rule, parse_rule
+from parindex.scoring.rules import Rule, parse_rule
 from parindex.scoring.tree import Node, Tree
 
-RULE_CHOICES = [
-    ("manual", _("Manual score")),
-    ("yes_no", _("Yes / no")),
-    ("levels", _("Levels")),
-    ("ratio_tiers", _("Ratio in tiers")),
-    ("deduction", _("Deduction per occurrence")),
-    ("survey", _("Survey result")),
-    ("history", _("Index in earlier years")),
-    ("bonus", _("Bonus points")),
-    ("penalty", _("Penalty points")),
-]
-assert {code for code, _label in RULE_CHOICES} == set(RULE_TYPES)
+from . import rules
+
+RULE_CHOICES = [(kind.type, kind.label) for kind in rules.RULE_KINDS.values()]
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -162,6 +154,11 @@ class Criterion(models.Model):
 
     def rule(self) -> Rule:
         return parse_rule({"type": self.rule_type, **self.rule_params})
+
+    @property
+    def rule_kind(self) -> rules.RuleKind[Any] | None:
+        """The registry's entry of a leaf's rule type; None for a node with children."""
+        return rules.rule_kind(self.rule_type) if self.rule_type else None
 
     def to_node(self) -> Node:
         return Node(

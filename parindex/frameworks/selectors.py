@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from .models import Criterion, Framework, FrameworkQuerySet
+from .rules import rule_kind
 
 
 def framework_list(*, group_id: int | None = None, year: int | None = None) -> FrameworkQuerySet:
@@ -62,6 +63,6 @@ def framework_view(framework: Framework) -> FrameworkView:
         not_applicable_count=sum(1 for c in leaves if c.allow_not_applicable),
         evidence_required_count=sum(1 for c in leaves if c.evidence_required),
         rule_counts=rule_counts,
-        adjustments=[c for c in leaves if c.rule_type in ("bonus", "penalty")],
+        adjustments=[c for c in leaves if rule_kind(c.rule_type).engine.adjusts],
         fields_total=sum((c.max_points for c in criteria if c.depth == 0), Decimal(0)),
     )

@@ -1,10 +1,13 @@
-"""What a unit enters is stored as JSON and read back exactly."""
+"""What a unit enters is stored as JSON and read back exactly; every input a rule reads has
+its field in the forms."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from parindex.assessments.forms import AppraisalForm, SelfAnswerForm
 from parindex.assessments.models import inputs_from_json, inputs_to_json
+from parindex.frameworks.rules import INPUT_FIELDS
 from parindex.scoring.rules import Inputs
 
 
@@ -21,3 +24,8 @@ def test_inputs_survive_storage_exactly() -> None:
         assert all(not isinstance(value, float) for value in stored.values())
         assert inputs_from_json(stored) == inputs
     assert inputs_from_json(None) is None
+
+
+def test_the_forms_have_a_field_for_every_input_a_rule_reads() -> None:
+    for form in (SelfAnswerForm, AppraisalForm):
+        assert set(INPUT_FIELDS) <= set(form.base_fields)

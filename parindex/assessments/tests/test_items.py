@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from parindex.assessments.inputs import InputsError, read_inputs
 from parindex.assessments.models import (
     Assessment,
     AssessmentItem,
@@ -29,6 +28,7 @@ from parindex.assessments.services import (
     item_save_self,
 )
 from parindex.conftest import Cast
+from parindex.frameworks.rules import InputsError, read_inputs
 from parindex.org.errors import Refused
 from parindex.scoring.rules import Inputs
 
