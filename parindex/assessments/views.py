@@ -151,7 +151,7 @@ def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) ->
             continue
         code = row.criterion.code
         row.self_values = typed.get(f"self:{code}") or {
-            **shown(item.self_inputs),
+            **shown(row.criterion.rule_type, item.self_inputs),
             "note": item.note,
             "claimed": "on" if item.not_applicable_claimed else "",
             "claim_reason": item.not_applicable_reason,
@@ -159,7 +159,7 @@ def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) ->
         accepted = item.not_applicable_accepted
         decision = "" if accepted is None else ("accept" if accepted else "reject")
         row.appraisal_values = typed.get(f"appraisal:{code}") or {
-            **shown(item.appraised_inputs),
+            **shown(row.criterion.rule_type, item.appraised_inputs),
             "appraisal_note": item.appraisal_note,
             "claim_decision": decision,
         }
@@ -215,10 +215,11 @@ def _saved(
             "field_errors": field_errors or {},
             "conflict": conflict,
             "conflict_values": shown(
-                (conflict.self_inputs if side == "self" else conflict.appraised_inputs)
-                if conflict
-                else None
-            ),
+                conflict.criterion.rule_type,
+                conflict.self_inputs if side == "self" else conflict.appraised_inputs,
+            )
+            if conflict
+            else {},
             "typed_values": typed or {},
             "side": side,
         }

@@ -9,6 +9,7 @@ registry does not know raises `UnknownRuleType`: nothing is read or shown by a g
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,7 +61,7 @@ class InputsError(Exception):
 
 
 @dataclass(frozen=True)
-class RuleKind(Generic[R]):
+class RuleKind(ABC, Generic[R]):
     """What the site knows of one rule type besides how the engine scores it."""
 
     engine: type[R]  # the engine's class of the type, which names it
@@ -107,8 +108,9 @@ class RuleKind(Generic[R]):
         # matches no option. Left for its own change.
         return {key: _comma(value) for key, value in stored.items()}
 
+    @abstractmethod
     def _summary(self, rule: R) -> str:
-        raise NotImplementedError
+        """The words of `summary`, for a rule known to be of this type."""
 
 
 def _comma(value: object) -> str:
@@ -399,19 +401,9 @@ def read_inputs(rule: Rule, max_points: Decimal, data: Mapping[str, str]) -> Inp
     return inputs
 
 
-def shown(stored: Mapping[str, Any] | None) -> dict[str, str]:
-    """Stored inputs as a form shows them.
-
-    Stored inputs do not name their rule type, but their fields do: each field is read by
-    one type, or by types that show it alike (bonus and penalty).
-    """
-    if not stored:
-        return {}
-    names = set(stored)
-    for kind in _ENTRIES:
-        if kind.fields and names <= set(kind.fields):
-            return kind.show(stored)
-    raise LookupError(f"no scoring rule type reads the inputs {sorted(names)}")
+def shown(rule_type: str, stored: Mapping[str, Any] | None) -> dict[str, str]:
+    """Stored inputs of a leaf of that rule type as its form shows them."""
+    return rule_kind(rule_type).show(stored) if stored else {}
 
 
 def check(rule: Rule, max_points: Decimal, inputs: Inputs) -> None:

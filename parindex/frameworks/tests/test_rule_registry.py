@@ -204,7 +204,7 @@ def test_every_rule_type_works_through_the_registry(rule_type: str) -> None:
         assert kind.template is None
     assert rule.score(max_points, case.inputs) == Decimal(case.points)
 
-    values = shown(case.stored)
+    values = shown(rule_type, case.stored)
     if case.stored is not None:
         assert values == kind.show(case.stored)
         # What the form shows reads back as what was stored.
@@ -259,7 +259,7 @@ def test_an_unknown_rule_type_is_refused_not_guessed() -> None:
     with pytest.raises(UnknownRuleType):  # once read as bonus items
         read_inputs(StarsRule(), Decimal(1), {"items": "1"})
     with pytest.raises(LookupError):
-        shown({"stars": "3"})
+        shown("stars", {"stars": "3"})
     with pytest.raises(TypeError):  # an entry describes only rules of its own type
         rule_kind("bonus").summary(StarsRule())
     assert Criterion(code="1", max_points=Decimal(1)).rule_kind is None  # a node has none
