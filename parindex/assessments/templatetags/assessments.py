@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import State
 from parindex.frameworks.models import Criterion
-from parindex.org.templatetags.parindex import compact_points
+from parindex.org.templatetags.parindex import as_written
 from parindex.scoring.numbers import to_decimal
 
 register = template.Library()
@@ -94,7 +94,7 @@ def audit_value(value: object) -> str:
             )
             or "–"
         )
-    return compact_points(value) if _is_number(value) else str(value)
+    return as_written(value) if _is_number(value) else str(value)
 
 
 def _is_number(value: object) -> bool:

@@ -55,6 +55,17 @@ def compact_points(value: object) -> str:
 
 
 @register.filter
+def as_written(value: object) -> str:
+    """A number with the decimals it was written with, in the language's separators: what
+    a person typed, shown back (“0,50” stays “0,50”)."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    exponent = number.as_tuple().exponent
+    return number_format(number, decimal_pos=max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+@register.filter
 def day(value: object) -> str:
     """A date as officials write it: 23/04/2020."""
     if isinstance(value, datetime.datetime):
