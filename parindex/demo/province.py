@@ -422,6 +422,6 @@ def _load_frameworks() -> int:
         if Framework.objects.filter(group__code=tree.group, year=tree.year).exists():
             continue
         framework = framework_freeze(framework=framework_import(tree=tree, by=admin))
-        framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin)
+        framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin, carry_years=True)
         count += 1
     return count
