@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import ClassVar, Literal
 
-from .numbers import HUNDRED, ZERO, places, to_decimal
+from .numbers import HUNDRED, ZERO, places, publish, to_decimal
 
 MAX_PLACES = 2
 
@@ -363,7 +363,8 @@ class RatioTiersRule(RatioRule):
 @dataclass(frozen=True)
 class ProportionalRule(RatioRule):
     """Points in proportion to the ratio: maximum × numerator / denominator ("điểm =
-    điểm tối đa × tỷ lệ"), rounded down to a multiple of `step` when one is given."""
+    điểm tối đa × tỷ lệ"), rounded half-up to two decimals as points are published, or
+    down to a multiple of `step` when one is given ("làm tròn xuống bội số 0,25")."""
 
     type: ClassVar[str] = "proportional"
     step: Decimal | None = None
@@ -390,8 +391,12 @@ class ProportionalRule(RatioRule):
 
     def points_for(self, max_points: Decimal, pct: Decimal) -> Decimal:
         points = max_points * pct / HUNDRED
-        if self.step is None or pct == HUNDRED:
-            return points
+        if pct == HUNDRED:
+            return max_points
+        if self.step is None:
+            # Awarded points have two decimals, like every other rule's: the documents'
+            # “tỷ lệ 72%: 0,54 điểm”, and fields that add up to their published total.
+            return publish(points)
         return (points / self.step).to_integral_value(rounding=ROUND_FLOOR) * self.step
 
 

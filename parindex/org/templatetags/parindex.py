@@ -50,8 +50,6 @@ def compact_points(value: object) -> str:
     if number is None:
         return "–"
     normalized = number.normalize()
-    if -int(normalized.as_tuple().exponent) > 2:  # unrounded (max × a rate): as published
-        normalized = publish(number).normalize()
     places = max(0, -int(normalized.as_tuple().exponent))
     return number_format(normalized, decimal_pos=places)
 

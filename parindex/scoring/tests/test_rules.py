@@ -132,6 +132,8 @@ def test_proportional_gives_the_maximum_times_the_rate() -> None:
     assert ON_TIME_SHARE.score(D("0.75"), Inputs(numerator=D(18), denominator=D(25))) == D("0.54")
     assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(7), denominator=D(7))) == D(1)
     assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(0), denominator=D(7))) == D(0)
+    # Awarded points have two decimals, as published: 0,75 × 379/383 = 0,7421… → 0,74.
+    assert ON_TIME_SHARE.score(D("0.75"), Inputs(numerator=D(379), denominator=D(383))) == D("0.74")
     assert ON_TIME_SHARE.score(D(1), Inputs()) is None
     assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(0), denominator=D(0))) == D(1)
     strict = ProportionalRule(numerator="a", denominator="b", if_no_denominator="zero")
