@@ -145,6 +145,10 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# The assessment page reads the token from the cookie before each save, so that a page
+# outlives a log-in in another tab (which renews the token).
+CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "parindex.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 
 # Vietnamese first, English switchable. Number and date formats: parindex/formats/.

@@ -104,3 +104,23 @@ def _appraisal_groups(user: User, latest: list[Framework]) -> list[AppraisalGrou
         if (assignment.field_code, title) not in entry.fields:
             entry.fields.append((assignment.field_code, title))
     return list(groups.values())
+
+
+KEPT_CHARACTERS = 20_000  # what a refused post may show back: a leaf's form or so
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A post refused for its security token (a log-in in another tab renewed it, or the
+    page is very old): say so in the user's words and show what was typed, so that
+    nothing is lost — never a bare "CSRF verification failed"."""
+    typed = [
+        (str(name)[:40], str(value)[:KEPT_CHARACTERS])
+        for name, value in list(request.POST.items())[:20]
+        if name not in ("csrfmiddlewaretoken", "version") and str(value).strip()
+    ]
+    return render(
+        request,
+        "csrf_failure.html",
+        {"typed": typed, "back": request.META.get("HTTP_REFERER", "")},
+        status=403,
+    )

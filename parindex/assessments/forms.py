@@ -92,6 +92,22 @@ class FieldForm(forms.Form):
     field = forms.CharField(required=False, max_length=10)
 
 
+class FieldActionForm(forms.Form):
+    # Accepting a field's self scores replaces the appraisers' scores of this round too.
+    overwrite = forms.BooleanField(required=False)
+
+
+class HistoryFilterForm(forms.Form):
+    criterion = forms.CharField(label=_("Criterion"), required=False, max_length=30)
+    by = forms.ChoiceField(label=_("Who"), required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by = self.fields["by"]
+        assert isinstance(by, forms.ChoiceField)
+        by.choices = [("", _("everyone")), *((str(pk), name) for pk, name in people)]
+
+
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=30)
     reason = forms.CharField(required=False, max_length=2000)

@@ -60,6 +60,11 @@ class Cycle(models.Model):
         value = getattr(self, f"{phase}_until", None)
         return value if isinstance(value, datetime.date) else None
 
+    @property
+    def phase_deadline(self) -> datetime.date | None:
+        """The last day of the phase the cycle is in."""
+        return self.deadline(self.phase)
+
     def phase_is_at_least(self, phase: str) -> bool:
         return PHASE_ORDER.index(Phase(self.phase)) >= PHASE_ORDER.index(Phase(phase))
 
@@ -155,6 +160,18 @@ class Assessment(models.Model):
         """The unit's own deadline for the phase if extended, else the cycle's."""
         own = getattr(self, f"{phase}_until", None)
         return own if isinstance(own, datetime.date) else self.cycle.deadline(phase)
+
+    @property
+    def phase_deadline(self) -> datetime.date | None:
+        """The last day of the phase the cycle is in, the unit's own where extended."""
+        return self.deadline(self.cycle.phase)
+
+    @property
+    def submission_deadline(self) -> datetime.date | None:
+        """The last day the unit may submit what it is filling in: its self-assessment,
+        or in the revision its one revision."""
+        revising = self.state in (State.REVISING, State.RESUBMITTED)
+        return self.deadline(Phase.REVISION if revising else Phase.SELF_ASSESSMENT)
 
     @property
     def round(self) -> int:
@@ -450,6 +467,16 @@ class FieldAppraisal(models.Model):
         return f"{self.assessment} {self.field_code} ({self.round})"
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def seen_by_unit(self, assessment: Assessment) -> AuditEntryQuerySet:
+        """What the unit may read of its history: the appraisers' work (scores,
+        decisions, requests) only of the rounds whose appraisal has ended, as on its
+        assessment page."""
+        return self.exclude(
+            models.Q(kind__in=APPRAISERS_KINDS) & ~models.Q(round__in=assessment.ended_rounds)
+        )
+
+
 class AuditEntry(models.Model):
     """Who changed what in a cycle or one of its assessments, when, from what to what.
 
@@ -485,6 +512,8 @@ class AuditEntry(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
@@ -492,3 +521,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The appraisers' entries, which the unit reads once their round's appraisal has ended.
+APPRAISERS_KINDS = (AuditEntry.Kind.APPRAISAL, AuditEntry.Kind.DECISION, AuditEntry.Kind.REQUEST)

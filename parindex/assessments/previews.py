@@ -23,14 +23,12 @@ from parindex.org.templatetags.parindex import day
 from .models import (
     AWAITING_APPRAISAL,
     Assessment,
-    AuditEntry,
     Cycle,
     CycleGroup,
-    ExplanationRequest,
     Phase,
     State,
 )
-from .selectors import AssessmentView
+from .selectors import AssessmentView, request_status
 from .workflow import PhaseStep, Transition
 
 NAMES_SHOWN = 30  # past these, a list says how many more
@@ -167,44 +165,6 @@ def transition_preview(
             )
     title = _("%(action)s — %(unit)s") % {"action": transition.label, "unit": assessment.unit}
     return Preview(title, transition.consequence, facts)
-
-
-@dataclass(frozen=True)
-class RequestStatus:
-    request: ExplanationRequest
-    code: str
-    answered: bool  # the unit changed the criterion (answer, explanation, evidence) since
-
-
-def request_status(assessment: Assessment) -> list[RequestStatus]:
-    """Each request for explanation of the assessment, and whether the unit answered it:
-    changed that criterion's answer, explanation or evidence after it was asked."""
-    requests = list(
-        ExplanationRequest.objects.filter(item__assessment=assessment)
-        .select_related("item__criterion", "requested_by")
-        .order_by("item__criterion__position", "requested_at")
-    )
-    if not requests:
-        return []
-    unit_kinds = [
-        AuditEntry.Kind.SELF,
-        AuditEntry.Kind.NOTE,
-        AuditEntry.Kind.CLAIM,
-        AuditEntry.Kind.EVIDENCE,
-    ]
-    changes: dict[int, list[datetime.datetime]] = {}
-    for item_id, at in AuditEntry.objects.filter(
-        assessment=assessment, kind__in=unit_kinds, item__in=[r.item_id for r in requests]
-    ).values_list("item_id", "at"):
-        changes.setdefault(item_id, []).append(at)
-    return [
-        RequestStatus(
-            request,
-            request.item.criterion.code,
-            any(at > request.requested_at for at in changes.get(request.item_id, [])),
-        )
-        for request in requests
-    ]
 
 
 # A cycle's step ------------------------------------------------------------------------

@@ -3,6 +3,7 @@ appraisers' scores, the evidence, the requests, and the engine's points at every
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from .models import (
     Assessment,
     AssessmentItem,
     AssessmentQuerySet,
+    AuditEntry,
     Cycle,
     CycleGroup,
     EvidenceFile,
@@ -268,8 +270,7 @@ def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySe
     once the round they belong to has ended."""
     entries = assessment.audit.select_related("by", "item__criterion").order_by("-at", "-pk")
     if unit_view:
-        hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=assessment.ended_rounds)
-        entries = entries.exclude(hidden)
+        entries = entries.seen_by_unit(assessment)
     return entries
 
 
@@ -348,3 +349,90 @@ def field_progress(cycle_id: int, round_number: int) -> list[FieldDone]:
         FieldDone(name, code, title, done.get((group, code), 0), units.get(group, 0))
         for group, name, code, title in fields.order_by("framework__group__position", "position")
     ]
+
+
+# What the unit did with the appraisers' requests, and in its revision ------------------
+
+# The unit's own kinds of change: its answer, explanation, claim and evidence.
+UNIT_KINDS = (
+    AuditEntry.Kind.SELF,
+    AuditEntry.Kind.NOTE,
+    AuditEntry.Kind.CLAIM,
+    AuditEntry.Kind.EVIDENCE,
+)
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    request: ExplanationRequest
+    code: str
+    answered: bool  # the unit changed the criterion (answer, explanation, evidence) since
+
+
+def request_status(assessment: Assessment) -> list[RequestStatus]:
+    """Each request for explanation of the assessment, and whether the unit answered it:
+    changed that criterion's answer, explanation or evidence after it was asked."""
+    requests = list(
+        ExplanationRequest.objects.filter(item__assessment=assessment)
+        .select_related("item__criterion", "requested_by")
+        .order_by("item__criterion__position", "requested_at")
+    )
+    if not requests:
+        return []
+    changes: dict[int, list[datetime.datetime]] = {}
+    for item_id, at in AuditEntry.objects.filter(
+        assessment=assessment, kind__in=UNIT_KINDS, item__in=[r.item_id for r in requests]
+    ).values_list("item_id", "at"):
+        changes.setdefault(item_id, []).append(at)
+    return [
+        RequestStatus(
+            request,
+            request.item.criterion.code,
+            any(at > request.requested_at for at in changes.get(request.item_id, [])),
+        )
+        for request in requests
+    ]
+
+
+@dataclass
+class RevisionChange:
+    """What the unit changed in one criterion during its revision (round 2): each kind's
+    value before the first change of the round and as it is now, files cited and
+    uncited."""
+
+    before: dict[str, Any] = field(default_factory=dict)  # kind -> value before
+    after: dict[str, Any] = field(default_factory=dict)  # kind -> value now
+    added: list[str] = field(default_factory=list)  # evidence cited in the revision
+    removed: list[str] = field(default_factory=list)
+
+
+def revision_changes(assessment: Assessment) -> dict[int, RevisionChange]:
+    """By item: what the unit changed since round 1 closed, from the audit, in one query."""
+    changes: dict[int, RevisionChange] = {}
+    entries = AuditEntry.objects.filter(
+        assessment=assessment, round=2, kind__in=UNIT_KINDS, item__isnull=False
+    ).order_by("at", "pk")
+    for item_id, kind, old, new in entries.values_list("item_id", "kind", "old", "new"):
+        change = changes.setdefault(item_id, RevisionChange())
+        if kind == AuditEntry.Kind.EVIDENCE:
+            name = (new or old or {}).get("name", "")
+            if new is not None:
+                change.added.append(name)
+            elif name in change.added:
+                change.added.remove(name)
+            else:
+                change.removed.append(name)
+            continue
+        change.before.setdefault(kind, old)
+        change.after[kind] = new
+    for change in changes.values():
+        for kind in list(change.after):
+            if change.after[kind] == change.before.get(kind):  # changed and changed back
+                del change.after[kind], change.before[kind]
+    return {pk: c for pk, c in changes.items() if c.after or c.added or c.removed}
+
+
+def history_people(assessment: Assessment, entries: QuerySet[Any]) -> list[tuple[int, str]]:
+    """Who appears in these entries of the history, for its filter."""
+    people = User.objects.filter(pk__in=entries.values("by")).order_by("display_name", "username")
+    return [(person.pk, str(person)) for person in people]
