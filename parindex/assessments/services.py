@@ -607,6 +607,9 @@ def field_accept_self(
 @transaction.atomic
 def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldAppraisal:
     """The appraiser says a field of the unit is appraised for this round."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    )
     _check_appraisal(assessment, by, _field_of(assessment, field_code))
     done, _new = FieldAppraisal.objects.get_or_create(
         assessment=assessment,
@@ -621,6 +624,9 @@ def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldA
 def field_reopen(*, assessment: Assessment, field_code: str, by: User) -> bool:
     """Take back "appraised" from a field of the unit in this round (to appraise it
     further); True if it was marked."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    )
     _check_appraisal(assessment, by, _field_of(assessment, field_code))
     deleted, _rows = FieldAppraisal.objects.filter(
         assessment=assessment, field_code=field_code, round=assessment.round

@@ -304,3 +304,12 @@ def test_a_request_for_explanation_is_kept_with_its_message(
     request = ExplanationRequest.objects.get()
     assert (request.round, request.requested_by) == (1, cast.appraiser)
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.REQUEST, item=leaf).exists()
+
+
+def test_a_field_is_marked_appraised_from_the_assessment_as_it_is_now(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    stale = Assessment.objects.get(pk=assessment_a.pk)  # read while still a draft
+    open_for_appraisal(assessment_a)
+    done = field_finish(assessment=stale, field_code="1", by=cast.appraiser)
+    assert done.round == 1 and FieldAppraisal.objects.count() == 1
