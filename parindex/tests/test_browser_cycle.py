@@ -142,6 +142,15 @@ def test_a_whole_cycle_for_two_units(
     expect(leaf(scorer, "1.1.2").locator(".evidence")).to_contain_text(
         "Đã thêm “ke-hoach-cchc-2024.pdf”"
     )
+    # The upload moved the criterion's version on: the next edit saves, no conflict.
+    expect(scorer.locator("[id='v-self-1_1_2']")).to_have_value("3")
+    leaf(scorer, "1.1.2").locator("textarea[name=note]").fill(
+        "Kế hoạch số 05/KH-STP (tệp đính kèm)"
+    )
+    leaf(scorer, "1.1.2").locator("textarea[name=note]").blur()
+    expect(scorer.locator("[id='v-self-1_1_2']")).to_have_value("4")
+    saved(scorer, "1.1.2")
+    expect(leaf(scorer, "1.1.2").locator(".conflict")).to_have_count(0)
     look(scorer, "2-scorer-after-upload")
 
     # 2. The heads submit.
