@@ -7,6 +7,7 @@ grouped into unit groups; people hold one role each, a unit role tied to their u
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -169,7 +170,42 @@ UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
 OVERSIGHT_ROLES = (Role.ADMIN, Role.COUNCIL_CHAIR, Role.VIEWER)
 
 
+def role_flags(role: str) -> dict[str, bool]:
+    """What the role decides of Django's flags: administrators, and only they, use the
+    Django admin with all its permissions. Every way a user is written goes through here
+    (save, bulk_create, bulk_update, update), and a check constraint holds the rest."""
+    admin = role == Role.ADMIN
+    return {"is_staff": admin, "is_superuser": admin}
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def bulk_create(self, objs: Iterable[User], *args: Any, **kwargs: Any) -> list[User]:
+        users = list(objs)
+        for user in users:
+            user.take_role_flags()
+        return super().bulk_create(users, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[User], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        users, names = list(objs), list(fields)
+        if "role" in names:
+            for user in users:
+                user.take_role_flags()
+            names = list(dict.fromkeys([*names, *role_flags(Role.ADMIN)]))
+        return super().bulk_update(users, names, batch_size=batch_size)
+
+    def update(self, **kwargs: Any) -> int:
+        # A role given as an expression (bulk_update's) comes with its flags already.
+        if isinstance(kwargs.get("role"), str):
+            kwargs.update(role_flags(kwargs["role"]))
+        return super().update(**kwargs)
+
+
 class ParindexUserManager(UserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
     def create_superuser(
         self,
         username: str,
@@ -211,25 +247,34 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=[r.value for r in UNIT_ROLES]) | Q(unit__isnull=False),
                 name="unit_role_has_unit",
-            )
+            ),
+            # The flags follow the role, however a row is written (see role_flags).
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN, is_staff=True, is_superuser=True)
+                | (~Q(role=Role.ADMIN) & Q(is_staff=False, is_superuser=False)),
+                name="django_flags_follow_role",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The role decides: administrators, and only they, use the Django admin with all
-        # its permissions.
-        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        self.take_role_flags()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+            kwargs["update_fields"] = {*update_fields, *role_flags(self.role)}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
         if self.role in UNIT_ROLES and self.unit_id is None:
             raise ValidationError({"unit": _("A unit scorer or unit head belongs to a unit.")})
+
+    def take_role_flags(self) -> None:
+        """Set Django's staff and superuser flags from the role."""
+        for flag, value in role_flags(self.role).items():
+            setattr(self, flag, value)
 
     @property
     def is_admin(self) -> bool:
