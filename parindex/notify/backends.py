@@ -28,10 +28,28 @@ class Backend(Protocol):
 
 
 class ConsoleBackend:
-    """Writes the message to the log: the demo's and the tests' backend."""
+    """Writes the message to the log (settings.LOGGING prints it on the server's
+    console), one block per message: the demo's and the tests' backend."""
 
     def send(self, *, recipient: str, subject: str, body: str) -> None:
-        logger.info("message to %s: %s\n%s", recipient, subject, body)
+        logger.info("%s", console_block(recipient=recipient, subject=subject, body=body))
+
+
+RULE = "─" * 72
+
+
+def console_block(*, recipient: str, subject: str, body: str) -> str:
+    """A message as the console shows it: who it is for, its subject, its text."""
+    lines = [
+        f"── Message (console backend: written here, nothing leaves the machine) {RULE}"[
+            : len(RULE)
+        ],
+        f"To:      {recipient}",
+    ]
+    if subject:
+        lines.append(f"Subject: {subject}")
+    lines += ["", body.rstrip(), RULE]
+    return "\n".join(lines)
 
 
 class SmtpEmailBackend:
