@@ -66,6 +66,17 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def for_list(self) -> UnitQuerySet:
         return self.select_related("group", "parent").prefetch_related("successors")
 
+    def incomplete_contacts(self) -> UnitQuerySet:
+        """Units missing one of the contact details messages go to."""
+        missing = Q()
+        for name in CONTACT_FIELDS:
+            missing |= Q(**{name: ""})
+        return self.filter(missing)
+
+
+# The unit's own contact details: its head (title and name), e-mail and mobile number.
+CONTACT_FIELDS = ("head_name", "email", "mobile")
+
 
 class Unit(models.Model):
     """An evaluated agency, known by a stable code that survives renaming."""
@@ -124,6 +135,10 @@ class Unit(models.Model):
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A unit cannot be its own parent.")})
 
+    def missing_contacts(self) -> list[str]:
+        """The names of the contact details the unit lacks (see CONTACT_FIELDS)."""
+        return [name for name in CONTACT_FIELDS if not getattr(self, name)]
+
     def contacts(self, *, heads_only: bool = True) -> list[tuple[str, str]]:
         """(channel, address) to reach the unit's head: the unit's own e-mail and mobile,
         then those of its head's accounts (and its scorers' unless `heads_only`), each
@@ -138,6 +153,34 @@ class Unit(models.Model):
             if mobile:
                 found[("sms", mobile)] = None
         return list(found)
+
+
+class UnitContactChange(models.Model):
+    """One of a unit's contact details changed: which, from what to what, by whom, when.
+
+    Preliminary results and reminders go to these addresses, so each change is kept."""
+
+    class Field(models.TextChoices):
+        HEAD_NAME = "head_name", _("Head (title and name)")
+        EMAIL = "email", _("E-mail")
+        MOBILE = "mobile", _("Mobile number")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contact_changes")
+    field = models.CharField(_("detail"), max_length=20, choices=Field.choices)
+    before = models.CharField(_("before"), max_length=254, blank=True)
+    after = models.CharField(_("after"), max_length=254, blank=True)
+    by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_field_display()}: {self.before} → {self.after}"
 
 
 class UnitName(models.Model):
