@@ -93,9 +93,10 @@ def _administration_summary() -> dict[str, object]:
     by_kind = dict(
         SecurityEvent.objects.filter(at__gte=since).values_list("kind").annotate(n=Count("pk"))
     )
+    units = Unit.objects.active().contacts_summary()
     return {
-        "incomplete_contacts": Unit.objects.active().incomplete_contacts().count(),
-        "active_units": Unit.objects.active().count(),
+        "incomplete_contacts": units["incomplete"],
+        "active_units": units["units"],
         "outbox_counts": {status.value: by_state.get(status.value, 0) for status in Message.Status},
         "security_counts": {kind.value: by_kind.get(kind.value, 0) for kind in SecurityEvent.Kind},
         "security_days": SECURITY_SUMMARY_DAYS,

@@ -68,14 +68,25 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def incomplete_contacts(self) -> UnitQuerySet:
         """Units missing one of the contact details messages go to."""
-        missing = Q()
-        for name in CONTACT_FIELDS:
-            missing |= Q(**{name: ""})
-        return self.filter(missing)
+        return self.filter(incomplete_contacts_q())
+
+    def contacts_summary(self) -> dict[str, int]:
+        """How many units, and how many of them lack a contact detail: one query."""
+        counts = self.aggregate(
+            units=models.Count("pk"), incomplete=models.Count("pk", filter=incomplete_contacts_q())
+        )
+        return {"units": counts["units"], "incomplete": counts["incomplete"]}
 
 
 # The unit's own contact details: its head (title and name), e-mail and mobile number.
 CONTACT_FIELDS = ("head_name", "email", "mobile")
+
+
+def incomplete_contacts_q() -> Q:
+    missing = Q()
+    for name in CONTACT_FIELDS:
+        missing |= Q(**{name: ""})
+    return missing
 
 
 class Unit(models.Model):

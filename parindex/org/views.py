@@ -105,7 +105,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
 def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
     """The administrator corrects a unit's contact details; each change is kept."""
     unit = get_object_or_404(Unit.objects.select_related("group"), code=code)
-    form = UnitContactsForm(request.POST or None, instance=unit)
+    form = UnitContactsForm(request.POST if request.method == "POST" else None, instance=unit)
     if request.method == "POST":
         if form.is_valid():
             changes = unit_set_contacts(
