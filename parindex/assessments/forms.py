@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,8 @@ class FieldForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=30)
     reason = forms.CharField(required=False, max_length=2000)
+    # Sent by the page that showed what the action will do.
+    confirmed = forms.BooleanField(required=False)
 
 
 class EvidenceUploadForm(forms.Form):
@@ -102,6 +105,16 @@ class EvidenceUploadForm(forms.Form):
 
 class EvidenceLinkForm(forms.Form):
     file = forms.IntegerField(min_value=1)
+
+
+class EvidenceUrlForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address of the page (https://…)"),
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    title = forms.CharField(label=_("What it is"), max_length=300, required=False)
 
 
 class RequestForm(forms.Form):
@@ -161,3 +174,8 @@ class PhaseForm(forms.Form):
     """The phase the administrator moves the cycle to (the one the page offered)."""
 
     phase = forms.ChoiceField(choices=Phase.choices)
+    confirmed = forms.BooleanField(required=False)
+
+
+class ConfirmForm(forms.Form):
+    confirmed = forms.BooleanField(required=False)

@@ -17,12 +17,14 @@ from parindex.scoring.rules import Rule
 from parindex.scoring.tree import Tree, without_rules
 
 from .models import (
+    ANSWERED,
     Assessment,
     AssessmentItem,
     AssessmentQuerySet,
     Cycle,
     CycleGroup,
     EvidenceFile,
+    EvidenceUrl,
     ExplanationRequest,
     FieldAppraisal,
     ItemEvidence,
@@ -43,6 +45,7 @@ class Row:
     item: AssessmentItem | None = None
     rule: Rule | None = None
     files: list[EvidenceFile] = field(default_factory=list)
+    urls: list[EvidenceUrl] = field(default_factory=list)
     requests: list[ExplanationRequest] = field(default_factory=list)
     # What the forms show: as stored, or as typed when a save was refused.
     self_values: dict[str, str] = field(default_factory=dict)
@@ -55,7 +58,7 @@ class Row:
     @property
     def later(self) -> bool:
         """Scored from survey results or earlier years, not by the unit."""
-        return self.criterion.rule_type in LATER
+        return not self.criterion.is_answerable
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ class AssessmentView:
     appraised: UnitResult  # the same leaves with the appraisers' scores where given
     answered: int
     leaves: int
-    missing_evidence: list[str]
+    missing_evidence: list[str]  # need evidence, have no file, no link, no explanation
+    explained_only: list[str]  # need evidence, have an explanation but no file nor link
     fields: list[FieldProgress] = field(default_factory=list)
 
     def row(self, code: str) -> Row:
@@ -114,6 +118,9 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
     wanted = criteria
     leaf_items = list(items.values())
     files = _files(leaf_items)
+    urls: dict[int, list[EvidenceUrl]] = defaultdict(list)
+    for cited in EvidenceUrl.objects.filter(item__in=leaf_items):
+        urls[cited.item_id].append(cited)
     requests: dict[int, list[ExplanationRequest]] = defaultdict(list)
     for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
         "requested_by"
@@ -130,10 +137,11 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
                 item=item,
                 rule=criterion.rule() if criterion.rule_type else None,
                 files=files.get(item.pk, []) if item else [],
+                urls=urls.get(item.pk, []) if item else [],
                 requests=requests.get(item.pk, []) if item else [],
             )
         )
-    answerable = {code: i for code, i in by_code.items() if i and code in own.nodes}
+    answerable = {c.code: items[c.pk] for c in criteria if c.is_answerable and c.pk in items}
     fields = []
     for criterion in criteria:
         if criterion.depth != 0:
@@ -143,7 +151,7 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
             FieldProgress(
                 criterion.code,
                 criterion.title,
-                sum(1 for i in mine if i.self_inputs or i.not_applicable_claimed),
+                sum(1 for i in mine if i.is_answered),
                 len(mine),
                 own.nodes.get(criterion.code),
             )
@@ -156,11 +164,11 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
         appraised=appraised,
         answered=sum(f.answered for f in fields),
         leaves=sum(f.leaves for f in fields),
-        missing_evidence=list(
-            AssessmentItem.objects.filter(assessment=assessment)
-            .missing_evidence()
-            .order_by("criterion__position")
-            .values_list("criterion__code", flat=True)
+        missing_evidence=_codes(
+            AssessmentItem.objects.filter(assessment=assessment).missing_evidence()
+        ),
+        explained_only=_codes(
+            AssessmentItem.objects.filter(assessment=assessment).explained_without_evidence()
         ),
         fields=fields,
     )
@@ -173,6 +181,10 @@ def _answer(item: AssessmentItem, *, own: bool = False) -> Answer:
         not_applicable_claimed=item.not_applicable_claimed,
         not_applicable_accepted=None if own else item.not_applicable_accepted,
     )
+
+
+def _codes(items: QuerySet[AssessmentItem]) -> list[str]:
+    return list(items.order_by("criterion__position").values_list("criterion__code", flat=True))
 
 
 def _files(items: list[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
@@ -211,16 +223,14 @@ def assessments_in(cycle_id: int, units: QuerySet[Any] | None = None) -> Assessm
 def progress(assessments: list[Assessment]) -> list[Progress]:
     """How far each of these assessments has got, in two queries: call it on a page of
     assessments, not on a whole cycle of thousands."""
-    answerable = ~Q(criterion__rule_type__in=list(LATER))
     counts = {
         row["assessment_id"]: row
-        for row in AssessmentItem.objects.filter(answerable, assessment__in=assessments)
+        for row in AssessmentItem.objects.filter(assessment__in=assessments)
+        .answerable()
         .values("assessment_id")
         .annotate(
             leaves=Count("pk"),
-            answered=Count(
-                "pk", filter=Q(self_inputs__isnull=False) | Q(not_applicable_claimed=True)
-            ),
+            answered=Count("pk", filter=ANSWERED),
             appraised=Count("pk", filter=Q(appraised_inputs__isnull=False)),
         )
     }

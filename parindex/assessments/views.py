@@ -22,18 +22,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parindex.frameworks.models import Criterion
 from parindex.frameworks.rules import shown
 from parindex.org.access import current_user, refuse, role_required, visible_units
-from parindex.org.errors import Refused
+from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import UNIT_ROLES, Role, User
 from parindex.org.templatetags.parindex import clock, day
 
 from . import evidence as types
-from . import selectors, services
+from . import previews, selectors, services
 from .access import acting_role, may_read_evidence
 from .forms import (
     AppraisalForm,
+    ConfirmForm,
     DeadlinesForm,
     EvidenceLinkForm,
     EvidenceUploadForm,
+    EvidenceUrlForm,
     ExtendForm,
     FieldForm,
     PageForm,
@@ -48,6 +50,7 @@ from .models import (
     AssessmentItem,
     Cycle,
     EvidenceFile,
+    EvidenceUrl,
     ItemEvidence,
     Phase,
     State,
@@ -298,6 +301,8 @@ def _save_leaf(
             )
         message = _stale_message(stale.current)
         return _rerender(request, assessment, role, criterion, form.typed(), message, side=side)
+    except Forbidden as forbidden:
+        refuse(request, f"{side} save {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         if htmx:
             return _saved(request, assessment, role, criterion, error=refused.message, side=side)
@@ -379,7 +384,7 @@ def _evidence_answer(
                 "evidence_ok": ok,
             }
         )
-        return render(request, "assessments/_evidence.html", context)
+        return render(request, "assessments/_evidence_answer.html", context)
     (messages.success if ok else messages.error)(request, message)
     return redirect(_leaf_url(assessment.cycle.year, assessment.unit.code, criterion))
 
@@ -398,6 +403,8 @@ def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) 
         file = services.evidence_upload(
             item=item, upload=form.cleaned_data["file"], by=current_user(request)
         )
+    except Forbidden as forbidden:
+        refuse(request, f"evidence upload {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -424,6 +431,8 @@ def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) ->
         )
     try:
         services.evidence_link(item=item, file=file, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence link {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -441,6 +450,8 @@ def evidence_unlink(
     evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
     try:
         services.evidence_unlink(item=item, file=evidence, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence unlink {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -449,6 +460,56 @@ def evidence_unlink(
         role,
         criterion,
         _("“%(name)s” no longer cited here.") % {"name": evidence.name},
+        True,
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_url_add(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Cite a web page as evidence of the leaf."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    form = EvidenceUrlForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _evidence_answer(request, assessment, role, criterion, error, False)
+    try:
+        cited = services.evidence_url_add(
+            item=item,
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            by=current_user(request),
+        )
+    except Forbidden as forbidden:
+        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
+    except Refused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": cited}, True
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_url_remove(
+    request: HttpRequest, year: int, code: str, criterion: str, pk: int
+) -> HttpResponse:
+    assessment, role = _get_assessment_for_user(request, year, code)
+    item = _item(assessment, criterion)
+    cited = get_object_or_404(EvidenceUrl, pk=pk, item=item)
+    try:
+        services.evidence_url_remove(item=item, cited=cited, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
+    except Refused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request,
+        assessment,
+        role,
+        criterion,
+        _("“%(name)s” no longer cited here.") % {"name": cited},
         True,
     )
 
@@ -489,26 +550,70 @@ def _may_download(user: User, file: EvidenceFile) -> bool:
 @require_POST
 @login_required
 def transition(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """A step of the transitions table; one that cannot be taken back is first shown with
+    what it will do, and taken once confirmed."""
     assessment, _role = _get_assessment_for_user(request, year, code)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            done = services.assessment_transition(
-                assessment=assessment,
-                action=form.cleaned_data["action"],
-                by=current_user(request),
-                reason=form.cleaned_data["reason"],
-            )
-        except Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(
-                request,
-                _("Done: the assessment is now “%(state)s”.") % {"state": done.get_state_display()},
-            )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Unknown action."))
+        return redirect("assessments:detail", year=year, code=code)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    user = current_user(request)
+    try:
+        step = services.transition_check(
+            assessment=assessment, action=action, by=user, reason=reason
+        )
+        if step.confirm and not form.cleaned_data["confirmed"]:
+            view = selectors.assessment_view(assessment)
+            preview = previews.transition_preview(assessment, step, view, timezone.localdate())
+            return _confirm(
+                request,
+                preview,
+                {"action": action, "reason": reason},
+                reverse("assessments:transition", args=[year, code]),
+                reverse("assessments:detail", args=[year, code]),
+                step.label,
+            )
+        done = services.assessment_transition(
+            assessment=assessment, action=action, by=user, reason=reason
+        )
+    except Forbidden as forbidden:
+        refuse(request, f"transition {action} {year} {code}: {forbidden.message}")
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Done: the assessment is now “%(state)s”.") % {"state": done.get_state_display()},
+        )
     return redirect("assessments:detail", year=year, code=code)
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    form = ConfirmForm(request.POST)
+    return form.is_valid() and bool(form.cleaned_data["confirmed"])
+
+
+def _confirm(
+    request: HttpRequest,
+    preview: previews.Preview,
+    fields: dict[str, str],
+    action_url: str,
+    back_url: str,
+    label: object,
+) -> HttpResponse:
+    """The page that shows what a step will do and asks before it is taken."""
+    return render(
+        request,
+        "assessments/confirm.html",
+        {
+            "preview": preview,
+            "fields": fields,
+            "action_url": action_url,
+            "back_url": back_url,
+            "label": label,
+        },
+    )
 
 
 @require_POST
@@ -667,9 +772,18 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 phase_form = PhaseForm(request.POST)
                 if not phase_form.is_valid():
                     raise Refused(_("Unknown action."))
-                moved = services.cycle_advance(
-                    cycle=cycle, to=phase_form.cleaned_data["phase"], by=user
-                )
+                target = phase_form.cleaned_data["phase"]
+                if not phase_form.cleaned_data["confirmed"]:
+                    step = services.cycle_step_check(cycle=cycle, to=target, by=user)
+                    return _confirm(
+                        request,
+                        previews.step_preview(cycle, step, timezone.localdate()),
+                        {"action": "next", "phase": target},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Confirm"),
+                    )
+                moved = services.cycle_advance(cycle=cycle, to=target, by=user)
                 cycle.refresh_from_db()
                 messages.success(
                     request,
@@ -678,6 +792,15 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("assessments:manage", year=year)
             elif action == "approve" and user.role == Role.COUNCIL_CHAIR:
+                if not _confirmed(request):
+                    return _confirm(
+                        request,
+                        previews.approval_preview(cycle),
+                        {"action": "approve"},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Approve"),
+                    )
                 approved = services.cycle_approve(cycle=cycle, by=user)
                 messages.success(
                     request, _("%(count)s units' results approved.") % {"count": approved}
@@ -685,6 +808,16 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:manage", year=year)
             elif action == "send" and user.is_admin:
                 from parindex.notify.services import outbox_send
+
+                if not _confirmed(request):
+                    return _confirm(
+                        request,
+                        previews.outbox_preview(),
+                        {"action": "send"},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Send now"),
+                    )
 
                 counts = outbox_send()
                 messages.success(
@@ -695,6 +828,8 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:manage", year=year)
             else:
                 refuse(request, f"cycle action {action} by {user.role}")
+        except Forbidden as forbidden:
+            refuse(request, f"cycle {action} {year}: {forbidden.message}")
         except Refused as refused:
             messages.error(request, refused.message)
     round_number = 2 if cycle.phase_is_at_least(Phase.REVISION) else 1

@@ -28,6 +28,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
     """Every message with its state, attempts, next attempt and last error, filtered by
     state and channel, newest first; a POST sends what is due now."""
     if request.method == "POST":
+        if request.POST.get("confirmed") != "on":
+            return _confirm_send(request)
         counts = outbox_send()
         messages.success(
             request,
@@ -63,4 +65,27 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "backends": [(channel.label, backend_label(channel)) for channel in Message.Channel],
         },
         status=200 if valid else 400,
+    )
+
+
+CONFIRM_SHOWS = 20
+
+
+def _confirm_send(request: HttpRequest) -> HttpResponse:
+    """What "send now" will send, and to whom, before it is sent: a sent message cannot
+    be taken back."""
+    due = Message.objects.due().order_by("next_attempt_at", "pk")
+    by_channel = dict(due.order_by().values_list("channel").annotate(n=Count("pk")))
+    return render(
+        request,
+        "notify/confirm_send.html",
+        {
+            "count": sum(by_channel.values()),
+            "channels": [
+                (channel.label, by_channel.get(channel.value, 0), backend_label(channel))
+                for channel in Message.Channel
+            ],
+            "first": list(due[:CONFIRM_SHOWS]),
+            "back_url": request.get_full_path(),
+        },
     )

@@ -66,6 +66,29 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def for_list(self) -> UnitQuerySet:
         return self.select_related("group", "parent").prefetch_related("successors")
 
+    def contacts(self, *, heads_only: bool = True) -> dict[int, list[tuple[str, str]]]:
+        """(channel, address) to reach each unit's head, by unit, in two queries: the
+        unit's own e-mail and mobile, then those of its head's accounts (and its
+        scorers' unless `heads_only`), each address once."""
+        roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
+        emails: dict[int, list[str]] = {}
+        mobiles: dict[int, list[str]] = {}
+        for pk, email, mobile in self.values_list("pk", "email", "mobile"):
+            emails[pk], mobiles[pk] = [email], [mobile]
+        people = User.objects.filter(unit__in=list(emails), role__in=roles, is_active=True)
+        for unit_id, email, mobile in people.order_by("pk").values_list(
+            "unit_id", "email", "mobile"
+        ):
+            emails[unit_id].append(email)
+            mobiles[unit_id].append(mobile)
+        found: dict[int, list[tuple[str, str]]] = {}
+        for pk in emails:
+            reached = [("email", e) for e in emails[pk] if e] + [
+                ("sms", m) for m in mobiles[pk] if m
+            ]
+            found[pk] = list(dict.fromkeys(reached))
+        return found
+
     def incomplete_contacts(self) -> UnitQuerySet:
         """Units missing one of the contact details messages go to."""
         return self.filter(incomplete_contacts_q())
@@ -151,19 +174,8 @@ class Unit(models.Model):
         return [name for name in CONTACT_FIELDS if not getattr(self, name)]
 
     def contacts(self, *, heads_only: bool = True) -> list[tuple[str, str]]:
-        """(channel, address) to reach the unit's head: the unit's own e-mail and mobile,
-        then those of its head's accounts (and its scorers' unless `heads_only`), each
-        address once."""
-        roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
-        people = list(self.people.filter(role__in=roles, is_active=True))
-        found: dict[tuple[str, str], None] = {}
-        for email in [self.email, *(person.email for person in people)]:
-            if email:
-                found[("email", email)] = None
-        for mobile in [self.mobile, *(person.mobile for person in people)]:
-            if mobile:
-                found[("sms", mobile)] = None
-        return list(found)
+        """(channel, address) to reach the unit's head: `UnitQuerySet.contacts`."""
+        return Unit.objects.filter(pk=self.pk).contacts(heads_only=heads_only)[self.pk]
 
 
 class UnitContactChange(models.Model):

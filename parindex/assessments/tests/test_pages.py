@@ -143,8 +143,10 @@ def test_only_the_unit_saves_its_answers(cast: Cast, assessment_a: Assessment, w
     response = cast.client(getattr(cast, who)).post(
         save_url(assessment_a, "1.1.1"), {"version": item.version, "yes": "yes"}, **HTMX
     )
-    assert response.status_code in (200, 404)
+    # Another unit's people do not learn the assessment exists; the others are refused.
+    assert response.status_code == (404 if who.endswith("_b") else 403)
     assert leaf(assessment_a, "1.1.1").self_inputs is None
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REFUSED).count() == 1
 
 
 def test_evidence_reaches_only_the_unit_its_appraisers_and_the_administrator(
@@ -193,12 +195,17 @@ def test_the_head_submits_the_scorer_cannot(cast: Cast, assessment_a: Assessment
     url = reverse("assessments:transition", args=[2024, assessment_a.unit.code])
     scorer_page = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
     assert 'value="submit"' not in scorer_page
-    cast.client(cast.scorer_a).post(url, {"action": "submit"})
+    assert cast.client(cast.scorer_a).post(url, {"action": "submit"}).status_code == 403
     assessment_a.refresh_from_db()
     assert assessment_a.state == State.DRAFT
     head = cast.client(cast.head_a)
     assert 'value="submit"' in head.get(page(assessment_a)).content.decode()
-    response = head.post(url, {"action": "submit"}, follow=True)
+    # The head is shown what is still open before the submission is taken.
+    asked = head.post(url, {"action": "submit"}).content.decode()
+    assert "tiêu chí chưa được chấm" in asked and "Hạn cuối là ngày" in asked
+    assessment_a.refresh_from_db()
+    assert assessment_a.state == State.DRAFT
+    response = head.post(url, {"action": "submit", "confirmed": "on"}, follow=True)
     assert "Đã thực hiện: phiếu đánh giá chuyển sang “Đã gửi”." in response.content.decode()
 
 

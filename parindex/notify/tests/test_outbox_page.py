@@ -101,9 +101,16 @@ def test_the_outbox_is_paged_and_its_queries_do_not_grow(
     assert "channel=sms&amp;page=1" in page
 
 
-def test_send_now_sends_what_is_due_and_says_how_many(cast: Cast) -> None:
+def test_send_now_shows_what_it_will_send_then_sends_and_says_how_many(cast: Cast) -> None:
     queue(3)
-    response = cast.client(cast.admin).post(f"{OUTBOX}?state=pending", follow=True)
+    client = cast.client(cast.admin)
+    first = client.post(f"{OUTBOX}?state=pending")
+    page = first.content.decode()
+    assert first.status_code == 200 and "3 tin nhắn đã đến hạn và sẽ được gửi ngay" in page
+    assert "Thư điện tử: 3 tin, gửi qua màn hình dòng lệnh của máy chủ" in page
+    assert "don-vi-2@x.invalid" in page and 'name="confirmed" value="on"' in page
+    assert set(Message.objects.values_list("status", flat=True)) == {"pending"}
+    response = client.post(f"{OUTBOX}?state=pending", {"confirmed": "on"}, follow=True)
     assert response.redirect_chain == [(f"{OUTBOX}?state=pending", 302)]
     assert "Đã gửi 3 tin, 0 tin sẽ gửi lại, 0 tin không gửi được." in response.content.decode()
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
@@ -115,4 +122,5 @@ def test_only_the_administrator_reads_the_outbox_or_sends_it(cast: Cast, who: st
     client = cast.client(getattr(cast, who))
     assert client.get(OUTBOX).status_code == 403
     assert client.post(OUTBOX).status_code == 403
+    assert client.post(OUTBOX, {"confirmed": "on"}).status_code == 403
     assert set(Message.objects.values_list("status", flat=True)) == {"pending"}
