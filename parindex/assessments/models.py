@@ -317,6 +317,8 @@ def inputs_from_json(data: dict[str, Any] | None) -> Inputs | None:
             values[key] = Decimal(value)
         elif key == "items":
             values[key] = tuple(Decimal(v) for v in value)
+        elif key == "item_labels":  # what each item is; older rows have points only
+            values[key] = tuple(str(v) for v in value)
         else:
             values[key] = value
     return Inputs(**values)
@@ -330,6 +332,8 @@ def inputs_to_json(inputs: Inputs) -> dict[str, Any]:
             data[key] = str(value) if isinstance(value, Decimal) else value
     if inputs.items:
         data["items"] = [str(v) for v in inputs.items]
+        if any(inputs.item_labels):  # what each item is, beside its points, in order
+            data["item_labels"] = list(inputs.item_labels)
     return data
 
 

@@ -423,4 +423,4 @@ def _load_frameworks() -> None:
         if Framework.objects.filter(group__code=tree.group, year=tree.year).exists():
             continue
         framework = framework_freeze(framework=framework_import(tree=tree, by=admin))
-        framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin)
+        framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin, carry_years=True)

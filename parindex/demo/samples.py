@@ -21,7 +21,7 @@ def sample_inputs(rule: Rule, max_points: Decimal, rng: random.Random) -> Inputs
     if kind == "levels":
         assert isinstance(rule, LevelsRule)
         return Inputs(level=rng.choice(rule.levels).label)
-    if kind == "ratio_tiers":
+    if kind in ("ratio_tiers", "proportional"):
         received = rng.randint(20, 400)
         return Inputs(
             numerator=Decimal(received - rng.randint(0, 12)), denominator=Decimal(received)

@@ -39,3 +39,14 @@ class FrameworkUploadForm(forms.Form):
 
 class CopyToYearForm(forms.Form):
     year = forms.IntegerField(label=_("New year"), min_value=2000, max_value=2100)
+
+
+class CopyConfirmForm(CopyToYearForm):
+    """The copy itself, once its preview was seen: with the years carried forward in its
+    texts, or word for word."""
+
+    carry = forms.ChoiceField(choices=[("yes", _("Carry the years forward")), ("no", _("Keep"))])
+
+    @property
+    def carry_years(self) -> bool:
+        return bool(self.cleaned_data["carry"] == "yes")

@@ -10,7 +10,7 @@ registry does not know raises `UnknownRuleType`: nothing is read or shown by a g
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from parindex.org.templatetags.parindex import compact_points
 from parindex.scoring.numbers import to_decimal
@@ -33,6 +33,8 @@ from parindex.scoring.rules import (
     LevelsRule,
     ManualRule,
     PenaltyRule,
+    ProportionalRule,
+    RatioRule,
     RatioTiersRule,
     Rule,
     SurveyRule,
@@ -102,6 +104,10 @@ class RuleKind(ABC, Generic[R]):
         (see `read_inputs`)."""
         return None
 
+    def check_inputs(self, rule: R, inputs: Inputs) -> None:
+        """Raise InputsError for inputs the engine scores but a person cannot have meant;
+        by default there are none."""
+
     def show(self, stored: Mapping[str, Any]) -> dict[str, str]:
         """Stored inputs (numbers as strings) as the form shows them: decimal commas."""
         # A level's label gets commas too, as it always has: a label with a full stop then
@@ -130,15 +136,140 @@ def _number(data: Mapping[str, str], name: str) -> Decimal | None:
     return value
 
 
-def _tier(tier: Tier, unit: str) -> str:
-    low, high = compact_points(tier.lower), compact_points(tier.upper)
-    if tier.lower == tier.upper:
-        span = f"{low}{unit}"
+# Tiers in words --------------------------------------------------------------------
+#
+# As the province's documents write them: "Dưới 80%: 0 điểm; từ 80% đến dưới 100%:
+# 0,75 điểm; 100%: 1,5 điểm"; for a change between two years, "giảm", "không thay đổi
+# hoặc tăng dưới 2 điểm phần trăm", "tăng từ 2 điểm phần trăm trở lên".
+
+PERCENT = "percent"  # a rate, 0-100 % (ratio_tiers, survey)
+CHANGE = "change"  # a change of the index in percentage points, -100 to 100 (history)
+_HUNDRED = Decimal(100)
+
+
+def points_words(points: Decimal) -> str:
+    """“0,75 điểm”, “1 point”."""
+    return ngettext("%(points)s point", "%(points)s points", 1 if points == 1 else 2) % {
+        "points": compact_points(points)
+    }
+
+
+def _percent(value: Decimal) -> str:
+    return f"{compact_points(value)}%"
+
+
+def _percentage_points(value: Decimal) -> str:
+    return ngettext(
+        "%(value)s percentage point", "%(value)s percentage points", 1 if value == 1 else 2
+    ) % {"value": compact_points(value)}
+
+
+def _span_words(scale: str) -> dict[str, str]:
+    """The words of a range of a rate (“từ 80% đến dưới 100%”) or of the size of a change
+    (“by 2 percentage points or more”); the Vietnamese is the same for both."""
+    if scale == PERCENT:
+        return {
+            "below": _("below %(high)s"),
+            "at_most": _("at most %(high)s"),
+            "or_more": _("%(low)s or more"),
+            "above": _("above %(low)s"),
+            "from_to": _("from %(low)s to %(high)s"),
+            "from_below": _("from %(low)s to below %(high)s"),
+            "above_to": _("above %(low)s to %(high)s"),
+            "above_below": _("above %(low)s to below %(high)s"),
+        }
+    return {
+        "below": _("by less than %(high)s"),
+        "at_most": _("by at most %(high)s"),
+        "or_more": _("by %(low)s or more"),
+        "above": _("by more than %(low)s"),
+        "from_to": _("by %(low)s to %(high)s"),
+        "from_below": _("by %(low)s to less than %(high)s"),
+        "above_to": _("by more than %(low)s to %(high)s"),
+        "above_below": _("by more than %(low)s to less than %(high)s"),
+    }
+
+
+def _span(
+    low: Decimal,
+    low_inclusive: bool,
+    high: Decimal,
+    high_inclusive: bool,
+    *,
+    scale: str,
+    floor_open: bool = False,
+) -> str:
+    """A range from `low` to `high` in words, leaving out the ends of the whole range
+    (0, and 100 when included): “dưới 80%”, “từ 30% trở lên”. With `floor_open`, 0 is
+    left out however it is bounded (the size of a change: 0 is “no change”)."""
+    number = _percent if scale == PERCENT else _percentage_points
+    words = _span_words(scale)
+    if low == high:
+        return number(low)
+    has_low = not (low == 0 and (low_inclusive or floor_open))
+    has_high = not (high == _HUNDRED and high_inclusive)
+    values = {"low": number(low), "high": number(high)}
+    if not has_low and not has_high:
+        return ""
+    if not has_low:
+        return (words["at_most"] if high_inclusive else words["below"]) % values
+    if not has_high:
+        return (words["or_more"] if low_inclusive else words["above"]) % values
+    key = ("from" if low_inclusive else "above") + ("_to" if high_inclusive else "_below")
+    return words[key] % values
+
+
+def _with(template: str, span: str, bare: str) -> str:
+    return template % {"span": span} if span else bare
+
+
+def _change_words(tier: Tier) -> str:
+    """A range of the change of the index: “giảm”, “tăng từ 2 điểm phần trăm trở lên”."""
+    low, high = tier.lower, tier.upper
+    if low == high:
+        if low == 0:
+            return _("no change")
+        amount = _percentage_points(abs(low))
+        return (_("up by %(amount)s") if low > 0 else _("down by %(amount)s")) % {"amount": amount}
+    if low >= 0:
+        span = _span(
+            low, tier.lower_inclusive, high, tier.upper_inclusive, scale=CHANGE, floor_open=True
+        )
+        if low == 0 and tier.lower_inclusive:
+            return _with(_("no change or up %(span)s"), span, _("no change or up"))
+        return _with(_("up %(span)s"), span, _("up"))
+    if high <= 0:  # a fall: its size runs from -high to -low
+        span = _span(
+            -high, tier.upper_inclusive, -low, tier.lower_inclusive, scale=CHANGE, floor_open=True
+        )
+        if high == 0 and tier.upper_inclusive:
+            return _with(_("down %(span)s or no change"), span, _("down or no change"))
+        return _with(_("down %(span)s"), span, _("down"))
+    if low == -_HUNDRED and high == _HUNDRED and tier.lower_inclusive and tier.upper_inclusive:
+        return _("any change")
+    values = {"low": _percentage_points(low), "high": _percentage_points(high)}
+    key = ("from" if tier.lower_inclusive else "above") + (
+        "_to" if tier.upper_inclusive else "_below"
+    )
+    return _("a change %(span)s") % {"span": _span_words(PERCENT)[key] % values}
+
+
+def tier_words(tier: Tier, scale: str = PERCENT) -> str:
+    """One tier as the documents write it: “từ 80% đến dưới 100%: 0,75 điểm”."""
+    if scale == CHANGE:
+        span = _change_words(tier)
     else:
-        left = "" if tier.lower_inclusive else ">"
-        right = "≤" if tier.upper_inclusive else "<"
-        span = f"{left}{low} – {right}{high}{unit}"
-    return _("%(span)s: %(points)s") % {"span": span, "points": compact_points(tier.points)}
+        span = _span(
+            tier.lower, tier.lower_inclusive, tier.upper, tier.upper_inclusive, scale=PERCENT
+        ) or _("any rate")
+    return _("%(span)s: %(points)s") % {"span": span, "points": points_words(tier.points)}
+
+
+def tiers_words(tiers: Sequence[Tier], scale: str = PERCENT) -> str:
+    """All the tiers of a rule, in their order, as one sentence: “Dưới 80%: 0 điểm; từ
+    80% đến dưới 100%: 0,75 điểm; 100%: 1,5 điểm”."""
+    text = "; ".join(tier_words(tier, scale) for tier in tiers)
+    return text[:1].upper() + text[1:]
 
 
 # One class per rule type ------------------------------------------------------------
@@ -182,13 +313,35 @@ class _Levels(RuleKind[LevelsRule]):
         return Inputs(level=level) if level else None
 
 
-class _RatioTiers(RuleKind[RatioTiersRule]):
-    def _summary(self, rule: RatioTiersRule) -> str:
-        return _("%(numerator)s / %(denominator)s — %(tiers)s") % {
-            "numerator": rule.numerator,
-            "denominator": rule.denominator,
-            "tiers": "; ".join(_tier(t, "%") for t in rule.tiers),
-        }
+RT = TypeVar("RT", bound=RatioRule)
+
+
+def ratio_words(rule: RatioRule) -> str:
+    """How the rate is measured: “Tỷ lệ = Số hồ sơ đúng hạn / Tổng số hồ sơ × 100%”."""
+    return _("Rate = %(numerator)s / %(denominator)s × 100%%") % {
+        "numerator": rule.numerator,
+        "denominator": rule.denominator,
+    }
+
+
+def no_denominator_words(rule: RatioRule) -> str:
+    """What the rule gives when there was nothing to count (the denominator is 0)."""
+    if rule.if_no_denominator == "max":
+        return _("Nothing to count (denominator 0): the maximum")
+    return _("Nothing to count (denominator 0): 0 points")
+
+
+def proportional_words(rule: ProportionalRule) -> str:
+    """“Điểm = điểm tối đa × tỷ lệ, làm tròn xuống bội số 0,25 điểm”."""
+    if rule.step is None:
+        return _("Points = maximum × rate")
+    return _("Points = maximum × rate, rounded down to a multiple of %(step)s") % {
+        "step": points_words(rule.step)
+    }
+
+
+class _Ratio(RuleKind[RT]):
+    """Two numbers the unit enters, a numerator and a denominator."""
 
     def read(self, data: Mapping[str, str]) -> Inputs | None:
         numerator, denominator = _number(data, "numerator"), _number(data, "denominator")
@@ -198,6 +351,16 @@ class _RatioTiers(RuleKind[RatioTiersRule]):
         if numerator is None:
             return None
         return Inputs(numerator=numerator, denominator=denominator)
+
+
+class _RatioTiers(_Ratio[RatioTiersRule]):
+    def _summary(self, rule: RatioTiersRule) -> str:
+        return ". ".join((ratio_words(rule), tiers_words(rule.tiers), no_denominator_words(rule)))
+
+
+class _Proportional(_Ratio[ProportionalRule]):
+    def _summary(self, rule: ProportionalRule) -> str:
+        return ". ".join((ratio_words(rule), proportional_words(rule), no_denominator_words(rule)))
 
 
 class _Deduction(RuleKind[DeductionRule]):
@@ -219,37 +382,113 @@ class _Survey(RuleKind[SurveyRule]):
         source = _("citizen satisfaction (SIPAS)") if rule.source == "sipas" else _("staff survey")
         if rule.mode == "share":
             return _("From the %(source)s: satisfied share × maximum") % {"source": source}
-        return _("From the %(source)s: %(tiers)s") % {
+        return _("From the %(source)s. %(tiers)s") % {
             "source": source,
-            "tiers": "; ".join(_tier(t, "%") for t in rule.tiers),
+            "tiers": tiers_words(rule.tiers),
         }
 
 
 class _History(RuleKind[HistoryRule]):
     def _summary(self, rule: HistoryRule) -> str:
-        return _("Change of the unit's index between the two previous years: %(tiers)s") % {
-            "tiers": "; ".join(_tier(t, "") for t in rule.tiers)
+        if_none = (
+            _("A unit without the index of both years: the maximum")
+            if rule.if_no_history == "max"
+            else _("A unit without the index of both years: 0 points")
+        )
+        return _(
+            "Change of the unit's index between the two previous years. %(tiers)s. %(if_none)s"
+        ) % {
+            "tiers": tiers_words(rule.tiers, CHANGE),
+            "if_none": if_none,
         }
 
 
 C = TypeVar("C", bound=CappedRule)
 
 
+# A bonus or penalty item as a person writes it: what it is, then its points at the end
+# of the line (“Sáng kiến … 0,5”, “Sáng kiến …: 0,5 điểm”); or only the points.
+_ITEM_UNITS = ("điểm", "points", "point", "pts", "đ")
+_ITEM_SEPARATORS = " \t:=+-–—([,"
+_NUMBER_CHARACTERS = frozenset("0123456789.,")
+
+
+def _split_item(line: str) -> tuple[str, str]:
+    """A line as (description, points as typed); the points are "" when the line does
+    not end with a number."""
+    text = line.strip().rstrip(".;)]").rstrip()
+    lowered = text.casefold()
+    for unit in _ITEM_UNITS:
+        if lowered.endswith(unit) and (
+            len(text) == len(unit) or not text[-len(unit) - 1].isalpha()
+        ):
+            text = text[: -len(unit)].rstrip()
+            break
+    start = len(text)
+    while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
+        start -= 1
+    number = text[start:].strip(".,")
+    if not number:
+        return line.strip(), ""
+    return text[:start].rstrip(_ITEM_SEPARATORS).strip(), number
+
+
 class _Capped(RuleKind[C]):
-    """Bonus and penalty points: the points of each item, one a line or separated by “;”."""
+    """Bonus and penalty points: one item a line, what it is and then its points."""
 
     def read(self, data: Mapping[str, str]) -> Inputs | None:
-        raw = (data.get("items") or "").replace(";", "\n")
-        items = []
-        for line in raw.splitlines():
-            if line.strip():
-                value = _number({"items": line}, "items")
+        points: list[Decimal] = []
+        labels: list[str] = []
+        for line in (data.get("items") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) > 1 and all(_split_item(part)[1] for part in parts if part):
+                lines = [part for part in parts if part]  # “0,25; 0,5”: one item each
+            else:
+                lines = [line]
+            for one in lines:
+                label, number = _split_item(one)
+                if not number:
+                    raise InputsError(
+                        "items",
+                        _("End each line with the item's points: “%(line)s” has none.")
+                        % {"line": one.strip()},
+                    )
+                value = _number({"items": number}, "items")
                 assert value is not None
-                items.append(value)
-        return Inputs(items=tuple(items)) if items else None
+                points.append(value)
+                labels.append(label)
+        if not points:
+            return None
+        return Inputs(items=tuple(points), item_labels=tuple(labels) if any(labels) else ())
+
+    def check_inputs(self, rule: C, inputs: Inputs) -> None:
+        labels = inputs.item_labels or ("",) * len(inputs.items)
+        for label, points in zip(labels, inputs.items, strict=True):
+            if points > rule.cap:
+                raise InputsError(
+                    "items",
+                    _(
+                        "“%(line)s”: %(points)s is more than the %(cap)s allowed in all. "
+                        "End each line with the item's points."
+                    )
+                    % {
+                        "line": f"{label} {_comma(points)}".strip(),
+                        "points": points_words(points),
+                        "cap": points_words(rule.cap),
+                    },
+                )
 
     def show(self, stored: Mapping[str, Any]) -> dict[str, str]:
-        return {"items": "\n".join(_comma(v) for v in stored["items"])} if "items" in stored else {}
+        items = stored.get("items") or []
+        labels = stored.get("item_labels") or [""] * len(items)
+        return {
+            "items": "\n".join(
+                f"{label} {_comma(points)}" if label else _comma(points)
+                for label, points in zip(labels, items, strict=False)
+            )
+        }
 
 
 class _Bonus(_Capped[BonusRule]):
@@ -302,6 +541,20 @@ _ENTRIES: tuple[RuleKind[Any], ...] = (
             "{numerator: Số hồ sơ đúng hạn, denominator: Tổng số hồ sơ, tiers: [{from: 0, to: 90, "
             "points: 0}, {from: 90, to: 100, points: 0.5}, {from: 100, to: 100, to_inclusive: "
             "true, points: 1}]}"
+        ),
+        fields=("numerator", "denominator"),
+    ),
+    _Proportional(
+        ProportionalRule,
+        label=gettext_lazy("Ratio in proportion"),
+        excel_label="Tỷ lệ nhân điểm tối đa",
+        excel_meaning=(
+            "Điểm = điểm tối đa × tỷ lệ tử số / mẫu số; step (nếu có): làm tròn xuống bội số "
+            "của step; if_no_denominator: max hoặc zero khi mẫu số bằng 0"
+        ),
+        excel_example=(
+            "{numerator: Số hồ sơ giải quyết đúng hạn, denominator: Tổng số hồ sơ đã giải "
+            "quyết, step: 0.25}"
         ),
         fields=("numerator", "denominator"),
     ),
@@ -412,6 +665,7 @@ def check(rule: Rule, max_points: Decimal, inputs: Inputs) -> None:
         rule.score(max_points, inputs)
     except InputError as error:
         raise InputsError(_FIELDS.get(error.code, "score"), describe(error, rule)) from None
+    rule_kind(rule.type).check_inputs(rule, inputs)
 
 
 _FIELDS = {

@@ -12,6 +12,7 @@ from parindex.scoring.tree import Node, Tree
 
 from .models import Criterion, Framework
 from .spec import json_params
+from .years import carried_tree
 
 
 def _criteria_rows(framework: Framework, tree: Tree) -> list[list[tuple[Criterion, str]]]:
@@ -126,27 +127,41 @@ def framework_new_version(*, framework: Framework, by: User | None) -> Framework
     return _copy(framework, year=framework.year, version=latest.version + 1, by=by)
 
 
-@transaction.atomic
-def framework_copy_to_year(*, framework: Framework, year: int, by: User | None) -> Framework:
-    """Start a new cycle's framework as a draft copy of this one."""
+def framework_copy_refusal(*, framework: Framework, year: int) -> str | None:
+    """Why the framework cannot be copied into `year`, or None when it can."""
     if Framework.objects.filter(group=framework.group, year=year).exists():
-        raise Refused(
-            _("%(group)s already has a framework for %(year)s.")
-            % {"group": framework.group.name, "year": year}
-        )
-    copy = _copy(framework, year=year, version=1, by=by)
-    copy.title = framework.title.replace(str(framework.year), str(year))
-    copy.save(update_fields=["title"])
-    return copy
+        return _("%(group)s already has a framework for %(year)s.") % {
+            "group": framework.group.name,
+            "year": year,
+        }
+    return None
 
 
-def _copy(framework: Framework, *, year: int, version: int, by: User | None) -> Framework:
+@transaction.atomic
+def framework_copy_to_year(
+    *, framework: Framework, year: int, by: User | None, carry_years: bool = True
+) -> Framework:
+    """Start a new cycle's framework as a draft copy of this one. With `carry_years`, its
+    texts name the new year where they named the old one (`years.year_changes` lists
+    what changes); without, they are copied word for word."""
+    refusal = framework_copy_refusal(framework=framework, year=year)
+    if refusal is not None:
+        raise Refused(refusal)
     tree = framework.to_tree()
+    if carry_years:
+        tree = carried_tree(tree, year)
+    return _copy(framework, year=year, version=1, by=by, tree=tree)
+
+
+def _copy(
+    framework: Framework, *, year: int, version: int, by: User | None, tree: Tree | None = None
+) -> Framework:
+    tree = tree if tree is not None else framework.to_tree()
     copy = Framework.objects.create(
         group=framework.group,
         year=year,
         version=version,
-        title=framework.title,
+        title=tree.title,
         max_points=framework.max_points,
         based_on=framework,
         created_by=by,

@@ -10,11 +10,12 @@ from parindex.org.models import Role
 
 from . import selectors, services
 from .excelio import tree_from_xlsx, tree_to_xlsx
-from .forms import CopyToYearForm, FrameworkFilterForm, FrameworkUploadForm
+from .forms import CopyConfirmForm, CopyToYearForm, FrameworkFilterForm, FrameworkUploadForm
 from .messages import describe
 from .models import Framework
 from .spec import SpecError
 from .yamlio import tree_from_yaml, tree_to_yaml
+from .years import year_changes
 
 EVERYONE = tuple(Role)
 
@@ -128,23 +129,45 @@ def framework_import_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a framework into another year: first what the copy will change in its texts
+    (GET), then the copy, carrying the years forward or not, as the administrator chose."""
     framework = _framework(pk)
-    form = CopyToYearForm(request.POST)
-    if not form.is_valid():
+    if request.method == "POST":
+        form: CopyToYearForm = CopyConfirmForm(request.POST)
+        if form.is_valid():
+            assert isinstance(form, CopyConfirmForm)
+            try:
+                copy = services.framework_copy_to_year(
+                    framework=framework,
+                    year=form.cleaned_data["year"],
+                    by=current_user(request),
+                    carry_years=form.carry_years,
+                )
+            except Refused as error:
+                messages.error(request, error.message)
+                return redirect(framework)
+            messages.success(request, _("Copied into %(year)s as a draft.") % {"year": copy.year})
+            return redirect(copy)
+    else:
+        form = CopyToYearForm(request.GET)
+    if not form.is_valid() and "year" in form.errors:
         messages.error(request, _("Enter a year between 2000 and 2100."))
         return redirect(framework)
-    try:
-        copy = services.framework_copy_to_year(
-            framework=framework, year=form.cleaned_data["year"], by=current_user(request)
-        )
-    except Refused as error:
-        messages.error(request, error.message)
-        return redirect(framework)
-    messages.success(request, _("Copied into %(year)s as a draft.") % {"year": copy.year})
-    return redirect(copy)
+    year = form.cleaned_data["year"]  # a POST without the choice: show what it would do
+    return render(
+        request,
+        "frameworks/copy.html",
+        {
+            "framework": framework,
+            "year": year,
+            "refusal": services.framework_copy_refusal(framework=framework, year=year),
+            "changes": year_changes(framework.to_tree(), year),
+        },
+        status=200 if request.method == "GET" else 400,
+    )
 
 
 @require_POST

@@ -13,10 +13,10 @@ import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import ClassVar, Literal
 
-from .numbers import HUNDRED, ZERO, places, to_decimal
+from .numbers import HUNDRED, ZERO, places, publish, to_decimal
 
 MAX_PLACES = 2
 
@@ -59,6 +59,9 @@ class Inputs:
     denominator: Decimal | None = None
     occurrences: int | None = None  # deduction
     items: tuple[Decimal, ...] = ()  # bonus, penalty: points of each awarded item
+    # and what each item is ("Sáng kiến …"), in the same order; () when none was given.
+    # The engine never reads them: they travel with the points to be stored and shown.
+    item_labels: tuple[str, ...] = ()
     survey_pct: Decimal | None = None  # survey: the unit's aggregate, 0-100
     index_previous: Decimal | None = None  # history: the unit's index in year - 1
     index_before_previous: Decimal | None = None  # and in year - 2
@@ -179,6 +182,7 @@ RuleType = Literal[
     "yes_no",
     "levels",
     "ratio_tiers",
+    "proportional",
     "deduction",
     "survey",
     "history",
@@ -286,11 +290,11 @@ class LevelsRule(Rule):
 
 
 @dataclass(frozen=True)
-class RatioTiersRule(Rule):
-    type: ClassVar[str] = "ratio_tiers"
+class RatioRule(Rule):
+    """A rule on the ratio of two numbers the unit enters (numerator ≤ denominator)."""
+
     numerator: str = ""
     denominator: str = ""
-    tiers: tuple[Tier, ...] = ()
     if_no_denominator: str = "max"
 
     def check(self, max_points: Decimal) -> list[Issue]:
@@ -301,18 +305,7 @@ class RatioTiersRule(Rule):
             issues.append(Issue("missing_parameter", {"name": "denominator"}))
         if self.if_no_denominator not in ("max", "zero"):
             issues.append(Issue("bad_parameter", {"name": "if_no_denominator"}))
-        return issues + check_tiers(self.tiers, max_points, ZERO, HUNDRED)
-
-    def params(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "type": self.type,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "tiers": [tier.params() for tier in self.tiers],
-        }
-        if self.if_no_denominator != "max":
-            data["if_no_denominator"] = self.if_no_denominator
-        return data
+        return issues
 
     def percent(self, inputs: Inputs) -> Decimal | None:
         """The ratio in percent, None when nothing is entered or nothing to divide by."""
@@ -335,7 +328,76 @@ class RatioTiersRule(Rule):
         pct = self.percent(inputs)
         if pct is None:  # nothing happened to be counted: the framework says what it is worth
             return max_points if self.if_no_denominator == "max" else ZERO
+        return self.points_for(max_points, pct)
+
+    @abstractmethod
+    def points_for(self, max_points: Decimal, pct: Decimal) -> Decimal:
+        """Points of a ratio of `pct` percent (0-100)."""
+
+
+@dataclass(frozen=True)
+class RatioTiersRule(RatioRule):
+    """The tier the ratio falls into gives the points."""
+
+    type: ClassVar[str] = "ratio_tiers"
+    tiers: tuple[Tier, ...] = ()
+
+    def check(self, max_points: Decimal) -> list[Issue]:
+        return super().check(max_points) + check_tiers(self.tiers, max_points, ZERO, HUNDRED)
+
+    def params(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "type": self.type,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "tiers": [tier.params() for tier in self.tiers],
+        }
+        if self.if_no_denominator != "max":
+            data["if_no_denominator"] = self.if_no_denominator
+        return data
+
+    def points_for(self, max_points: Decimal, pct: Decimal) -> Decimal:
         return tier_points(self.tiers, pct)
+
+
+@dataclass(frozen=True)
+class ProportionalRule(RatioRule):
+    """Points in proportion to the ratio: maximum × numerator / denominator ("điểm =
+    điểm tối đa × tỷ lệ"), rounded half-up to two decimals as points are published, or
+    down to a multiple of `step` when one is given ("làm tròn xuống bội số 0,25")."""
+
+    type: ClassVar[str] = "proportional"
+    step: Decimal | None = None
+
+    def check(self, max_points: Decimal) -> list[Issue]:
+        issues = super().check(max_points)
+        if self.step is not None and (
+            self.step <= ZERO or places(self.step) > MAX_PLACES or self.step > max_points
+        ):
+            issues.append(Issue("bad_parameter", {"name": "step"}))
+        return issues
+
+    def params(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "type": self.type,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+        }
+        if self.step is not None:
+            data["step"] = self.step
+        if self.if_no_denominator != "max":
+            data["if_no_denominator"] = self.if_no_denominator
+        return data
+
+    def points_for(self, max_points: Decimal, pct: Decimal) -> Decimal:
+        points = max_points * pct / HUNDRED
+        if pct == HUNDRED:
+            return max_points
+        if self.step is None:
+            # Awarded points have two decimals, like every other rule's: the documents'
+            # “tỷ lệ 72%: 0,54 điểm”, and fields that add up to their published total.
+            return publish(points)
+        return (points / self.step).to_integral_value(rounding=ROUND_FLOOR) * self.step
 
 
 @dataclass(frozen=True)
@@ -445,10 +507,29 @@ class CappedRule(Rule):
     def params(self) -> dict[str, object]:
         return {"type": self.type, "cap": self.cap}
 
-    def score(self, max_points: Decimal, inputs: Inputs) -> Decimal:
+    def tally(self, inputs: Inputs) -> Tally:
+        """The items' points as entered and as counted, at most the cap."""
         if any(points <= ZERO for points in inputs.items):
             raise InputError("item_not_positive")
-        return self.sign * min(self.cap, sum(inputs.items, ZERO))
+        entered = sum(inputs.items, ZERO)
+        return Tally(entered=entered, counted=min(self.cap, entered), cap=self.cap)
+
+    def score(self, max_points: Decimal, inputs: Inputs) -> Decimal:
+        return self.sign * self.tally(inputs).counted
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Bonus or penalty items: the sum entered, the points counted, and the cap."""
+
+    entered: Decimal
+    counted: Decimal
+    cap: Decimal
+
+    @property
+    def capped(self) -> bool:
+        """The items are worth more than the cap: only `counted` of `entered` count."""
+        return self.entered > self.cap
 
 
 @dataclass(frozen=True)
@@ -469,6 +550,7 @@ RULE_TYPES: dict[str, type[Rule]] = {
         YesNoRule,
         LevelsRule,
         RatioTiersRule,
+        ProportionalRule,
         DeductionRule,
         SurveyRule,
         HistoryRule,
@@ -491,6 +573,12 @@ _PARAMS: dict[str, dict[str, tuple[str, str, bool]]] = {
         "numerator": ("numerator", _TEXT, True),
         "denominator": ("denominator", _TEXT, True),
         "tiers": ("tiers", _TIERS, True),
+        "if_no_denominator": ("if_no_denominator", _TEXT, False),
+    },
+    "proportional": {
+        "numerator": ("numerator", _TEXT, True),
+        "denominator": ("denominator", _TEXT, True),
+        "step": ("step", _NUMBER, False),
         "if_no_denominator": ("if_no_denominator", _TEXT, False),
     },
     "deduction": {

@@ -75,7 +75,9 @@ def pages_for(role: str) -> list[tuple[str, str]]:
     if role in ("scorer", "head"):
         pages += [
             ("assessment", f"/assessments/2024/{unit}/"),
+            ("assessment-field-1", f"/assessments/2024/{unit}/?field=1"),
             ("assessment-field-2", f"/assessments/2024/{unit}/?field=2"),
+            ("assessment-field-3", f"/assessments/2024/{unit}/?field=3"),
             ("assessment-history", f"/assessments/2024/{unit}/history/"),
         ]
     if role in ("admin", "appraiser", "chair", "viewer"):
@@ -85,6 +87,7 @@ def pages_for(role: str) -> list[tuple[str, str]]:
     if role == "admin":
         pages += [
             ("import", "/frameworks/import/"),
+            ("framework-copy", f"/frameworks/{framework.pk}/copy/?year=2025"),
             ("target-new", "/results/targets/new/"),
             ("national-new", "/results/national/new/"),
             ("manage", "/manage/"),

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from parindex.assessments.models import AssessmentItem, Cycle, EvidenceFile, Phase, State
-from parindex.frameworks.models import Framework
+from parindex.frameworks.models import Criterion, Framework
 from parindex.org.models import AppraisalAssignment, Role, Unit, User
 from parindex.results.models import ImportedResult
 
@@ -28,6 +28,10 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
     assert counts == {"so-nganh": 19, "huyen": 11, "dvsn": 4, "trung-uong": 6}
     assert Framework.objects.filter(year=2023, status="frozen").count() == 4
     assert Framework.objects.filter(year=2024, status="frozen").count() == 4  # in use in 2024
+    for framework in Framework.objects.filter(year=2024):  # 2023's copies, read as 2024's
+        assert framework.title.endswith("năm 2024"), framework.title
+    plan = Criterion.objects.get(framework__year=2024, framework__group__code="huyen", code="1.1.1")
+    assert plan.evidence == "Kế hoạch CCHC năm 2024 của cơ quan, đơn vị"
     assert ImportedResult.objects.filter(year=2023).count() == 11
     assert not Unit.objects.filter(group__code="huyen").exclude(imported_results__year=2023)
     for unit in Unit.objects.all():

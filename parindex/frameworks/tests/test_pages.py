@@ -67,10 +67,12 @@ def test_only_administrators_import_or_change_frameworks(
     for name in ("freeze", "new_version", "copy"):
         assert (
             client.post(
-                reverse(f"frameworks:{name}", args=[framework.pk]), {"year": 2030}
+                reverse(f"frameworks:{name}", args=[framework.pk]), {"year": 2030, "carry": "yes"}
             ).status_code
             == 403
         )
+    preview = client.get(reverse("frameworks:copy", args=[framework.pk]), {"year": 2030})
+    assert preview.status_code == 403
     framework.refresh_from_db()
     assert framework.status == "draft"
     assert Framework.objects.count() == 1
@@ -132,10 +134,51 @@ def test_admin_freezes_then_versions_then_copies(cast: Cast, framework: Framewor
     response = client.post(reverse("frameworks:new_version", args=[framework.pk]))
     draft = Framework.objects.get(version=2)
     assert response["Location"] == draft.get_absolute_url()
-    response = client.post(reverse("frameworks:copy", args=[framework.pk]), {"year": 2024})
+    copy_url = reverse("frameworks:copy", args=[framework.pk])
+    response = client.post(copy_url, {"year": 2024, "carry": "yes"})
     copy = Framework.objects.get(year=2024)
     assert response["Location"] == copy.get_absolute_url()
-    response = client.post(
-        reverse("frameworks:copy", args=[framework.pk]), {"year": 2024}, follow=True
-    )
+    response = client.post(copy_url, {"year": 2024, "carry": "yes"}, follow=True)
     assert "2024" in response.content.decode() and Framework.objects.filter(year=2024).count() == 1
+
+
+def test_copying_shows_what_changes_in_the_texts_before_it_is_done(
+    cast: Cast, framework: Framework
+) -> None:
+    client = cast.client(cast.admin)
+    detail = client.get(framework.get_absolute_url()).content.decode()
+    copy_url = reverse("frameworks:copy", args=[framework.pk])
+    assert f'<form method="get" action="{copy_url}"' in detail
+    preview = client.get(copy_url, {"year": 2024})
+    assert preview.status_code == 200 and not Framework.objects.filter(year=2024).exists()
+    text = preview.content.decode()
+    assert "Sao chép bộ tiêu chí này sang năm 2024" in text
+    assert "Kế hoạch CCHC năm <del>2023</del>" in text
+    assert "Kế hoạch CCHC năm <mark>2024</mark>" in text
+    assert "Chỉ số CCHC năm <mark>2023</mark>" in text  # 2022's index, a year on
+    assert 'name="carry" value="yes"' in text and 'name="carry" value="no"' in text
+    # A post without the choice only shows the preview again.
+    again = client.post(copy_url, {"year": 2024})
+    assert again.status_code == 400 and not Framework.objects.filter(year=2024).exists()
+    assert "Sao chép, giữ nguyên nội dung" in again.content.decode()
+
+
+def test_the_administrator_may_keep_the_texts_as_they_were(
+    cast: Cast, framework: Framework
+) -> None:
+    client = cast.client(cast.admin)
+    client.post(reverse("frameworks:copy", args=[framework.pk]), {"year": 2024, "carry": "no"})
+    copy = Framework.objects.get(year=2024)
+    assert copy.title == framework.title
+    assert copy.to_tree().nodes == framework.to_tree().nodes
+
+
+def test_a_copy_into_a_year_taken_says_so_before_anything(cast: Cast, framework: Framework) -> None:
+    client = cast.client(cast.admin)
+    copy_url = reverse("frameworks:copy", args=[framework.pk])
+    client.post(copy_url, {"year": 2024, "carry": "yes"})
+    text = client.get(copy_url, {"year": 2024}).content.decode()
+    assert "đã có bộ tiêu chí năm 2024" in text and 'name="carry"' not in text
+    bad = client.get(copy_url, {"year": "x"}, follow=True).content.decode()
+    assert "Vui lòng nhập năm từ 2000 đến 2100." in bad
+    assert Framework.objects.filter(year=2024).count() == 1

@@ -94,12 +94,41 @@ CASES = {
         {"type": "ratio_tiers", "numerator": "Đúng hạn", "denominator": "Tổng số", "tiers": TIERS},
         "1",
         "Ratio in tiers",
-        "Đúng hạn / Tổng số — 0 – <90%: 0; 90 – <100%: 0,5; 100%: 1",
+        "Tỷ lệ = Đúng hạn / Tổng số × 100%. Dưới 90%: 0 điểm; từ 90% đến dưới 100%: 0,5 điểm; "
+        "100%: 1 điểm. Không phát sinh (mẫu số bằng 0): đạt điểm tối đa",
         {"numerator": "95", "denominator": "100"},
         Inputs(numerator=Decimal(95), denominator=Decimal(100)),
         "0.5",
         {"numerator": "95", "denominator": "100"},
-        ('name="numerator" value="95"', 'name="denominator" value="100"', ">Đúng hạn</label>"),
+        (
+            'name="numerator" value="95"',
+            'name="denominator" value="100"',
+            ">Đúng hạn</label>",
+            "Dưới 90%: 0 điểm; từ 90% đến dưới 100%: 0,5 điểm; 100%: 1 điểm.",
+        ),
+    ),
+    "proportional": Case(
+        {
+            "type": "proportional",
+            "numerator": "Số hồ sơ đúng hạn",
+            "denominator": "Tổng số hồ sơ",
+            "step": 0.25,
+            "if_no_denominator": "zero",
+        },
+        "1.5",
+        "Ratio in proportion",
+        "Tỷ lệ = Số hồ sơ đúng hạn / Tổng số hồ sơ × 100%. Điểm = điểm tối đa × tỷ lệ, làm tròn "
+        "xuống bội số 0,25 điểm. Không phát sinh (mẫu số bằng 0): 0 điểm",
+        {"numerator": "45", "denominator": "60"},
+        Inputs(numerator=Decimal(45), denominator=Decimal(60)),
+        "1.00",  # 1,5 × 75% = 1,125, rounded down to a multiple of 0,25
+        {"numerator": "45", "denominator": "60"},
+        (
+            'name="numerator" value="45"',
+            'name="denominator" value="60"',
+            ">Số hồ sơ đúng hạn</label>",
+            "Điểm = điểm tối đa × tỷ lệ, làm tròn xuống bội số 0,25 điểm.",
+        ),
     ),
     "deduction": Case(
         {"type": "deduction", "per_occurrence": 0.25, "occurrence_label": "Báo cáo trễ hạn"},
@@ -132,7 +161,8 @@ CASES = {
         },
         "1",
         "Index in earlier years",
-        "Mức thay đổi Chỉ số CCHC của đơn vị giữa hai năm liền trước: -100 – <0: 0; 0 – ≤100: 1",
+        "Mức thay đổi Chỉ số CCHC của đơn vị giữa hai năm liền trước. Giảm: 0 điểm; không thay "
+        "đổi hoặc tăng: 1 điểm. Đơn vị chưa có Chỉ số CCHC của cả hai năm: đạt điểm tối đa",
         {},
         Inputs(index_previous=Decimal(85), index_before_previous=Decimal(80)),
         "1",
@@ -143,11 +173,21 @@ CASES = {
         "0",
         "Bonus points",
         "Điểm thưởng, tối đa 1 điểm",
-        {"items": "0,25; 0,5"},
-        Inputs(items=(Decimal("0.25"), Decimal("0.5"))),
+        {"items": "Sáng kiến “Dân đến không viết” 0,25\nHộ tịch điện tử: 0,5 điểm"},
+        Inputs(
+            items=(Decimal("0.25"), Decimal("0.5")),
+            item_labels=("Sáng kiến “Dân đến không viết”", "Hộ tịch điện tử"),
+        ),
         "0.75",
-        {"items": ["0.25", "0.5"]},
-        (">0,25\n0,5</textarea>", "tối đa 1"),
+        {
+            "items": ["0.25", "0.5"],
+            "item_labels": ["Sáng kiến “Dân đến không viết”", "Hộ tịch điện tử"],
+        },
+        (
+            ">Sáng kiến “Dân đến không viết” 0,25\nHộ tịch điện tử 0,5</textarea>",
+            "tối đa 1 điểm",
+            "Tổng cộng: 0,75 điểm (tối đa 1 điểm)",
+        ),
     ),
     "penalty": Case(
         {"type": "penalty", "cap": 2},
@@ -158,7 +198,11 @@ CASES = {
         Inputs(items=(Decimal("1.5"), Decimal(1))),
         "-2",
         {"items": ["1.5", "1"]},
-        (">1,5\n1</textarea>", "tối đa 2"),
+        (
+            ">1,5\n1</textarea>",
+            "tối đa 2 điểm",
+            "đã đạt mức tối đa</span> chỉ tính 2 trên 2,5 điểm đã kê khai",
+        ),
     ),
 }
 

@@ -30,7 +30,7 @@ def sample_inputs(rule: Rule, max_points: Decimal, rng: random.Random) -> Inputs
         return Inputs(score=rule.step * rng.randint(0, int(max_points / rule.step)))
     if isinstance(rule, LevelsRule):
         return Inputs(level=rng.choice(rule.levels).label)
-    if rule.type == "ratio_tiers":
+    if rule.type in ("ratio_tiers", "proportional"):
         received = rng.randint(20, 400)
         return Inputs(
             numerator=Decimal(received - rng.randint(0, 12)), denominator=Decimal(received)

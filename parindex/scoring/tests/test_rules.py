@@ -20,6 +20,7 @@ from parindex.scoring.rules import (
     LevelsRule,
     ManualRule,
     PenaltyRule,
+    ProportionalRule,
     RatioTiersRule,
     RuleParseError,
     SurveyRule,
@@ -121,6 +122,78 @@ def test_exclusive_lower_bound_belongs_to_the_tier_below() -> None:
     assert rule.score(D(2), Inputs(numerator=D(501), denominator=D(1000))) == D(2)
 
 
+ON_TIME_SHARE = ProportionalRule(numerator="Số hồ sơ đúng hạn", denominator="Tổng số hồ sơ")
+
+
+def test_proportional_gives_the_maximum_times_the_rate() -> None:
+    # The districts' 2023 figures: 99 % of the dossiers on time of a criterion worth 1.
+    assert ON_TIME_SHARE.check(D(1)) == []
+    assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(990), denominator=D(1000))) == D("0.99")
+    assert ON_TIME_SHARE.score(D("0.75"), Inputs(numerator=D(18), denominator=D(25))) == D("0.54")
+    assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(7), denominator=D(7))) == D(1)
+    assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(0), denominator=D(7))) == D(0)
+    # Awarded points have two decimals, as published: 0,75 × 379/383 = 0,7421… → 0,74.
+    assert ON_TIME_SHARE.score(D("0.75"), Inputs(numerator=D(379), denominator=D(383))) == D("0.74")
+    assert ON_TIME_SHARE.score(D(1), Inputs()) is None
+    assert ON_TIME_SHARE.score(D(1), Inputs(numerator=D(0), denominator=D(0))) == D(1)
+    strict = ProportionalRule(numerator="a", denominator="b", if_no_denominator="zero")
+    assert strict.score(D(1), Inputs(numerator=D(0), denominator=D(0))) == D(0)
+
+
+def test_proportional_refuses_what_a_ratio_refuses() -> None:
+    with pytest.raises(InputError, match="numerator_exceeds_denominator"):
+        ON_TIME_SHARE.score(D(1), Inputs(numerator=D(12), denominator=D(10)))
+    with pytest.raises(InputError, match="negative_count"):
+        ON_TIME_SHARE.score(D(1), Inputs(numerator=D(-1), denominator=D(10)))
+
+
+def test_proportional_rounds_down_to_its_step_but_keeps_the_maximum() -> None:
+    rule = ProportionalRule(numerator="a", denominator="b", step=D("0.25"))
+    assert rule.score(D("1.5"), Inputs(numerator=D(45), denominator=D(60))) == D("1.00")
+    assert rule.score(D("0.5"), Inputs(numerator=D(99), denominator=D(100))) == D("0.25")
+    assert rule.score(D("0.5"), Inputs(numerator=D(49), denominator=D(100))) == D(0)
+    # A maximum off the step is still reached at 100 %.
+    assert rule.score(D("0.6"), Inputs(numerator=D(5), denominator=D(5))) == D("0.6")
+
+
+def test_proportional_checks_its_parameters() -> None:
+    def codes(rule: ProportionalRule, max_points: D = D(1)) -> set[tuple[str, object]]:
+        return {(issue.code, issue.params.get("name")) for issue in rule.check(max_points)}
+
+    assert codes(ProportionalRule(numerator="a", denominator="")) == {
+        ("missing_parameter", "denominator")
+    }
+    assert codes(ProportionalRule(numerator="a", denominator="b", step=D("0.125"))) == {
+        ("bad_parameter", "step")
+    }
+    assert codes(ProportionalRule(numerator="a", denominator="b", step=D(2))) == {
+        ("bad_parameter", "step")
+    }
+    assert codes(ProportionalRule(numerator="a", denominator="b", if_no_denominator="half")) == {
+        ("bad_parameter", "if_no_denominator")
+    }
+    assert codes(ON_TIME_SHARE, D(0)) == {("leaf_without_points", None)}
+
+
+@given(
+    st.decimals(min_value=D("0.25"), max_value=20, places=2),
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=1, max_value=10_000),
+    st.sampled_from([None, D("0.25"), D("0.5")]),
+)
+def test_proportional_points_stay_within_zero_and_max_and_grow_with_the_rate(
+    max_points: D, a: int, b: int, step: D | None
+) -> None:
+    numerator, denominator = min(a, b), max(a, b)
+    rule = ProportionalRule(numerator="a", denominator="b", step=step)
+    points = rule.score(max_points, Inputs(numerator=D(numerator), denominator=D(denominator)))
+    more = rule.score(
+        max_points, Inputs(numerator=D(min(numerator + 1, denominator)), denominator=D(denominator))
+    )
+    assert points is not None and more is not None
+    assert D(0) <= points <= more <= max_points
+
+
 def test_deduction_per_occurrence_never_below_zero() -> None:
     rule = DeductionRule(per_occurrence=D("0.25"), occurrence_label="báo cáo trễ hạn")
     assert rule.score(D(1), Inputs(occurrences=0)) == D(1)
@@ -182,11 +255,28 @@ def test_bonus_and_penalty_are_capped() -> None:
     assert [issue.code for issue in bonus.check(D(1))] == ["adjustment_has_max"]
 
 
+def test_bonus_says_how_much_of_what_was_entered_counts() -> None:
+    bonus = BonusRule(cap=D(1))
+    under = bonus.tally(Inputs(items=(D("0.5"), D("0.25"))))
+    assert (under.entered, under.counted, under.capped) == (D("0.75"), D("0.75"), False)
+    at = bonus.tally(Inputs(items=(D("0.5"), D("0.5"))))
+    assert (at.entered, at.counted, at.capped) == (D(1), D(1), False)
+    over = bonus.tally(Inputs(items=(D("0.5"), D("0.5"), D("0.25")), item_labels=("a", "b", "c")))
+    assert (over.entered, over.counted, over.capped) == (D("1.25"), D(1), True)
+    assert bonus.score(D(0), Inputs(items=(D("0.5"), D("0.5"), D("0.25")))) == over.counted
+    assert PenaltyRule(cap=D(2)).score(D(0), Inputs(items=(D("1.5"), D(1)))) == D(-2)
+    # What each item is never changes its points.
+    labelled = Inputs(items=(D("0.5"),), item_labels=("Sáng kiến",))
+    assert bonus.score(D(0), labelled) == bonus.score(D(0), Inputs(items=(D("0.5"),)))
+
+
 def test_parse_rule_round_trips_every_type() -> None:
     for rule in (
         ManualRule(),
         YesNoRule(),
         ON_TIME,
+        ON_TIME_SHARE,
+        ProportionalRule(numerator="a", denominator="b", step=D("0.25"), if_no_denominator="zero"),
         IMPROVED,
         DeductionRule(D("0.5"), "lần"),
         SurveyRule("staff", "share"),
