@@ -23,7 +23,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.frameworks.models import Criterion
-from parindex.frameworks.rules import shown
+from parindex.frameworks.rules import rule_kind, shown
 from parindex.org.access import current_user, refuse, role_required, visible_units
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import UNIT_ROLES, Role, User
@@ -312,12 +312,13 @@ def _saved(
             "error": error,
             "field_errors": field_errors or {},
             "conflict": conflict,
-            "conflict_values": shown(
-                conflict.criterion.rule_type,
+            # Theirs, as the page would show it: “Có”, a level's name, “Số lần: 2”.
+            "conflict_words": rule_kind(conflict.criterion.rule_type).words(
+                conflict.criterion.rule(),
                 conflict.self_inputs if side == "self" else conflict.appraised_inputs,
             )
             if conflict
-            else {},
+            else [],
             "typed_values": typed or {},
             "side": side,
         }

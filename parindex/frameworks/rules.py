@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from parindex.org.templatetags.parindex import compact_points
+from parindex.org.templatetags.parindex import as_written, compact_points
 from parindex.scoring.numbers import to_decimal
 from parindex.scoring.rules import (
     RULE_TYPES,
@@ -113,6 +113,13 @@ class RuleKind(ABC, Generic[R]):
         # A level's label gets commas too, as it always has: a label with a full stop then
         # matches no option. Left for its own change.
         return {key: _comma(value) for key, value in stored.items()}
+
+    def words(self, rule: R, stored: Mapping[str, Any] | None) -> list[str]:
+        """Stored inputs as the page shows them to a person, one line a value: “Có”, a
+        level's label, “Số hồ sơ đúng hạn: 12” — never the stored keys and values."""
+        if not stored:
+            return []
+        return [as_written(value) for value in self.show(stored).values()]
 
     @abstractmethod
     def _summary(self, rule: R) -> str:
@@ -285,6 +292,11 @@ class _Manual(RuleKind[ManualRule]):
         score = _number(data, "score")
         return Inputs(score=score) if score is not None else None
 
+    def words(self, rule: ManualRule, stored: Mapping[str, Any] | None) -> list[str]:
+        if not stored or stored.get("score") is None:
+            return []
+        return [_("Score: %(score)s") % {"score": as_written(stored["score"])}]
+
 
 class _YesNo(RuleKind[YesNoRule]):
     def _summary(self, rule: YesNoRule) -> str:
@@ -299,6 +311,11 @@ class _YesNo(RuleKind[YesNoRule]):
     def show(self, stored: Mapping[str, Any]) -> dict[str, str]:
         return {"yes": "yes" if stored["yes"] else "no"} if "yes" in stored else {}
 
+    def words(self, rule: YesNoRule, stored: Mapping[str, Any] | None) -> list[str]:
+        if not stored or "yes" not in stored:
+            return []
+        return [str(_("Yes") if stored["yes"] else _("No"))]
+
 
 class _Levels(RuleKind[LevelsRule]):
     def _summary(self, rule: LevelsRule) -> str:
@@ -311,6 +328,9 @@ class _Levels(RuleKind[LevelsRule]):
     def read(self, data: Mapping[str, str]) -> Inputs | None:
         level = (data.get("level") or "").strip()
         return Inputs(level=level) if level else None
+
+    def words(self, rule: LevelsRule, stored: Mapping[str, Any] | None) -> list[str]:
+        return [str(stored["level"])] if stored and stored.get("level") else []
 
 
 RT = TypeVar("RT", bound=RatioRule)
@@ -352,6 +372,14 @@ class _Ratio(RuleKind[RT]):
             return None
         return Inputs(numerator=numerator, denominator=denominator)
 
+    def words(self, rule: RT, stored: Mapping[str, Any] | None) -> list[str]:
+        if not stored or stored.get("numerator") is None:
+            return []
+        return [
+            f"{rule.numerator}: {as_written(stored['numerator'])}",
+            f"{rule.denominator}: {as_written(stored.get('denominator'))}",
+        ]
+
 
 class _RatioTiers(_Ratio[RatioTiersRule]):
     def _summary(self, rule: RatioTiersRule) -> str:
@@ -375,6 +403,12 @@ class _Deduction(RuleKind[DeductionRule]):
         if count is not None and count != count.to_integral_value():
             raise InputsError("occurrences", _("Enter a whole number."))
         return Inputs(occurrences=int(count)) if count is not None else None
+
+    def words(self, rule: DeductionRule, stored: Mapping[str, Any] | None) -> list[str]:
+        if not stored or stored.get("occurrences") is None:
+            return []
+        what = rule.occurrence_label or _("Occurrences")
+        return [f"{what}: {as_written(stored['occurrences'])}"]
 
 
 class _Survey(RuleKind[SurveyRule]):
@@ -489,6 +523,9 @@ class _Capped(RuleKind[C]):
                 for label, points in zip(labels, items, strict=False)
             )
         }
+
+    def words(self, rule: C, stored: Mapping[str, Any] | None) -> list[str]:
+        return self.show(stored).get("items", "").splitlines() if stored else []
 
 
 class _Bonus(_Capped[BonusRule]):

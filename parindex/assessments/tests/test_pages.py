@@ -105,6 +105,31 @@ def test_a_stale_save_shows_theirs_and_keeps_mine(cast: Cast, assessment_a: Asse
     assert 'id="v-self-1_2"' not in text  # the form keeps the version it read
     saved = leaf(assessment_a, "1.2")
     assert (saved.self_inputs, saved.note) == ({"occurrences": 1}, "Theo báo cáo quý")
+    theirs = text.split('class="conflict"')[1]
+    assert "Số báo cáo CCHC gửi trễ hạn hoặc không gửi: 1" in theirs  # in words, not “1”
+
+
+@pytest.mark.parametrize(
+    ("code", "inputs", "words", "internal"),
+    [
+        ("1.1.1", Inputs(yes=True), "<li>Có</li>", "yes"),
+        ("1.1.1", Inputs(yes=False), "<li>Không</li>", "no"),
+    ],
+)
+def test_the_conflict_box_shows_their_answer_as_the_page_does(
+    cast: Cast, assessment_a: Assessment, code: str, inputs: Inputs, words: str, internal: str
+) -> None:
+    item = leaf(assessment_a, code)
+    item_save_self(
+        item=item, answer=SelfAnswer(inputs, "", False, ""), version=item.version, by=cast.head_a
+    )
+    text = (
+        cast.client(cast.scorer_a)
+        .post(save_url(assessment_a, code), {"version": item.version, "note": "x"}, **HTMX)
+        .content.decode()
+    )
+    theirs = text.split('class="conflict"')[1].split("</ul>")[0]
+    assert words in theirs and f"<li>{internal}</li>" not in theirs
 
 
 def test_without_javascript_a_refused_save_shows_the_page_with_what_was_typed(

@@ -253,6 +253,10 @@ def test_every_rule_type_works_through_the_registry(rule_type: str) -> None:
         assert values == kind.show(case.stored)
         # What the form shows reads back as what was stored.
         assert read_inputs(rule, max_points, values) == case.inputs
+        # In words, as a person reads it: no stored key, no internal value.
+        words = kind.words(rule, case.stored)
+        assert words and not any(key in line for line in words for key in case.stored)
+        assert not any(line in ("yes", "no", "True", "False") for line in words)
     if kind.template is not None:
         html = render_to_string(
             kind.template,
