@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.org.templatetags.parindex import compact_points
-from parindex.scoring.numbers import to_decimal
+from parindex.scoring.numbers import INPUT_PLACES, NumberOutOfBounds, to_decimal
 from parindex.scoring.rules import (
     RULE_TYPES,
     BonusRule,
@@ -118,16 +118,33 @@ def _comma(value: object) -> str:
 
 
 def _number(data: Mapping[str, str], name: str) -> Decimal | None:
+    """A typed number, within the bounds of scoring.numbers: below 10^9, at most
+    INPUT_PLACES decimals, never negative; what is typed is quoted back cut short."""
     raw = (data.get(name) or "").strip()
     if not raw:
         return None
     try:
-        value = to_decimal(raw)
+        value = to_decimal(raw, places=INPUT_PLACES)
+    except NumberOutOfBounds as refused:
+        if refused.reason == "too_many_places":
+            raise InputsError(
+                name,
+                _("Write the number with at most %(places)s decimals.") % {"places": INPUT_PLACES},
+            ) from None
+        raise InputsError(
+            name, _("The number is too large: numbers here stay below a billion.")
+        ) from None
     except ValueError:
-        raise InputsError(name, _("“%(value)s” is not a number.") % {"value": raw}) from None
+        raise InputsError(
+            name, _("“%(value)s” is not a number.") % {"value": _quoted(raw)}
+        ) from None
     if value < 0:
         raise InputsError(name, _("The number cannot be negative."))
     return value
+
+
+def _quoted(raw: str) -> str:
+    return raw if len(raw) <= 30 else raw[:29] + "…"
 
 
 def _tier(tier: Tier, unit: str) -> str:
