@@ -61,9 +61,10 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit, file_limit = body_limits(request)
-        if limit is not None and not _within(request, limit):
-            return _too_large(request, file_limit)
+        if request.META.get("CONTENT_LENGTH") or _chunked(request):
+            limit, file_limit = body_limits(request)
+            if limit is not None and not _within(request, limit):
+                return _too_large(request, file_limit)
         return self.get_response(request)
 
 
@@ -83,15 +84,21 @@ def body_limits(request: HttpRequest) -> tuple[int | None, int | None]:
 
 
 def _within(request: HttpRequest, limit: int) -> bool:
-    declared = request.META.get("CONTENT_LENGTH")
+    declared = str(request.META.get("CONTENT_LENGTH") or "").strip()
     if declared:
-        # Django reads at most the declared length; too long a header is no number at all.
-        text = str(declared).strip()
-        return not (text.isdigit() and (len(text) > 18 or int(text) > limit))
-    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
-    if not chunked or not request.META.get("wsgi.input_terminated"):
-        return True  # no body Django would read
-    return _spool_chunked(request, limit)
+        if len(declared) > 18:  # no body that long is accepted, nor read as a number
+            return False
+        try:
+            return int(declared) <= limit
+        except ValueError:
+            return True  # Django reads nothing of a length it cannot read
+    return _spool_chunked(request, limit) if _chunked(request) else True
+
+
+def _chunked(request: HttpRequest) -> bool:
+    """A body without a length, which the server hands over de-chunked."""
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return "chunked" in encoding.lower() and bool(request.META.get("wsgi.input_terminated"))
 
 
 def _spool_chunked(request: HttpRequest, limit: int) -> bool:

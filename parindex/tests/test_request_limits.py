@@ -67,6 +67,21 @@ def test_an_anonymous_200_mib_post_is_refused_unread(cast: Cast, assessment_a: A
     assert "Dữ liệu gửi lên quá lớn" in page and FILE_TOO_LARGE in page
 
 
+def test_a_length_no_body_has_is_refused_and_a_garbled_one_reads_nothing(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    url = evidence_url(assessment_a)
+    body = Endless()
+    response = cast.client(None).generic(
+        "POST", url, b"", CONTENT_LENGTH="9" * 30, **{"wsgi.input": body}
+    )
+    assert response.status_code == 413 and body.read_bytes == 0
+    response = cast.client(None).generic(
+        "POST", url, b"", CONTENT_LENGTH="²", **{"wsgi.input": body}
+    )
+    assert response.status_code == 302 and body.read_bytes == 0  # to the log-in, unread
+
+
 def test_htmx_gets_one_sentence_it_can_show(cast: Cast, assessment_a: Assessment) -> None:
     response, body = declared_post(
         cast.client(cast.scorer_a), evidence_url(assessment_a), 30 * MIB, HTTP_HX_REQUEST="true"
