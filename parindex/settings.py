@@ -177,7 +177,6 @@ REQUEST_BODY_LIMITS = {
     "frameworks:import": "FRAMEWORK_UPLOAD_MAX_BYTES",
 }
 UPLOAD_FORM_OVERHEAD = 64 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)  # Django's
 
 # Notifications: which backend serves each channel (console by default: nothing leaves
 # the machine), the SMTP server of Django's EMAIL_* settings, an HTTP SMS gateway.
