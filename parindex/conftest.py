@@ -178,10 +178,12 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Security events are asserted in the database; keep the console for failures.
+    # Security events and messages are asserted in the database; keep the console for
+    # failures.
     import logging
 
     logging.getLogger("parindex.security").setLevel(logging.WARNING)
+    logging.getLogger("parindex.notify").setLevel(logging.WARNING)  # the console's messages
     logging.getLogger("axes").setLevel(logging.ERROR)
 
 

@@ -148,6 +148,10 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# The assessment page reads the token from the cookie before each save, so that a page
+# outlives a log-in in another tab (which renews the token).
+CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "parindex.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 
 # Vietnamese first, English switchable. Number and date formats: parindex/formats/.
@@ -205,13 +209,22 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Reminders go out this many days before a deadline, to units that have not submitted.
 REMINDER_DAYS = [int(d) for d in env_list("REMINDER_DAYS", "3,1")]
 
+# The server's console (runserver's, the task runner's, send_outbox's): the security log
+# line by line, and each message of the console backends as a block of its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "block": {"format": "\n%(asctime)s %(name)s\n%(message)s\n"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "messages": {"class": "logging.StreamHandler", "formatter": "block"},
+    },
     "loggers": {
         "parindex.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "parindex.notify": {"handlers": ["messages"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

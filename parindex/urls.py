@@ -3,13 +3,29 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parindex import views
+from parindex.notify import views as notify_views
+from parindex.org import views as org_views
+from parindex.org.access import role_required
 from parindex.org.forms import LoginForm
+from parindex.org.models import Role
 
 admin.site.site_header = "parindex"
 admin.site.site_title = "parindex"
 
+# The administrator's pages in the app itself (Vietnamese first, beside the Django admin):
+# units' contact details, the security log, the outbox. notify knows no roles, so its
+# page gets the administrator's check here.
+manage_patterns = [
+    path("", views.manage, name="index"),
+    path("contacts/", org_views.contacts, name="contacts"),
+    path("contacts/<slug:code>/", org_views.contact_edit, name="contact"),
+    path("security/", org_views.security_events, name="security"),
+    path("outbox/", role_required(Role.ADMIN)(notify_views.outbox), name="outbox"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -23,5 +39,6 @@ urlpatterns = [
     path("frameworks/", include("parindex.frameworks.urls")),
     path("results/", include("parindex.results.urls")),
     path("assessments/", include("parindex.assessments.urls")),
+    path("manage/", include((manage_patterns, "manage"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,19 +1,35 @@
-"""The home page: what each role has to do now. Project-level glue, like urls.py."""
+"""The home page (what each role has to do now) and the administrator's page of the
+app's own administration. Project-level glue, like urls.py."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parindex.assessments.selectors import assessments_in, current_cycle, progress
 from parindex.frameworks.models import Criterion, Framework
 from parindex.frameworks.selectors import framework_list
-from parindex.org.access import current_user, visible_units
-from parindex.org.models import UNIT_ROLES, AppraisalAssignment, Role, Unit, UnitGroup, User
+from parindex.notify.models import Message
+from parindex.org.access import current_user, role_required, visible_units
+from parindex.org.models import (
+    UNIT_ROLES,
+    AppraisalAssignment,
+    Role,
+    SecurityEvent,
+    Unit,
+    UnitGroup,
+    User,
+)
 from parindex.results.selectors import published_years
+
+# The security log's summary on the administrator's pages covers this many days.
+SECURITY_SUMMARY_DAYS = 7
 
 
 @require_GET
@@ -38,15 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["colleagues"] = (
             unit.people.filter(is_active=True).exclude(pk=user.pk).order_by("role")
         )
-        context["missing_contacts"] = [
-            label
-            for label, value in (
-                ("head", unit.head_name),
-                ("email", unit.email),
-                ("mobile", unit.mobile),
-            )
-            if not value
-        ]
+        context["missing_contacts"] = unit.missing_contacts()
     elif user.role == Role.APPRAISER:
         context["appraisal_groups"] = _appraisal_groups(user, list(latest))
     else:
@@ -66,7 +74,40 @@ def home(request: HttpRequest) -> HttpResponse:
                 .exclude(people__role=Role.UNIT_SCORER)
                 .select_related("group")
             )
+            context.update(_administration_summary())
     return render(request, "home.html", context)
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def manage(request: HttpRequest) -> HttpResponse:
+    """The administrator's own pages: units' contacts, the outbox, the security log."""
+    return render(request, "manage.html", _administration_summary())
+
+
+def _administration_summary() -> dict[str, object]:
+    """What the administrator's to-do and pages count: incomplete contact details,
+    messages by state, the security log's last days by kind."""
+    since = timezone.now() - datetime.timedelta(days=SECURITY_SUMMARY_DAYS)
+    by_state = dict(Message.objects.values_list("status").annotate(n=Count("pk")))
+    by_kind = dict(
+        SecurityEvent.objects.filter(at__gte=since).values_list("kind").annotate(n=Count("pk"))
+    )
+    units = Unit.objects.active().contacts_summary()
+    return {
+        "incomplete_contacts": units["incomplete"],
+        "active_units": units["units"],
+        "outbox_counts": {status.value: by_state.get(status.value, 0) for status in Message.Status},
+        "security_counts": {kind.value: by_kind.get(kind.value, 0) for kind in SecurityEvent.Kind},
+        "security_days": SECURITY_SUMMARY_DAYS,
+        "security_since": timezone.localdate(since),
+    }
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (a download, a PDF)."""
+    return HttpResponsePermanentRedirect(static("favicon-32.png"))
 
 
 @dataclass
@@ -104,3 +145,23 @@ def _appraisal_groups(user: User, latest: list[Framework]) -> list[AppraisalGrou
         if (assignment.field_code, title) not in entry.fields:
             entry.fields.append((assignment.field_code, title))
     return list(groups.values())
+
+
+KEPT_CHARACTERS = 20_000  # what a refused post may show back: a leaf's form or so
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A post refused for its security token (a log-in in another tab renewed it, or the
+    page is very old): say so in the user's words and show what was typed, so that
+    nothing is lost — never a bare "CSRF verification failed"."""
+    typed = [
+        (str(name)[:40], str(value)[:KEPT_CHARACTERS])
+        for name, value in list(request.POST.items())[:20]
+        if name not in ("csrfmiddlewaretoken", "version") and str(value).strip()
+    ]
+    return render(
+        request,
+        "csrf_failure.html",
+        {"typed": typed, "back": request.META.get("HTTP_REFERER", "")},
+        status=403,
+    )

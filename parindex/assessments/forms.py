@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -91,9 +92,27 @@ class FieldForm(forms.Form):
     field = forms.CharField(required=False, max_length=10)
 
 
+class FieldActionForm(forms.Form):
+    # Accepting a field's self scores replaces the appraisers' scores of this round too.
+    overwrite = forms.BooleanField(required=False)
+
+
+class HistoryFilterForm(forms.Form):
+    criterion = forms.CharField(label=_("Criterion"), required=False, max_length=30)
+    by = forms.ChoiceField(label=_("Who"), required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by = self.fields["by"]
+        assert isinstance(by, forms.ChoiceField)
+        by.choices = [("", _("everyone")), *((str(pk), name) for pk, name in people)]
+
+
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=30)
     reason = forms.CharField(required=False, max_length=2000)
+    # Sent by the page that showed what the action will do.
+    confirmed = forms.BooleanField(required=False)
 
 
 class EvidenceUploadForm(forms.Form):
@@ -102,6 +121,16 @@ class EvidenceUploadForm(forms.Form):
 
 class EvidenceLinkForm(forms.Form):
     file = forms.IntegerField(min_value=1)
+
+
+class EvidenceUrlForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address of the page (https://…)"),
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    title = forms.CharField(label=_("What it is"), max_length=300, required=False)
 
 
 class RequestForm(forms.Form):
@@ -161,3 +190,8 @@ class PhaseForm(forms.Form):
     """The phase the administrator moves the cycle to (the one the page offered)."""
 
     phase = forms.ChoiceField(choices=Phase.choices)
+    confirmed = forms.BooleanField(required=False)
+
+
+class ConfirmForm(forms.Form):
+    confirmed = forms.BooleanField(required=False)

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parindex.frameworks.models import Criterion, Framework
+from parindex.frameworks.models import Criterion, Framework, answerable_q
 from parindex.org.models import Unit, UnitGroup
 from parindex.scoring.engine import DEFAULT_BANDS, Band
 from parindex.scoring.numbers import to_decimal
@@ -59,6 +59,11 @@ class Cycle(models.Model):
     def deadline(self, phase: str) -> datetime.date | None:
         value = getattr(self, f"{phase}_until", None)
         return value if isinstance(value, datetime.date) else None
+
+    @property
+    def phase_deadline(self) -> datetime.date | None:
+        """The last day of the phase the cycle is in."""
+        return self.deadline(self.phase)
 
     def phase_is_at_least(self, phase: str) -> bool:
         return PHASE_ORDER.index(Phase(self.phase)) >= PHASE_ORDER.index(Phase(phase))
@@ -157,6 +162,18 @@ class Assessment(models.Model):
         return own if isinstance(own, datetime.date) else self.cycle.deadline(phase)
 
     @property
+    def phase_deadline(self) -> datetime.date | None:
+        """The last day of the phase the cycle is in, the unit's own where extended."""
+        return self.deadline(self.cycle.phase)
+
+    @property
+    def submission_deadline(self) -> datetime.date | None:
+        """The last day the unit may submit what it is filling in: its self-assessment,
+        or in the revision its one revision."""
+        revising = self.state in (State.REVISING, State.RESUBMITTED)
+        return self.deadline(Phase.REVISION if revising else Phase.SELF_ASSESSMENT)
+
+    @property
     def round(self) -> int:
         """The appraisal round the assessment is in (1 until the revision opens)."""
         return 2 if self.state in ROUND_2_STATES else 1
@@ -210,11 +227,40 @@ class AssessmentItemQuerySet(models.QuerySet["AssessmentItem"]):
         return (
             self.filter(criterion__evidence_required=True, note="")
             .exclude(not_applicable_claimed=True)
-            .exclude(pk__in=ItemEvidence.objects.values("item_id"))
+            .exclude(_cites_evidence())
+        )
+
+    def explained_without_evidence(self) -> AssessmentItemQuerySet:
+        """Leaves that need evidence and have an explanation but no file nor link: a
+        submission passes, the appraisers judge the explanation."""
+        return (
+            self.filter(criterion__evidence_required=True)
+            .exclude(note="")
+            .exclude(not_applicable_claimed=True)
+            .exclude(_cites_evidence())
         )
 
     def in_field(self, field_code: str) -> AssessmentItemQuerySet:
         return self.filter(criterion__code__startswith=f"{field_code}.")
+
+    def answerable(self) -> AssessmentItemQuerySet:
+        """The leaves the unit answers itself (`Criterion.is_answerable`)."""
+        return self.filter(answerable_q("criterion__"))
+
+    def answered(self) -> AssessmentItemQuerySet:
+        return self.filter(ANSWERED)
+
+
+def _cites_evidence() -> models.Q:
+    """An item cites evidence: a file, or a web page."""
+    return models.Q(pk__in=ItemEvidence.objects.values("item_id")) | models.Q(
+        pk__in=EvidenceUrl.objects.values("item_id")
+    )
+
+
+# What "answered" means, in SQL and in Python (`AssessmentItem.is_answered`): the unit
+# entered inputs, or declared the leaf not applicable.
+ANSWERED = models.Q(self_inputs__isnull=False) | models.Q(not_applicable_claimed=True)
 
 
 class AssessmentItem(models.Model):
@@ -249,6 +295,11 @@ class AssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        """The Python form of `ANSWERED`."""
+        return self.self_inputs is not None or self.not_applicable_claimed
 
 
 INPUT_NUMBERS = ("score", "numerator", "denominator", "survey_pct")
@@ -344,6 +395,33 @@ class ItemEvidence(models.Model):
         return f"{self.item_id} ← {self.file_id}"
 
 
+class EvidenceUrl(models.Model):
+    """A web page cited as evidence of a criterion: a post on the unit's or the
+    province's site (criterion 1.3.1 asks for links to them), a document published
+    online. Shown as a plain link that opens apart; never fetched by the server."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="urls")
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("what it is"), max_length=300, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+        constraints = [models.UniqueConstraint(fields=["item", "url"], name="cite_an_address_once")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def audit_value(self) -> dict[str, object]:
+        return {"url": self.url, "name": self.title or self.url}
+
+
 class ExplanationRequest(models.Model):
     """An appraiser asks the unit to explain or add evidence to a criterion before the
     final round (yêu cầu giải trình, bổ sung)."""
@@ -389,6 +467,16 @@ class FieldAppraisal(models.Model):
         return f"{self.assessment} {self.field_code} ({self.round})"
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def seen_by_unit(self, assessment: Assessment) -> AuditEntryQuerySet:
+        """What the unit may read of its history: the appraisers' work (scores,
+        decisions, requests) only of the rounds whose appraisal has ended, as on its
+        assessment page."""
+        return self.exclude(
+            models.Q(kind__in=APPRAISERS_KINDS) & ~models.Q(round__in=assessment.ended_rounds)
+        )
+
+
 class AuditEntry(models.Model):
     """Who changed what in a cycle or one of its assessments, when, from what to what.
 
@@ -424,6 +512,8 @@ class AuditEntry(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
@@ -431,3 +521,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The appraisers' entries, which the unit reads once their round's appraisal has ended.
+APPRAISERS_KINDS = (AuditEntry.Kind.APPRAISAL, AuditEntry.Kind.DECISION, AuditEntry.Kind.REQUEST)

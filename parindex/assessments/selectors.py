@@ -3,6 +3,7 @@ appraisers' scores, the evidence, the requests, and the engine's points at every
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +18,15 @@ from parindex.scoring.rules import Rule
 from parindex.scoring.tree import Tree, without_rules
 
 from .models import (
+    ANSWERED,
     Assessment,
     AssessmentItem,
     AssessmentQuerySet,
+    AuditEntry,
     Cycle,
     CycleGroup,
     EvidenceFile,
+    EvidenceUrl,
     ExplanationRequest,
     FieldAppraisal,
     ItemEvidence,
@@ -43,6 +47,7 @@ class Row:
     item: AssessmentItem | None = None
     rule: Rule | None = None
     files: list[EvidenceFile] = field(default_factory=list)
+    urls: list[EvidenceUrl] = field(default_factory=list)
     requests: list[ExplanationRequest] = field(default_factory=list)
     # What the forms show: as stored, or as typed when a save was refused.
     self_values: dict[str, str] = field(default_factory=dict)
@@ -55,7 +60,7 @@ class Row:
     @property
     def later(self) -> bool:
         """Scored from survey results or earlier years, not by the unit."""
-        return self.criterion.rule_type in LATER
+        return not self.criterion.is_answerable
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ class AssessmentView:
     appraised: UnitResult  # the same leaves with the appraisers' scores where given
     answered: int
     leaves: int
-    missing_evidence: list[str]
+    missing_evidence: list[str]  # need evidence, have no file, no link, no explanation
+    explained_only: list[str]  # need evidence, have an explanation but no file nor link
     fields: list[FieldProgress] = field(default_factory=list)
 
     def row(self, code: str) -> Row:
@@ -114,6 +120,9 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
     wanted = criteria
     leaf_items = list(items.values())
     files = _files(leaf_items)
+    urls: dict[int, list[EvidenceUrl]] = defaultdict(list)
+    for cited in EvidenceUrl.objects.filter(item__in=leaf_items):
+        urls[cited.item_id].append(cited)
     requests: dict[int, list[ExplanationRequest]] = defaultdict(list)
     for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
         "requested_by"
@@ -130,10 +139,11 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
                 item=item,
                 rule=criterion.rule() if criterion.rule_type else None,
                 files=files.get(item.pk, []) if item else [],
+                urls=urls.get(item.pk, []) if item else [],
                 requests=requests.get(item.pk, []) if item else [],
             )
         )
-    answerable = {code: i for code, i in by_code.items() if i and code in own.nodes}
+    answerable = {c.code: items[c.pk] for c in criteria if c.is_answerable and c.pk in items}
     fields = []
     for criterion in criteria:
         if criterion.depth != 0:
@@ -143,7 +153,7 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
             FieldProgress(
                 criterion.code,
                 criterion.title,
-                sum(1 for i in mine if i.self_inputs or i.not_applicable_claimed),
+                sum(1 for i in mine if i.is_answered),
                 len(mine),
                 own.nodes.get(criterion.code),
             )
@@ -156,11 +166,11 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
         appraised=appraised,
         answered=sum(f.answered for f in fields),
         leaves=sum(f.leaves for f in fields),
-        missing_evidence=list(
-            AssessmentItem.objects.filter(assessment=assessment)
-            .missing_evidence()
-            .order_by("criterion__position")
-            .values_list("criterion__code", flat=True)
+        missing_evidence=_codes(
+            AssessmentItem.objects.filter(assessment=assessment).missing_evidence()
+        ),
+        explained_only=_codes(
+            AssessmentItem.objects.filter(assessment=assessment).explained_without_evidence()
         ),
         fields=fields,
     )
@@ -173,6 +183,10 @@ def _answer(item: AssessmentItem, *, own: bool = False) -> Answer:
         not_applicable_claimed=item.not_applicable_claimed,
         not_applicable_accepted=None if own else item.not_applicable_accepted,
     )
+
+
+def _codes(items: QuerySet[AssessmentItem]) -> list[str]:
+    return list(items.order_by("criterion__position").values_list("criterion__code", flat=True))
 
 
 def _files(items: list[AssessmentItem]) -> dict[int, list[EvidenceFile]]:
@@ -211,16 +225,14 @@ def assessments_in(cycle_id: int, units: QuerySet[Any] | None = None) -> Assessm
 def progress(assessments: list[Assessment]) -> list[Progress]:
     """How far each of these assessments has got, in two queries: call it on a page of
     assessments, not on a whole cycle of thousands."""
-    answerable = ~Q(criterion__rule_type__in=list(LATER))
     counts = {
         row["assessment_id"]: row
-        for row in AssessmentItem.objects.filter(answerable, assessment__in=assessments)
+        for row in AssessmentItem.objects.filter(assessment__in=assessments)
+        .answerable()
         .values("assessment_id")
         .annotate(
             leaves=Count("pk"),
-            answered=Count(
-                "pk", filter=Q(self_inputs__isnull=False) | Q(not_applicable_claimed=True)
-            ),
+            answered=Count("pk", filter=ANSWERED),
             appraised=Count("pk", filter=Q(appraised_inputs__isnull=False)),
         )
     }
@@ -258,8 +270,7 @@ def audit_for(assessment: Assessment, user: User, *, unit_view: bool) -> QuerySe
     once the round they belong to has ended."""
     entries = assessment.audit.select_related("by", "item__criterion").order_by("-at", "-pk")
     if unit_view:
-        hidden = Q(kind__in=["appraisal", "decision"]) & ~Q(round__in=assessment.ended_rounds)
-        entries = entries.exclude(hidden)
+        entries = entries.seen_by_unit(assessment)
     return entries
 
 
@@ -338,3 +349,90 @@ def field_progress(cycle_id: int, round_number: int) -> list[FieldDone]:
         FieldDone(name, code, title, done.get((group, code), 0), units.get(group, 0))
         for group, name, code, title in fields.order_by("framework__group__position", "position")
     ]
+
+
+# What the unit did with the appraisers' requests, and in its revision ------------------
+
+# The unit's own kinds of change: its answer, explanation, claim and evidence.
+UNIT_KINDS = (
+    AuditEntry.Kind.SELF,
+    AuditEntry.Kind.NOTE,
+    AuditEntry.Kind.CLAIM,
+    AuditEntry.Kind.EVIDENCE,
+)
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    request: ExplanationRequest
+    code: str
+    answered: bool  # the unit changed the criterion (answer, explanation, evidence) since
+
+
+def request_status(assessment: Assessment) -> list[RequestStatus]:
+    """Each request for explanation of the assessment, and whether the unit answered it:
+    changed that criterion's answer, explanation or evidence after it was asked."""
+    requests = list(
+        ExplanationRequest.objects.filter(item__assessment=assessment)
+        .select_related("item__criterion", "requested_by")
+        .order_by("item__criterion__position", "requested_at")
+    )
+    if not requests:
+        return []
+    changes: dict[int, list[datetime.datetime]] = {}
+    for item_id, at in AuditEntry.objects.filter(
+        assessment=assessment, kind__in=UNIT_KINDS, item__in=[r.item_id for r in requests]
+    ).values_list("item_id", "at"):
+        changes.setdefault(item_id, []).append(at)
+    return [
+        RequestStatus(
+            request,
+            request.item.criterion.code,
+            any(at > request.requested_at for at in changes.get(request.item_id, [])),
+        )
+        for request in requests
+    ]
+
+
+@dataclass
+class RevisionChange:
+    """What the unit changed in one criterion during its revision (round 2): each kind's
+    value before the first change of the round and as it is now, files cited and
+    uncited."""
+
+    before: dict[str, Any] = field(default_factory=dict)  # kind -> value before
+    after: dict[str, Any] = field(default_factory=dict)  # kind -> value now
+    added: list[str] = field(default_factory=list)  # evidence cited in the revision
+    removed: list[str] = field(default_factory=list)
+
+
+def revision_changes(assessment: Assessment) -> dict[int, RevisionChange]:
+    """By item: what the unit changed since round 1 closed, from the audit, in one query."""
+    changes: dict[int, RevisionChange] = {}
+    entries = AuditEntry.objects.filter(
+        assessment=assessment, round=2, kind__in=UNIT_KINDS, item__isnull=False
+    ).order_by("at", "pk")
+    for item_id, kind, old, new in entries.values_list("item_id", "kind", "old", "new"):
+        change = changes.setdefault(item_id, RevisionChange())
+        if kind == AuditEntry.Kind.EVIDENCE:
+            name = (new or old or {}).get("name", "")
+            if new is not None:
+                change.added.append(name)
+            elif name in change.added:
+                change.added.remove(name)
+            else:
+                change.removed.append(name)
+            continue
+        change.before.setdefault(kind, old)
+        change.after[kind] = new
+    for change in changes.values():
+        for kind in list(change.after):
+            if change.after[kind] == change.before.get(kind):  # changed and changed back
+                del change.after[kind], change.before[kind]
+    return {pk: c for pk, c in changes.items() if c.after or c.added or c.removed}
+
+
+def history_people(assessment: Assessment, entries: QuerySet[Any]) -> list[tuple[int, str]]:
+    """Who appears in these entries of the history, for its filter."""
+    people = User.objects.filter(pk__in=entries.values("by")).order_by("display_name", "username")
+    return [(person.pk, str(person)) for person in people]

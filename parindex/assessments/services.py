@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.frameworks.models import Criterion
-from parindex.org.errors import Refused
+from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import UNIT_ROLES, Role, Unit, User
 from parindex.org.templatetags.parindex import megabytes
 from parindex.scoring.rules import Inputs
@@ -32,6 +32,7 @@ from .models import (
     Cycle,
     CycleGroup,
     EvidenceFile,
+    EvidenceUrl,
     ExplanationRequest,
     FieldAppraisal,
     ItemEvidence,
@@ -43,6 +44,7 @@ from .signals import round_closed
 from .workflow import (
     BY_ACTION,
     PhaseStep,
+    Transition,
     TransitionRefused,
     allowed_actions,
     refusal,
@@ -125,6 +127,18 @@ class PhaseMoved:
     notes: list[str]
 
 
+def cycle_step_check(*, cycle: Cycle, to: str, by: User) -> PhaseStep:
+    """The step of the phase table from the cycle's phase to `to`, if the user may take
+    it now; otherwise Forbidden or Refused (as `cycle_advance` would)."""
+    if not by.is_admin:
+        raise Forbidden(_("Only the administrator changes the cycle's phase."))
+    unapproved = cycle.assessments.exclude(state=State.APPROVED).count()
+    step, problem = step_refusal(cycle, to, by.role, unapproved=unapproved)
+    if problem is not None or step is None:
+        raise Refused(problem or "")
+    return step
+
+
 @transaction.atomic
 def cycle_advance(*, cycle: Cycle, to: Phase, by: User) -> PhaseMoved:
     """Move the cycle to its next phase by a step of `workflow.PHASE_STEPS`, or refuse.
@@ -135,10 +149,7 @@ def cycle_advance(*, cycle: Cycle, to: Phase, by: User) -> PhaseMoved:
     it for every unit whose round-1 appraisal is closed. The move is audited.
     """
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    unapproved = cycle.assessments.exclude(state=State.APPROVED).count()
-    step, problem = step_refusal(cycle, to, by.role if by.is_active else "", unapproved=unapproved)
-    if problem is not None or step is None:
-        raise Refused(problem or "")
+    step = cycle_step_check(cycle=cycle, to=to, by=by)
     if step.target == Phase.SELF_ASSESSMENT:
         cycle_open(cycle=cycle, by=by)
     closed: list[Assessment] = []
@@ -195,7 +206,7 @@ def cycle_set_deadlines(
     """Set the last day of the cycle's phases (`deadlines` by phase); each change is
     audited. A unit's own extension is `assessment_extend`."""
     if not by.is_admin:
-        raise Refused(_("Only the administrator sets the cycle's deadlines."))
+        raise Forbidden(_("Only the administrator sets the cycle's deadlines."))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     changed = []
     for phase, until in deadlines.items():
@@ -234,6 +245,36 @@ def cycle_approve(*, cycle: Cycle, by: User) -> int:
 # States ----------------------------------------------------------------------------
 
 
+def transition_check(
+    *,
+    assessment: Assessment,
+    action: str,
+    by: User,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Transition:
+    """The transition if the table allows the user to take it now; otherwise Forbidden
+    (not the user's to take at all) or Refused (not now, and why)."""
+    today = today or _today()
+    role = acting_role(by, assessment)
+    transition = BY_ACTION.get(action)
+    if role is None:
+        raise Forbidden(_("This assessment is not yours to act on."))
+    if transition is None:
+        raise TransitionRefused(
+            _("Unknown action “%(action)s”.") % {"action": action},
+            allowed_actions(assessment, role, today),
+        )
+    if role not in transition.roles:
+        raise Forbidden(_("Your role cannot do this."), allowed_actions(assessment, role, today))
+    problem = refusal(transition, assessment, role, today, reason=reason)
+    if problem is None and action == "submit":
+        problem = _submission_problem(assessment)
+    if problem is not None:
+        raise TransitionRefused(problem, allowed_actions(assessment, role, today))
+    return transition
+
+
 @transaction.atomic
 def assessment_transition(
     *,
@@ -247,21 +288,9 @@ def assessment_transition(
     assessment = (
         Assessment.objects.select_for_update().select_related("cycle", "unit").get(pk=assessment.pk)
     )
-    today = today or _today()
-    role = acting_role(by, assessment)
-    transition = BY_ACTION.get(action)
-    if role is None:
-        raise TransitionRefused(_("This assessment is not yours to act on."), [])
-    if transition is None:
-        raise TransitionRefused(
-            _("Unknown action “%(action)s”.") % {"action": action},
-            allowed_actions(assessment, role, today),
-        )
-    problem = refusal(transition, assessment, role, today, reason=reason)
-    if problem is None and action == "submit":
-        problem = _submission_problem(assessment)
-    if problem is not None:
-        raise TransitionRefused(problem, allowed_actions(assessment, role, today))
+    transition = transition_check(
+        assessment=assessment, action=action, by=by, reason=reason, today=today
+    )
     old = assessment.state
     assessment.state = transition.target
     assessment.state_changed_at = timezone.now()
@@ -292,8 +321,8 @@ def _submission_problem(assessment: Assessment) -> str | None:
 
 
 def missing_evidence(assessment: Assessment) -> list[str]:
-    """Codes of the leaves that need evidence and have neither a file nor an explanation
-    (leaves claimed not applicable excepted), in the framework's order."""
+    """Codes of the leaves that need evidence and have neither a file, a link nor an
+    explanation (leaves claimed not applicable excepted), in the framework's order."""
     return list(
         AssessmentItem.objects.filter(assessment=assessment)
         .missing_evidence()
@@ -308,7 +337,7 @@ def assessment_extend(
 ) -> Assessment:
     """Give one unit a later deadline for its self-assessment or its revision."""
     if not by.is_admin:
-        raise Refused(_("Only the administrator extends a deadline."))
+        raise Forbidden(_("Only the administrator extends a deadline."))
     if phase not in (Phase.SELF_ASSESSMENT, Phase.REVISION):
         raise Refused(_("Only the self-assessment and the revision have unit deadlines."))
     if not reason.strip():
@@ -394,9 +423,10 @@ def _locked_for_unit(item: AssessmentItem, by: User, today: datetime.date | None
     """The item, locked, if the user may change the unit's answers now; else refused."""
     item = _locked(item)
     assessment = item.assessment
-    problem = unit_edit_problem(assessment, acting_role(by, assessment), today or _today())
+    role = acting_role(by, assessment)
+    problem = unit_edit_problem(assessment, role, today or _today())
     if problem is not None:
-        raise Refused(problem)
+        raise (Forbidden if role not in UNIT_ROLES else Refused)(problem)
     return item
 
 
@@ -418,11 +448,16 @@ def _touch(item: AssessmentItem, by: User) -> None:
 # Appraisal ------------------------------------------------------------------------
 
 
+def may_appraise(assessment: Assessment, user: User, field_code: str) -> bool:
+    """The administrator appraises every field; an appraiser the fields assigned."""
+    if user.role == Role.ADMIN and user.is_active:
+        return True
+    return field_code in appraiser_fields(user, assessment)
+
+
 def appraisal_problem(assessment: Assessment, user: User, field_code: str) -> str | None:
     """Why the user may not appraise this field of the unit now, or None."""
-    if user.role == Role.ADMIN and user.is_active:
-        pass
-    elif field_code not in appraiser_fields(user, assessment):
+    if not may_appraise(assessment, user, field_code):
         return _("This field of this unit is not assigned to you.")
     if assessment.open_for_appraisal:
         return None
@@ -430,6 +465,14 @@ def appraisal_problem(assessment: Assessment, user: User, field_code: str) -> st
         "state": assessment.get_state_display(),
         "phase": assessment.cycle.get_phase_display(),
     }
+
+
+def _check_appraisal(assessment: Assessment, user: User, field_code: str) -> None:
+    if not may_appraise(assessment, user, field_code):
+        raise Forbidden(_("This field of this unit is not assigned to you."))
+    problem = appraisal_problem(assessment, user, field_code)
+    if problem is not None:
+        raise Refused(problem)
 
 
 def _start_appraisal(assessment: Assessment, by: User) -> None:
@@ -457,9 +500,7 @@ def item_save_appraisal(
     """Save the appraiser's score, comment and decision on one leaf."""
     item = _locked(item)
     assessment = item.assessment
-    problem = appraisal_problem(assessment, by, item.criterion.field_code)
-    if problem is not None:
-        raise Refused(problem)
+    _check_appraisal(assessment, by, item.criterion.field_code)
     if item.version != version:
         raise StaleItem(item)
     _start_appraisal(assessment, by)
@@ -489,18 +530,51 @@ def item_save_appraisal(
     return item
 
 
+@dataclass(frozen=True)
+class FieldAccepted:
+    changed: int  # leaves that now carry the unit's own score as appraised
+    kept: int  # leaves already appraised this round, left as the appraisers set them
+
+
+def _field_of(assessment: Assessment, field_code: str) -> str:
+    """The field's code if the unit's framework has that field; refused otherwise."""
+    exists = Criterion.objects.filter(
+        framework__in=CycleGroup.objects.filter(
+            cycle_id=assessment.cycle_id, group_id=assessment.group_id
+        ).values("framework"),
+        depth=0,
+        code=field_code,
+    ).exists()
+    if not exists:
+        raise Refused(_("The framework has no field “%(field)s”.") % {"field": field_code})
+    return field_code
+
+
+def appraised_this_round(assessment: Assessment) -> set[int]:
+    """Items an appraiser scored or decided on in the assessment's current round."""
+    return set(
+        AuditEntry.objects.filter(
+            assessment=assessment,
+            round=assessment.round,
+            kind__in=[AuditEntry.Kind.APPRAISAL, AuditEntry.Kind.DECISION],
+        ).values_list("item_id", flat=True)
+    )
+
+
 @transaction.atomic
-def field_accept_self(*, assessment: Assessment, field_code: str, by: User) -> int:
+def field_accept_self(
+    *, assessment: Assessment, field_code: str, by: User, overwrite: bool = False
+) -> FieldAccepted:
     """The appraiser accepts the unit's own scores (and its not-applicable claims) for a
-    whole field in one action. Returns the number of leaves changed."""
+    whole field in one action: the leaves not yet appraised this round, and with
+    `overwrite` those already appraised too."""
     assessment = (
         Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
     )
-    problem = appraisal_problem(assessment, by, field_code)
-    if problem is not None:
-        raise Refused(problem)
+    _check_appraisal(assessment, by, _field_of(assessment, field_code))
     _start_appraisal(assessment, by)
-    changed = 0
+    done = set() if overwrite else appraised_this_round(assessment)
+    changed = kept = 0
     items = (
         AssessmentItem.objects.select_for_update()
         .filter(assessment=assessment)
@@ -510,6 +584,9 @@ def field_accept_self(*, assessment: Assessment, field_code: str, by: User) -> i
     for item in items:
         accepted = True if item.not_applicable_claimed else item.not_applicable_accepted
         if item.appraised_inputs == item.self_inputs and accepted == item.not_applicable_accepted:
+            continue
+        if item.pk in done:
+            kept += 1
             continue
         _audit(
             assessment,
@@ -524,15 +601,16 @@ def field_accept_self(*, assessment: Assessment, field_code: str, by: User) -> i
         item.not_applicable_accepted = accepted
         _touch(item, by)
         changed += 1
-    return changed
+    return FieldAccepted(changed, kept)
 
 
 @transaction.atomic
 def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldAppraisal:
     """The appraiser says a field of the unit is appraised for this round."""
-    problem = appraisal_problem(assessment, by, field_code)
-    if problem is not None:
-        raise Refused(problem)
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    )
+    _check_appraisal(assessment, by, _field_of(assessment, field_code))
     done, _new = FieldAppraisal.objects.get_or_create(
         assessment=assessment,
         field_code=field_code,
@@ -543,12 +621,24 @@ def field_finish(*, assessment: Assessment, field_code: str, by: User) -> FieldA
 
 
 @transaction.atomic
+def field_reopen(*, assessment: Assessment, field_code: str, by: User) -> bool:
+    """Take back "appraised" from a field of the unit in this round (to appraise it
+    further); True if it was marked."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    )
+    _check_appraisal(assessment, by, _field_of(assessment, field_code))
+    deleted, _rows = FieldAppraisal.objects.filter(
+        assessment=assessment, field_code=field_code, round=assessment.round
+    ).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
 def explanation_request(*, item: AssessmentItem, message: str, by: User) -> ExplanationRequest:
     """Ask the unit to explain a criterion or add evidence to it in its revision."""
     item = _locked(item)
-    problem = appraisal_problem(item.assessment, by, item.criterion.field_code)
-    if problem is not None:
-        raise Refused(problem)
+    _check_appraisal(item.assessment, by, item.criterion.field_code)
     if not message.strip():
         raise Refused(_("Say what the unit should explain or add."))
     request = ExplanationRequest.objects.create(
@@ -638,7 +728,7 @@ def evidence_link(
     """Cite a file the unit uploaded before as evidence of another leaf."""
     item = _locked_for_unit(item, by, today)
     if file.unit_id != item.assessment.unit_id:
-        raise Refused(_("This file is not your unit's."))
+        raise Forbidden(_("This file is not your unit's."))
     _link(item, file, by)
 
 
@@ -658,6 +748,34 @@ def evidence_unlink(
             item=item,
             old=file.audit_value,
         )
+
+
+@transaction.atomic
+def evidence_url_add(
+    *, item: AssessmentItem, url: str, title: str, by: User, today: datetime.date | None = None
+) -> EvidenceUrl:
+    """Cite a web page as evidence of the leaf (the address is checked by the form: http
+    or https, 500 characters at most); citing it again changes nothing."""
+    item = _locked_for_unit(item, by, today)
+    cited, created = EvidenceUrl.objects.get_or_create(
+        item=item, url=url, defaults={"title": title.strip()[:300], "added_by": by}
+    )
+    if created:
+        _touch(item, by)
+        _audit(item.assessment, AuditEntry.Kind.EVIDENCE, by=by, item=item, new=cited.audit_value)
+    return cited
+
+
+@transaction.atomic
+def evidence_url_remove(
+    *, item: AssessmentItem, cited: EvidenceUrl, by: User, today: datetime.date | None = None
+) -> None:
+    """Stop citing a web page for a leaf."""
+    item = _locked_for_unit(item, by, today)
+    deleted, _rows = EvidenceUrl.objects.filter(pk=cited.pk, item=item).delete()
+    if deleted:
+        _touch(item, by)
+        _audit(item.assessment, AuditEntry.Kind.EVIDENCE, by=by, item=item, old=cited.audit_value)
 
 
 # Reminders ------------------------------------------------------------------------

@@ -39,6 +39,16 @@ urlpatterns = [
         name="evidence_link",
     ),
     path(
+        "<int:year>/<slug:code>/items/<str:criterion>/evidence/url/",
+        views.evidence_url_add,
+        name="evidence_url_add",
+    ),
+    path(
+        "<int:year>/<slug:code>/items/<str:criterion>/evidence/url/<int:pk>/remove/",
+        views.evidence_url_remove,
+        name="evidence_url_remove",
+    ),
+    path(
         "<int:year>/<slug:code>/items/<str:criterion>/evidence/<int:file>/remove/",
         views.evidence_unlink,
         name="evidence_unlink",

@@ -4,38 +4,45 @@ through plain forms when it does not; either way what was typed is never lost.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.forms.models import model_to_dict
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.frameworks.models import Criterion
 from parindex.frameworks.rules import shown
 from parindex.org.access import current_user, refuse, role_required, visible_units
-from parindex.org.errors import Refused
+from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import UNIT_ROLES, Role, User
 from parindex.org.templatetags.parindex import clock, day
 
 from . import evidence as types
-from . import selectors, services
+from . import previews, selectors, services
 from .access import acting_role, may_read_evidence
 from .forms import (
     AppraisalForm,
+    ConfirmForm,
     DeadlinesForm,
     EvidenceLinkForm,
     EvidenceUploadForm,
+    EvidenceUrlForm,
     ExtendForm,
+    FieldActionForm,
     FieldForm,
+    HistoryFilterForm,
     PageForm,
     PhaseForm,
     RequestForm,
@@ -48,6 +55,8 @@ from .models import (
     AssessmentItem,
     Cycle,
     EvidenceFile,
+    EvidenceUrl,
+    FieldAppraisal,
     ItemEvidence,
     Phase,
     State,
@@ -59,20 +68,55 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+KEPT_POST = "parindex.kept_post"  # the session key of a save that came after log-out
+KEPT_FIELDS = 20  # a leaf's form has fewer fields than this
+KEPT_CHARACTERS = 20_000
+
+
 def htmx_login_required(view: Any) -> Any:
-    """Like login_required, but an HTMX save after the session expired gets a 401 that
-    the page turns into a message, leaving what was typed in place."""
+    """Like login_required, but nothing typed is lost when the session has expired: an
+    HTMX save gets a 401 that the page turns into a message, leaving what was typed in
+    place; a plain form's save is kept in the session through the log-in and shown again
+    on the page, unsaved, to be checked and saved."""
     wrapped = login_required(view)
 
     def check(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _is_htmx(request) and not request.user.is_authenticated:
-            return HttpResponse(status=401)
+        if not request.user.is_authenticated:
+            if _is_htmx(request):
+                return HttpResponse(status=401)
+            if request.method == "POST" and {"year", "code", "criterion"} <= set(kwargs):
+                _keep_post(request, view.__name__, kwargs["criterion"])
+                return redirect_to_login(
+                    _leaf_url(kwargs["year"], kwargs["code"], kwargs["criterion"])
+                )
         response: HttpResponse = wrapped(request, *args, **kwargs)
         return response
 
     check.__name__ = view.__name__
     check.__doc__ = view.__doc__
     return check
+
+
+def _keep_post(request: HttpRequest, view_name: str, criterion: str) -> None:
+    """What a save without a session carried, bounded, for the page after the log-in."""
+    side = {"item_save": "self", "item_appraise": "appraisal"}.get(view_name)
+    if side is None:
+        return
+    typed = {
+        str(key)[:40]: str(value)[:KEPT_CHARACTERS]
+        for key, value in list(request.POST.items())[:KEPT_FIELDS]
+        if key != "csrfmiddlewaretoken"
+    }
+    if sum(len(value) for value in typed.values()) <= KEPT_CHARACTERS:
+        request.session[KEPT_POST] = {"key": f"{side}:{criterion}", "typed": typed}
+
+
+def _kept_post(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """The save kept through a log-in, once, as the page's typed values."""
+    kept = request.session.pop(KEPT_POST, None)
+    if not isinstance(kept, dict) or not isinstance(kept.get("typed"), dict):
+        return {}
+    return {str(kept.get("key", "")): {str(k): str(v) for k, v in kept["typed"].items()}}
 
 
 def _get_assessment_for_user(request: HttpRequest, year: int, code: str) -> tuple[Assessment, Role]:
@@ -86,6 +130,27 @@ def _get_assessment_for_user(request: HttpRequest, year: int, code: str) -> tupl
     if assessment is None or role is None:
         refuse(request, f"assessment {year} {code} not visible", hide=True)
     assert assessment is not None and role is not None
+    return assessment, role
+
+
+def _for_the_unit(request: HttpRequest, year: int, code: str) -> tuple[Assessment, Role]:
+    """The assessment for one of the unit's own actions (its answers, its evidence): a
+    logged 404 for another unit's people, a logged 403 for any other role — whatever
+    the form holds."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    if role not in UNIT_ROLES:
+        refuse(request, f"{role} may not change the answers of {year} {code}")
+    return assessment, role
+
+
+def _for_an_appraiser(
+    request: HttpRequest, year: int, code: str, field: str
+) -> tuple[Assessment, Role]:
+    """The assessment for an appraiser's action on a field: a logged 403 unless the field
+    is the user's to appraise (the administrator appraises every field)."""
+    assessment, role = _get_assessment_for_user(request, year, code)
+    if not services.may_appraise(assessment, current_user(request), Criterion.field_of(field)):
+        refuse(request, f"{role} may not appraise field {field} of {year} {code}")
     return assessment, role
 
 
@@ -112,6 +177,9 @@ def _page_context(
     user = current_user(request)
     view = view or selectors.assessment_view(assessment)
     _fill_values(view.rows, typed or {})
+    if role in UNIT_ROLES:  # the appraisers' requests of the rounds that have ended only
+        for row in view.rows:
+            row.requests = [r for r in row.requests if assessment.round_ended(r.round)]
     today = timezone.localdate()
     edit_problem = services.unit_edit_problem(assessment, role, today)
     fields = sorted({row.field_code for row in view.rows})
@@ -119,6 +187,8 @@ def _page_context(
         code for code in fields if services.appraisal_problem(assessment, user, code) is None
     }
     actions = [BY_ACTION[a] for a in allowed_actions(assessment, role, today)]
+    appraisers_view = role not in UNIT_ROLES
+    scored = services.appraised_this_round(assessment) if appraise else set()
     return {
         "assessment": assessment,
         "view": view,
@@ -133,13 +203,31 @@ def _page_context(
         "requests": [r for row in view.rows for r in row.requests],
         "typed": typed or {},
         "errors": errors or {},
-        "deadline": assessment.deadline(
-            "revision"
-            if assessment.state in (State.REVISING, State.RESUBMITTED)
-            else "self_assessment"
-        ),
+        "deadline": assessment.phase_deadline,
         "may_read_evidence": may_read_evidence(user, assessment),
         "extend_form": ExtendForm() if user.is_admin else None,
+        # The appraisers' side: which fields are marked appraised this round, how many
+        # leaves of each an appraiser scored this round, what the unit changed in its
+        # revision and whether it answered each request.
+        "fields_done": {
+            done.field_code: done
+            for done in FieldAppraisal.objects.filter(
+                assessment=assessment, round=assessment.round
+            ).select_related("done_by")
+        }
+        if appraisers_view
+        else {},
+        "scored_by_field": Counter(
+            row.field_code for row in view.rows if row.item is not None and row.item.pk in scored
+        ),
+        "revision": selectors.revision_changes(assessment)
+        if appraisers_view and assessment.round == 2
+        else {},
+        "answered": {
+            status.request.pk: status.answered for status in selectors.request_status(assessment)
+        },
+        "starts_appraisal": bool(appraise)
+        and assessment.state in (State.SUBMITTED, State.RESUBMITTED),
     }
 
 
@@ -171,7 +259,16 @@ def assessment_detail(request: HttpRequest, year: int, code: str) -> HttpRespons
     """The unit's assessment as a tree: its answers, evidence and points; the appraisal
     beside them for those who may see it."""
     assessment, role = _get_assessment_for_user(request, year, code)
-    context = _page_context(request, assessment, role)
+    kept = _kept_post(request)
+    if kept:
+        messages.warning(
+            request,
+            _(
+                "You were logged out before this was saved: it is shown below as you typed "
+                "it, not saved yet. Check it and press Save."
+            ),
+        )
+    context = _page_context(request, assessment, role, typed=kept)
     context["field"] = _field_shown(request, context["view"])
     return render(request, "assessments/detail.html", context)
 
@@ -205,6 +302,7 @@ def _saved(
 ) -> HttpResponse:
     """The answer to an HTMX save: only the parts that changed, swapped out of band, so
     that nothing the person is typing is replaced."""
+    assessment.refresh_from_db(fields=["state", "state_changed_at"])  # a save may start it
     context = _page_context(request, assessment, role)
     view = context["view"]
     context.update(
@@ -264,7 +362,10 @@ def _save_leaf(
 ) -> HttpResponse:
     """One leaf's save, the unit's or an appraiser's: the form read through the leaf's
     rule, the service called, and the answer as HTMX fragments or a whole page."""
-    assessment, role = _get_assessment_for_user(request, year, code)
+    if side == "self":
+        assessment, role = _for_the_unit(request, year, code)
+    else:
+        assessment, role = _for_an_appraiser(request, year, code, criterion)
     item = _item(assessment, criterion)
     form = form_class(request.POST, criterion=item.criterion)
     htmx = _is_htmx(request)
@@ -298,6 +399,8 @@ def _save_leaf(
             )
         message = _stale_message(stale.current)
         return _rerender(request, assessment, role, criterion, form.typed(), message, side=side)
+    except Forbidden as forbidden:
+        refuse(request, f"{side} save {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         if htmx:
             return _saved(request, assessment, role, criterion, error=refused.message, side=side)
@@ -379,7 +482,7 @@ def _evidence_answer(
                 "evidence_ok": ok,
             }
         )
-        return render(request, "assessments/_evidence.html", context)
+        return render(request, "assessments/_evidence_answer.html", context)
     (messages.success if ok else messages.error)(request, message)
     return redirect(_leaf_url(assessment.cycle.year, assessment.unit.code, criterion))
 
@@ -387,7 +490,7 @@ def _evidence_answer(
 @require_POST
 @htmx_login_required
 def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    assessment, role = _get_assessment_for_user(request, year, code)
+    assessment, role = _for_the_unit(request, year, code)
     item = _item(assessment, criterion)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -398,6 +501,8 @@ def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) 
         file = services.evidence_upload(
             item=item, upload=form.cleaned_data["file"], by=current_user(request)
         )
+    except Forbidden as forbidden:
+        refuse(request, f"evidence upload {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -408,7 +513,7 @@ def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) 
 @require_POST
 @htmx_login_required
 def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    assessment, role = _get_assessment_for_user(request, year, code)
+    assessment, role = _for_the_unit(request, year, code)
     item = _item(assessment, criterion)
     form = EvidenceLinkForm(request.POST)
     file = (
@@ -424,6 +529,8 @@ def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) ->
         )
     try:
         services.evidence_link(item=item, file=file, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence link {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -436,11 +543,13 @@ def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) ->
 def evidence_unlink(
     request: HttpRequest, year: int, code: str, criterion: str, file: int
 ) -> HttpResponse:
-    assessment, role = _get_assessment_for_user(request, year, code)
+    assessment, role = _for_the_unit(request, year, code)
     item = _item(assessment, criterion)
     evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
     try:
         services.evidence_unlink(item=item, file=evidence, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence unlink {year} {code} {criterion}: {forbidden.message}")
     except Refused as refused:
         return _evidence_answer(request, assessment, role, criterion, refused.message, False)
     return _evidence_answer(
@@ -449,6 +558,56 @@ def evidence_unlink(
         role,
         criterion,
         _("“%(name)s” no longer cited here.") % {"name": evidence.name},
+        True,
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_url_add(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
+    """Cite a web page as evidence of the leaf."""
+    assessment, role = _for_the_unit(request, year, code)
+    item = _item(assessment, criterion)
+    form = EvidenceUrlForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _evidence_answer(request, assessment, role, criterion, error, False)
+    try:
+        cited = services.evidence_url_add(
+            item=item,
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            by=current_user(request),
+        )
+    except Forbidden as forbidden:
+        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
+    except Refused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": cited}, True
+    )
+
+
+@require_POST
+@htmx_login_required
+def evidence_url_remove(
+    request: HttpRequest, year: int, code: str, criterion: str, pk: int
+) -> HttpResponse:
+    assessment, role = _for_the_unit(request, year, code)
+    item = _item(assessment, criterion)
+    cited = get_object_or_404(EvidenceUrl, pk=pk, item=item)
+    try:
+        services.evidence_url_remove(item=item, cited=cited, by=current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
+    except Refused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(
+        request,
+        assessment,
+        role,
+        criterion,
+        _("“%(name)s” no longer cited here.") % {"name": cited},
         True,
     )
 
@@ -489,26 +648,70 @@ def _may_download(user: User, file: EvidenceFile) -> bool:
 @require_POST
 @login_required
 def transition(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """A step of the transitions table; one that cannot be taken back is first shown with
+    what it will do, and taken once confirmed."""
     assessment, _role = _get_assessment_for_user(request, year, code)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            done = services.assessment_transition(
-                assessment=assessment,
-                action=form.cleaned_data["action"],
-                by=current_user(request),
-                reason=form.cleaned_data["reason"],
-            )
-        except Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(
-                request,
-                _("Done: the assessment is now “%(state)s”.") % {"state": done.get_state_display()},
-            )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Unknown action."))
+        return redirect("assessments:detail", year=year, code=code)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    user = current_user(request)
+    try:
+        step = services.transition_check(
+            assessment=assessment, action=action, by=user, reason=reason
+        )
+        if step.confirm and not form.cleaned_data["confirmed"]:
+            view = selectors.assessment_view(assessment)
+            preview = previews.transition_preview(assessment, step, view, timezone.localdate())
+            return _confirm(
+                request,
+                preview,
+                {"action": action, "reason": reason},
+                reverse("assessments:transition", args=[year, code]),
+                reverse("assessments:detail", args=[year, code]),
+                step.label,
+            )
+        done = services.assessment_transition(
+            assessment=assessment, action=action, by=user, reason=reason
+        )
+    except Forbidden as forbidden:
+        refuse(request, f"transition {action} {year} {code}: {forbidden.message}")
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Done: the assessment is now “%(state)s”.") % {"state": done.get_state_display()},
+        )
     return redirect("assessments:detail", year=year, code=code)
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    form = ConfirmForm(request.POST)
+    return form.is_valid() and bool(form.cleaned_data["confirmed"])
+
+
+def _confirm(
+    request: HttpRequest,
+    preview: previews.Preview,
+    fields: dict[str, str],
+    action_url: str,
+    back_url: str,
+    label: object,
+) -> HttpResponse:
+    """The page that shows what a step will do and asks before it is taken."""
+    return render(
+        request,
+        "assessments/confirm.html",
+        {
+            "preview": preview,
+            "fields": fields,
+            "action_url": action_url,
+            "back_url": back_url,
+            "label": label,
+        },
+    )
 
 
 @require_POST
@@ -552,21 +755,43 @@ def extend(request: HttpRequest, year: int, code: str) -> HttpResponse:
 def field_action(
     request: HttpRequest, year: int, code: str, field: str, action: str
 ) -> HttpResponse:
-    assessment, _role = _get_assessment_for_user(request, year, code)
+    """An appraiser's action on a whole field: accept the unit's own scores (those not
+    yet appraised this round, or all with `overwrite`), mark it appraised, take that
+    back."""
+    assessment, _role = _for_an_appraiser(request, year, code, field)
     user = current_user(request)
+    form = FieldActionForm(request.POST)
+    if action not in ("accept", "finish", "reopen") or not form.is_valid():
+        raise Http404("no such field action")
     try:
         if action == "accept":
-            changed = services.field_accept_self(assessment=assessment, field_code=field, by=user)
-            messages.success(
-                request,
-                _("Field %(field)s: the unit's own scores accepted (%(count)s criteria).")
-                % {"field": field, "count": changed},
+            accepted = services.field_accept_self(
+                assessment=assessment,
+                field_code=field,
+                by=user,
+                overwrite=form.cleaned_data["overwrite"],
             )
+            text = _("Field %(field)s: the unit's own scores accepted (%(count)s criteria).") % {
+                "field": field,
+                "count": accepted.changed,
+            }
+            if accepted.kept:
+                text += " " + ngettext(
+                    "%(kept)s criterion already appraised in this round was kept.",
+                    "%(kept)s criteria already appraised in this round were kept.",
+                    accepted.kept,
+                ) % {"kept": accepted.kept}
+            messages.success(request, text)
         elif action == "finish":
             services.field_finish(assessment=assessment, field_code=field, by=user)
             messages.success(request, _("Field %(field)s marked as appraised.") % {"field": field})
         else:
-            messages.error(request, _("Unknown action."))
+            services.field_reopen(assessment=assessment, field_code=field, by=user)
+            messages.success(
+                request, _("Field %(field)s is no longer marked as appraised.") % {"field": field}
+            )
+    except Forbidden as forbidden:
+        refuse(request, f"field {action} {year} {code} {field}: {forbidden.message}")
     except Refused as refused:
         messages.error(request, refused.message)
     return redirect(_leaf_url(year, code, field))
@@ -575,7 +800,7 @@ def field_action(
 @require_POST
 @login_required
 def item_request(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    assessment, _role = _get_assessment_for_user(request, year, code)
+    assessment, _role = _for_an_appraiser(request, year, code, criterion)
     item = _item(assessment, criterion)
     form = RequestForm(request.POST)
     if not form.is_valid():
@@ -585,6 +810,8 @@ def item_request(request: HttpRequest, year: int, code: str, criterion: str) -> 
             services.explanation_request(
                 item=item, message=form.cleaned_data["message"], by=current_user(request)
             )
+        except Forbidden as forbidden:
+            refuse(request, f"request {year} {code} {criterion}: {forbidden.message}")
         except Refused as refused:
             messages.error(request, refused.message)
         else:
@@ -600,12 +827,20 @@ def item_request(request: HttpRequest, year: int, code: str, criterion: str) -> 
 @require_GET
 @login_required
 def history(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The assessment's history, newest first, by criterion and by person if asked."""
     assessment, role = _get_assessment_for_user(request, year, code)
     entries = selectors.audit_for(assessment, current_user(request), unit_view=role in UNIT_ROLES)
+    people = selectors.history_people(assessment, entries)
+    form = HistoryFilterForm(request.GET or None, people=people)
+    if form.is_valid():
+        if form.cleaned_data["criterion"]:
+            entries = entries.filter(item__criterion__code=form.cleaned_data["criterion"])
+        if form.cleaned_data["by"]:
+            entries = entries.filter(by_id=int(form.cleaned_data["by"]))
     return render(
         request,
         "assessments/history.html",
-        {"assessment": assessment, "entries": entries[:500], "role": role},
+        {"assessment": assessment, "entries": entries[:500], "role": role, "form": form},
     )
 
 
@@ -667,9 +902,18 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 phase_form = PhaseForm(request.POST)
                 if not phase_form.is_valid():
                     raise Refused(_("Unknown action."))
-                moved = services.cycle_advance(
-                    cycle=cycle, to=phase_form.cleaned_data["phase"], by=user
-                )
+                target = phase_form.cleaned_data["phase"]
+                if not phase_form.cleaned_data["confirmed"]:
+                    step = services.cycle_step_check(cycle=cycle, to=target, by=user)
+                    return _confirm(
+                        request,
+                        previews.step_preview(cycle, step, timezone.localdate()),
+                        {"action": "next", "phase": target},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Confirm"),
+                    )
+                moved = services.cycle_advance(cycle=cycle, to=target, by=user)
                 cycle.refresh_from_db()
                 messages.success(
                     request,
@@ -678,6 +922,15 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("assessments:manage", year=year)
             elif action == "approve" and user.role == Role.COUNCIL_CHAIR:
+                if not _confirmed(request):
+                    return _confirm(
+                        request,
+                        previews.approval_preview(cycle),
+                        {"action": "approve"},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Approve"),
+                    )
                 approved = services.cycle_approve(cycle=cycle, by=user)
                 messages.success(
                     request, _("%(count)s units' results approved.") % {"count": approved}
@@ -685,6 +938,16 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:manage", year=year)
             elif action == "send" and user.is_admin:
                 from parindex.notify.services import outbox_send
+
+                if not _confirmed(request):
+                    return _confirm(
+                        request,
+                        previews.outbox_preview(),
+                        {"action": "send"},
+                        reverse("assessments:manage", args=[year]),
+                        reverse("assessments:manage", args=[year]),
+                        _("Send now"),
+                    )
 
                 counts = outbox_send()
                 messages.success(
@@ -695,6 +958,8 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("assessments:manage", year=year)
             else:
                 refuse(request, f"cycle action {action} by {user.role}")
+        except Forbidden as forbidden:
+            refuse(request, f"cycle {action} {year}: {forbidden.message}")
         except Refused as refused:
             messages.error(request, refused.message)
     round_number = 2 if cycle.phase_is_at_least(Phase.REVISION) else 1

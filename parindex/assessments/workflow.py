@@ -41,6 +41,8 @@ class PhaseStep:
     needs_approval: bool = False  # only once the council approved every unit
     # Taken by publishing the results (with their decision), not from the cycle's page.
     by_publication: bool = False
+    # What the step does, said on the page that asks the administrator to confirm it.
+    consequence: Promise | str = ""
 
 
 PHASE_STEPS: tuple[PhaseStep, ...] = (
@@ -49,11 +51,19 @@ PHASE_STEPS: tuple[PhaseStep, ...] = (
         Phase.SETUP,
         Phase.SELF_ASSESSMENT,
         (Role.ADMIN,),
+        consequence=_(
+            "Every active unit of the cycle's groups gets its assessment and may fill it in until "
+            "the self-assessment deadline."
+        ),
     ),
     PhaseStep(
         Phase.SELF_ASSESSMENT,
         Phase.APPRAISAL_1,
         (Role.ADMIN,),
+        consequence=_(
+            "The appraisers may start on the units that have submitted. Units that have not may "
+            "still submit until their deadline."
+        ),
     ),
     # Closing a round closes every assessment of the round (one never submitted as it
     # stands) and tells each unit its preliminary result; then the revision opens.
@@ -63,11 +73,20 @@ PHASE_STEPS: tuple[PhaseStep, ...] = (
         (Role.ADMIN,),
         _("Close round 1, send the preliminary results and open the revision"),
         closes_round=1,
+        consequence=_(
+            "Every assessment under appraisal is marked appraised and each unit that never "
+            "submitted is closed as it stands (its result is provisional); the preliminary results"
+            " are computed and sent to the units' heads; then each unit may revise once."
+        ),
     ),
     PhaseStep(
         Phase.REVISION,
         Phase.APPRAISAL_2,
         (Role.ADMIN,),
+        consequence=_(
+            "The appraisers may start the final appraisal of the revisions submitted. Units still "
+            "revising may submit until their deadline."
+        ),
     ),
     PhaseStep(
         Phase.APPRAISAL_2,
@@ -75,6 +94,11 @@ PHASE_STEPS: tuple[PhaseStep, ...] = (
         (Role.ADMIN,),
         _("Close the final appraisal and send the results"),
         closes_round=2,
+        consequence=_(
+            "Every revision under appraisal is marked appraised; units that did not submit a "
+            "revision keep their round-1 appraisal; the results are computed and sent to the "
+            "units' heads; then the council chair approves them."
+        ),
     ),
     PhaseStep(
         Phase.COUNCIL,
@@ -135,6 +159,10 @@ class Transition:
     label: Promise | str
     deadline: Phase | None = None  # the phase whose last day binds the action
     needs_reason: bool = False
+    # The page shows what the action will do and asks first; off for the steps a person
+    # can take back at once (a withdrawal, starting to appraise).
+    confirm: bool = True
+    consequence: Promise | str = ""  # what it does, said on that page
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -148,6 +176,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.SELF_ASSESSMENT, Phase.APPRAISAL_1),
         _("Approve and submit"),
         deadline=Phase.SELF_ASSESSMENT,
+        consequence=_(
+            "The unit's answers go to the appraisal council and can no longer be changed; the head"
+            " may withdraw the submission until the appraisal starts or the deadline passes."
+        ),
     ),
     Transition(
         "withdraw",
@@ -157,6 +189,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.SELF_ASSESSMENT, Phase.APPRAISAL_1),
         _("Withdraw to edit"),
         deadline=Phase.SELF_ASSESSMENT,
+        confirm=False,
     ),
     Transition(
         "start_appraisal",
@@ -165,6 +198,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.APPRAISER, Role.ADMIN),
         (Phase.APPRAISAL_1,),
         _("Start appraising"),
+        confirm=False,
     ),
     Transition(
         "return",
@@ -174,6 +208,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.SELF_ASSESSMENT, Phase.APPRAISAL_1),
         _("Return to the unit"),
         needs_reason=True,
+        consequence=_(
+            "The assessment goes back to the unit to be completed; its head submits it again."
+        ),
     ),
     Transition(
         "finish_appraisal",
@@ -182,6 +219,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.ADMIN,),
         (Phase.APPRAISAL_1,),
         _("Close round 1"),
+        consequence=_(
+            "Round 1 of this unit's appraisal closes: the unit sees the appraisal and may revise "
+            "once."
+        ),
     ),
     # A unit that never submitted is closed as it stands when the round ends: what it
     # entered counts, unappraised (provisional), and it may still revise once.
@@ -192,6 +233,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.ADMIN,),
         (Phase.APPRAISAL_1,),
         _("Close without a submission"),
+        consequence=_(
+            "The unit's assessment is closed as it stands, unappraised: what it entered counts and"
+            " its result is provisional. It may still revise once."
+        ),
     ),
     # The revision: once, with what the appraisers asked for.
     Transition(
@@ -201,6 +246,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.ADMIN,),
         (Phase.REVISION,),
         _("Open the revision"),
+        consequence=_("The unit may revise its answers once, with what the appraisers asked."),
     ),
     Transition(
         "resubmit",
@@ -210,6 +256,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.REVISION, Phase.APPRAISAL_2),
         _("Approve and submit the revision"),
         deadline=Phase.REVISION,
+        consequence=_(
+            "The revision goes to the final appraisal. It is submitted once: the head may withdraw"
+            " it only until the final appraisal starts or the deadline passes."
+        ),
     ),
     Transition(
         "withdraw_revision",
@@ -219,6 +269,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.REVISION, Phase.APPRAISAL_2),
         _("Withdraw the revision to edit"),
         deadline=Phase.REVISION,
+        confirm=False,
     ),
     Transition(
         "start_appraisal_2",
@@ -227,6 +278,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.APPRAISER, Role.ADMIN),
         (Phase.APPRAISAL_2,),
         _("Start the final appraisal"),
+        confirm=False,
     ),
     Transition(
         "finish_appraisal_2",
@@ -235,6 +287,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.ADMIN,),
         (Phase.APPRAISAL_2,),
         _("Close the final appraisal"),
+        consequence=_("The final appraisal of this unit closes; its result goes to the council."),
     ),
     # A unit that did not submit a revision keeps its round-1 appraised scores.
     Transition(
@@ -244,6 +297,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.ADMIN,),
         (Phase.APPRAISAL_2,),
         _("Keep the round-1 appraisal"),
+        consequence=_(
+            "The unit did not submit a revision: its round-1 appraisal stands as its final result."
+        ),
     ),
     Transition(
         "approve",
@@ -252,6 +308,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Role.COUNCIL_CHAIR,),
         (Phase.COUNCIL,),
         _("Approve"),
+        consequence=_(
+            "The council approves this unit's appraised result; it is then published with the "
+            "others."
+        ),
     ),
     # The administrator's way back, always with a written reason.
     Transition(
@@ -262,6 +322,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.SELF_ASSESSMENT, Phase.APPRAISAL_1),
         _("Reopen for the unit"),
         needs_reason=True,
+        consequence=_(
+            "The assessment goes back to the unit as a draft; the reason is kept in its history."
+        ),
     ),
     Transition(
         "reopen_revision",
@@ -271,6 +334,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Phase.REVISION, Phase.APPRAISAL_2),
         _("Reopen the revision for the unit"),
         needs_reason=True,
+        consequence=_("The revision goes back to the unit; the reason is kept in its history."),
     ),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}

@@ -268,13 +268,15 @@ def load_demo() -> dict[str, int]:
             role=login.role,
             unit=units.get(login.unit) if login.unit else None,
             password=hashed,
-            is_staff=login.role == Role.ADMIN,
         )
         for login in demo_logins()
         if login.username not in existing
     ]
+    # Through the users' own bulk path: the role sets Django's admin flags (role_flags).
     created["users"] = len(User.objects.bulk_create(new_users))
-    created["frameworks"] = _load_frameworks()
+    frameworks_before = Framework.objects.count()
+    _load_frameworks()
+    created["frameworks"] = Framework.objects.count() - frameworks_before  # copies too
     _assign_appraisers()
     if not ImportedResult.objects.filter(year=FRAMEWORK_YEAR).exists():
         rows = parse_rows(read_table(HISTORY_FILE.read_bytes(), HISTORY_FILE.name))
@@ -414,14 +416,11 @@ def _assign_appraisers() -> None:
         )
 
 
-def _load_frameworks() -> int:
+def _load_frameworks() -> None:
     admin = User.objects.filter(username="admin").first()
-    count = 0
     for path in sorted(DATA.glob("*.yaml")):
         tree = tree_from_yaml(path.read_bytes())
         if Framework.objects.filter(group__code=tree.group, year=tree.year).exists():
             continue
         framework = framework_freeze(framework=framework_import(tree=tree, by=admin))
         framework_copy_to_year(framework=framework, year=tree.year + 1, by=admin)
-        count += 1
-    return count

@@ -109,6 +109,21 @@ class Framework(models.Model):
         )
 
 
+def answerable_q(path: str = "") -> models.Q:
+    """The leaves a unit answers itself, the criteria it scores, as a condition on the
+    criterion found at `path` ("criteria__" from a framework, "criterion__" from an
+    assessment's item). The other leaves are scored from survey results and earlier
+    years (`rules.COMPUTED`); inner nodes have no rule."""
+    return ~models.Q(**{f"{path}rule_type": ""}) & ~models.Q(
+        **{f"{path}rule_type__in": sorted(rules.COMPUTED)}
+    )
+
+
+class CriterionQuerySet(models.QuerySet["Criterion"]):
+    def answerable(self) -> CriterionQuerySet:
+        return self.filter(answerable_q())
+
+
 class Criterion(models.Model):
     """A node of the tree: a field (depth 0), criterion or sub-criterion."""
 
@@ -128,6 +143,8 @@ class Criterion(models.Model):
     rule_type = models.CharField(_("scoring rule"), max_length=20, choices=RULE_CHOICES, blank=True)
     rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
 
+    objects = CriterionQuerySet.as_manager()
+
     class Meta:
         ordering = ["framework", "position"]
         verbose_name = _("criterion")
@@ -142,6 +159,11 @@ class Criterion(models.Model):
     @property
     def is_leaf(self) -> bool:
         return bool(self.rule_type)
+
+    @property
+    def is_answerable(self) -> bool:
+        """The Python form of `answerable_q`."""
+        return self.is_leaf and self.rule_type not in rules.COMPUTED
 
     @staticmethod
     def field_of(code: str) -> str:

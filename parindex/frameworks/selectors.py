@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from .models import Criterion, Framework, FrameworkQuerySet
+from .models import Criterion, Framework, FrameworkQuerySet, answerable_q
 from .rules import rule_kind
 
 
 def framework_list(*, group_id: int | None = None, year: int | None = None) -> FrameworkQuerySet:
     frameworks = Framework.objects.select_related("group").annotate(
         leaf_count=Count("criteria", filter=~Q(criteria__rule_type="")),
+        answerable_count=Count("criteria", filter=answerable_q("criteria__")),
         field_count=Count("criteria", filter=Q(criteria__depth=0)),
     )
     if group_id is not None:

@@ -15,6 +15,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("parindex.notify")
 
@@ -28,14 +29,36 @@ class Backend(Protocol):
 
 
 class ConsoleBackend:
-    """Writes the message to the log: the demo's and the tests' backend."""
+    """Writes the message to the log (settings.LOGGING prints it on the server's
+    console), one block per message: the demo's and the tests' backend."""
+
+    label = _("the server's console (written there: nothing leaves the machine)")
 
     def send(self, *, recipient: str, subject: str, body: str) -> None:
-        logger.info("message to %s: %s\n%s", recipient, subject, body)
+        logger.info("%s", console_block(recipient=recipient, subject=subject, body=body))
+
+
+RULE = "─" * 72
+
+
+def console_block(*, recipient: str, subject: str, body: str) -> str:
+    """A message as the console shows it: who it is for, its subject, its text."""
+    lines = [
+        f"── Message (console backend: written here, nothing leaves the machine) {RULE}"[
+            : len(RULE)
+        ],
+        f"To:      {recipient}",
+    ]
+    if subject:
+        lines.append(f"Subject: {subject}")
+    lines += ["", body.rstrip(), RULE]
+    return "\n".join(lines)
 
 
 class SmtpEmailBackend:
     """E-mail through Django's mail settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER…)."""
+
+    label = _("the SMTP server (EMAIL_HOST)")
 
     def send(self, *, recipient: str, subject: str, body: str) -> None:
         try:
@@ -47,6 +70,8 @@ class SmtpEmailBackend:
 class HttpSmsBackend:
     """SMS through a provider's HTTP gateway: POST {"to", "message"} as JSON to
     SMS_GATEWAY_URL, with SMS_GATEWAY_TOKEN as a bearer token. A 2xx answer is a send."""
+
+    label = _("the HTTP SMS gateway (SMS_GATEWAY_URL)")
 
     def send(self, *, recipient: str, subject: str, body: str) -> None:
         url = settings.SMS_GATEWAY_URL
@@ -72,3 +97,9 @@ class HttpSmsBackend:
 def backend_for(channel: str) -> Backend:
     backend: Backend = import_string(settings.NOTIFY_BACKENDS[channel])()
     return backend
+
+
+def backend_label(channel: str) -> str:
+    """Where the channel's messages go, for the administrator."""
+    path = settings.NOTIFY_BACKENDS[channel]
+    return str(getattr(import_string(path), "label", path))

@@ -3,8 +3,19 @@ never sent twice for the same event."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def due(self, now: datetime.datetime | None = None) -> MessageQuerySet:
+        """Waiting, and its next attempt has come: what `outbox_send` sends now."""
+        return self.filter(
+            status=Message.Status.PENDING, next_attempt_at__lte=now or timezone.now()
+        )
 
 
 class Message(models.Model):
@@ -31,6 +42,8 @@ class Message(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

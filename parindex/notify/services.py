@@ -77,7 +77,7 @@ def outbox_send(*, now: datetime.datetime | None = None, limit: int = 200) -> Se
     now = now or timezone.now()
     counts = Sent()
     due = list(
-        Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
+        Message.objects.due(now)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

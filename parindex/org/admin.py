@@ -6,15 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CONTACT_FIELDS,
     AppraisalAssignment,
     EvaluatingBody,
     SecurityEvent,
     Unit,
+    UnitContactChange,
     UnitGroup,
     UnitName,
     User,
 )
-from .services import unit_rename
+from .services import unit_rename, unit_set_contacts
 
 
 @admin.register(EvaluatingBody)
@@ -34,6 +36,17 @@ class UnitNameInline(admin.TabularInline):
     extra = 0
 
 
+class ContactChangeInline(admin.TabularInline):
+    model = UnitContactChange
+    extra = 0
+    fields = ["at", "field", "before", "after", "by"]
+    readonly_fields = ["at", "field", "before", "after", "by"]
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "group", "parent", "head_name", "dissolved_on"]
@@ -42,7 +55,7 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
     filter_horizontal = ["successors"]
     autocomplete_fields = ["parent"]
-    inlines = [UnitNameInline]
+    inlines = [UnitNameInline, ContactChangeInline]
 
     def save_model(self, request: Any, obj: Unit, form: Any, change: bool) -> None:
         # A renamed unit keeps its old name for the results published under it.
@@ -51,6 +64,15 @@ class UnitAdmin(admin.ModelAdmin):
             new_name = obj.name
             obj.name = old_name
             unit_rename(unit=obj, new_name=new_name, on=timezone.localdate())
+        # Contact details changed here are recorded as on the app's own page.
+        if change and set(form.changed_data) & set(CONTACT_FIELDS):
+            unit_set_contacts(
+                unit=obj,
+                head_name=obj.head_name,
+                email=obj.email,
+                mobile=obj.mobile,
+                by=request.user,
+            )
         super().save_model(request, obj, form, change)
 
 

@@ -16,3 +16,8 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.allowed = list(allowed)
+
+
+class Forbidden(Refused):
+    """Not theirs to do at all, whatever the moment: the role, the unit or the field is
+    not the user's. Pages answer 403 and write the refusal to the security log."""

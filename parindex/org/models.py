@@ -7,6 +7,7 @@ grouped into unit groups; people hold one role each, a unit role tied to their u
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -64,6 +65,51 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def for_list(self) -> UnitQuerySet:
         return self.select_related("group", "parent").prefetch_related("successors")
+
+    def contacts(self, *, heads_only: bool = True) -> dict[int, list[tuple[str, str]]]:
+        """(channel, address) to reach each unit's head, by unit, in two queries: the
+        unit's own e-mail and mobile, then those of its head's accounts (and its
+        scorers' unless `heads_only`), each address once."""
+        roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
+        emails: dict[int, list[str]] = {}
+        mobiles: dict[int, list[str]] = {}
+        for pk, email, mobile in self.values_list("pk", "email", "mobile"):
+            emails[pk], mobiles[pk] = [email], [mobile]
+        people = User.objects.filter(unit__in=list(emails), role__in=roles, is_active=True)
+        for unit_id, email, mobile in people.order_by("pk").values_list(
+            "unit_id", "email", "mobile"
+        ):
+            emails[unit_id].append(email)
+            mobiles[unit_id].append(mobile)
+        found: dict[int, list[tuple[str, str]]] = {}
+        for pk in emails:
+            reached = [("email", e) for e in emails[pk] if e] + [
+                ("sms", m) for m in mobiles[pk] if m
+            ]
+            found[pk] = list(dict.fromkeys(reached))
+        return found
+
+    def incomplete_contacts(self) -> UnitQuerySet:
+        """Units missing one of the contact details messages go to."""
+        return self.filter(incomplete_contacts_q())
+
+    def contacts_summary(self) -> dict[str, int]:
+        """How many units, and how many of them lack a contact detail: one query."""
+        counts = self.aggregate(
+            units=models.Count("pk"), incomplete=models.Count("pk", filter=incomplete_contacts_q())
+        )
+        return {"units": counts["units"], "incomplete": counts["incomplete"]}
+
+
+# The unit's own contact details: its head (title and name), e-mail and mobile number.
+CONTACT_FIELDS = ("head_name", "email", "mobile")
+
+
+def incomplete_contacts_q() -> Q:
+    missing = Q()
+    for name in CONTACT_FIELDS:
+        missing |= Q(**{name: ""})
+    return missing
 
 
 class Unit(models.Model):
@@ -123,20 +169,41 @@ class Unit(models.Model):
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A unit cannot be its own parent.")})
 
+    def missing_contacts(self) -> list[str]:
+        """The names of the contact details the unit lacks (see CONTACT_FIELDS)."""
+        return [name for name in CONTACT_FIELDS if not getattr(self, name)]
+
     def contacts(self, *, heads_only: bool = True) -> list[tuple[str, str]]:
-        """(channel, address) to reach the unit's head: the unit's own e-mail and mobile,
-        then those of its head's accounts (and its scorers' unless `heads_only`), each
-        address once."""
-        roles = [Role.UNIT_HEAD] if heads_only else [Role.UNIT_HEAD, Role.UNIT_SCORER]
-        people = list(self.people.filter(role__in=roles, is_active=True))
-        found: dict[tuple[str, str], None] = {}
-        for email in [self.email, *(person.email for person in people)]:
-            if email:
-                found[("email", email)] = None
-        for mobile in [self.mobile, *(person.mobile for person in people)]:
-            if mobile:
-                found[("sms", mobile)] = None
-        return list(found)
+        """(channel, address) to reach the unit's head: `UnitQuerySet.contacts`."""
+        return Unit.objects.filter(pk=self.pk).contacts(heads_only=heads_only)[self.pk]
+
+
+class UnitContactChange(models.Model):
+    """One of a unit's contact details changed: which, from what to what, by whom, when.
+
+    Preliminary results and reminders go to these addresses, so each change is kept."""
+
+    class Field(models.TextChoices):
+        HEAD_NAME = "head_name", _("Head (title and name)")
+        EMAIL = "email", _("E-mail")
+        MOBILE = "mobile", _("Mobile number")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contact_changes")
+    field = models.CharField(_("detail"), max_length=20, choices=Field.choices)
+    before = models.CharField(_("before"), max_length=254, blank=True)
+    after = models.CharField(_("after"), max_length=254, blank=True)
+    by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_field_display()}: {self.before} → {self.after}"
 
 
 class UnitName(models.Model):
@@ -169,7 +236,42 @@ UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
 OVERSIGHT_ROLES = (Role.ADMIN, Role.COUNCIL_CHAIR, Role.VIEWER)
 
 
+def role_flags(role: str) -> dict[str, bool]:
+    """What the role decides of Django's flags: administrators, and only they, use the
+    Django admin with all its permissions. Every way a user is written goes through here
+    (save, bulk_create, bulk_update, update), and a check constraint holds the rest."""
+    admin = role == Role.ADMIN
+    return {"is_staff": admin, "is_superuser": admin}
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def bulk_create(self, objs: Iterable[User], *args: Any, **kwargs: Any) -> list[User]:
+        users = list(objs)
+        for user in users:
+            user.take_role_flags()
+        return super().bulk_create(users, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[User], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        users, names = list(objs), list(fields)
+        if "role" in names:
+            for user in users:
+                user.take_role_flags()
+            names = list(dict.fromkeys([*names, *role_flags(Role.ADMIN)]))
+        return super().bulk_update(users, names, batch_size=batch_size)
+
+    def update(self, **kwargs: Any) -> int:
+        # A role given as an expression (bulk_update's) comes with its flags already.
+        if isinstance(kwargs.get("role"), str):
+            kwargs.update(role_flags(kwargs["role"]))
+        return super().update(**kwargs)
+
+
 class ParindexUserManager(UserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
     def create_superuser(
         self,
         username: str,
@@ -211,25 +313,34 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=[r.value for r in UNIT_ROLES]) | Q(unit__isnull=False),
                 name="unit_role_has_unit",
-            )
+            ),
+            # The flags follow the role, however a row is written (see role_flags).
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN, is_staff=True, is_superuser=True)
+                | (~Q(role=Role.ADMIN) & Q(is_staff=False, is_superuser=False)),
+                name="django_flags_follow_role",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The role decides: administrators, and only they, use the Django admin with all
-        # its permissions.
-        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        self.take_role_flags()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+            kwargs["update_fields"] = {*update_fields, *role_flags(self.role)}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
         if self.role in UNIT_ROLES and self.unit_id is None:
             raise ValidationError({"unit": _("A unit scorer or unit head belongs to a unit.")})
+
+    def take_role_flags(self) -> None:
+        """Set Django's staff and superuser flags from the role."""
+        for flag, value in role_flags(self.role).items():
+            setattr(self, flag, value)
 
     @property
     def is_admin(self) -> bool:

@@ -8,7 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import AppraisalAssignment, Role, Unit, UnitGroup, UnitName, User, normalize_name
+from .models import (
+    CONTACT_FIELDS,
+    AppraisalAssignment,
+    Role,
+    Unit,
+    UnitContactChange,
+    UnitGroup,
+    UnitName,
+    User,
+    normalize_name,
+)
 from .templatetags.parindex import day
 
 
@@ -75,3 +85,27 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def unit_set_contacts(
+    *, unit: Unit, head_name: str, email: str, mobile: str, by: User | None
+) -> list[UnitContactChange]:
+    """Save a unit's contact details (already validated), keeping one change record for
+    each detail that changed; returns those records (none if nothing changed)."""
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    wanted = {"head_name": normalize_name(head_name), "email": email.strip(), "mobile": mobile}
+    changes = [
+        UnitContactChange(
+            unit=stored, field=name, before=getattr(stored, name), after=wanted[name], by=by
+        )
+        for name in CONTACT_FIELDS
+        if getattr(stored, name) != wanted[name]
+    ]
+    for name, value in wanted.items():
+        setattr(unit, name, value)
+        setattr(stored, name, value)
+    if changes:
+        stored.save(update_fields=[change.field for change in changes])
+        UnitContactChange.objects.bulk_create(changes)
+    return changes

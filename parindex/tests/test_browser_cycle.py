@@ -142,11 +142,24 @@ def test_a_whole_cycle_for_two_units(
     expect(leaf(scorer, "1.1.2").locator(".evidence")).to_contain_text(
         "Đã thêm “ke-hoach-cchc-2024.pdf”"
     )
+    # The upload moved the criterion's version on: the next edit saves, no conflict.
+    expect(scorer.locator("[id='v-self-1_1_2']")).to_have_value("3")
+    leaf(scorer, "1.1.2").locator("textarea[name=note]").fill(
+        "Kế hoạch số 05/KH-STP (tệp đính kèm)"
+    )
+    leaf(scorer, "1.1.2").locator("textarea[name=note]").blur()
+    expect(scorer.locator("[id='v-self-1_1_2']")).to_have_value("4")
+    saved(scorer, "1.1.2")
+    expect(leaf(scorer, "1.1.2").locator(".conflict")).to_have_count(0)
     look(scorer, "2-scorer-after-upload")
 
     # 2. The heads submit.
     head_a = person("head_a")
     head_a.goto(f"{base}/assessments/2024/so-tu-phap/")
+    press(head_a, "Phê duyệt và gửi")
+    # First what the submission does and what is still open; then the submission.
+    expect(head_a.locator(".confirm")).to_contain_text("không sửa được nữa")
+    look(head_a, "3-head-confirms")
     press(head_a, "Phê duyệt và gửi")
     expect(head_a.locator(".messages")).to_contain_text("Đã gửi")
     look(head_a, "3-head-submitted")
@@ -157,7 +170,9 @@ def test_a_whole_cycle_for_two_units(
     leaf(head_b, "1.1.1").locator("textarea[name=note]").fill("Chưa ban hành kế hoạch")
     leaf(head_b, "1.1.1").locator("textarea[name=note]").blur()
     saved(head_b, "1.1.1")
-    expect(head_b.locator("#summary")).not_to_contain_text("1.1.1")
+    expect(head_b.locator("#summary .missing-evidence")).not_to_contain_text("1.1.1")
+    expect(head_b.locator("#summary .explained-only")).to_contain_text("1.1.1")
+    press(head_b, "Phê duyệt và gửi")
     press(head_b, "Phê duyệt và gửi")
     expect(head_b.locator(".messages")).to_contain_text("Đã gửi")
 
@@ -166,6 +181,9 @@ def test_a_whole_cycle_for_two_units(
     admin.goto(f"{base}/assessments/2024/manage/")
     look(admin, "4-admin-cycle")
     press(admin, "Chuyển sang giai đoạn “Thẩm định lần 1”")
+    expect(admin.locator(".confirm")).to_contain_text("Chưa đến hạn")
+    look(admin, "4-admin-confirms")
+    press(admin, "Xác nhận")
     expect(admin.locator(".messages")).to_contain_text("Thẩm định lần 1")
     appraiser = person("appraiser")
     appraiser.goto(f"{base}/")
@@ -194,6 +212,12 @@ def test_a_whole_cycle_for_two_units(
     # 4. Round 1 closes: the preliminary results wait in the outbox, once per head.
     admin.goto(f"{base}/assessments/2024/manage/")
     press(admin, "Kết thúc thẩm định lần 1, gửi kết quả sơ bộ và mở điều chỉnh, bổ sung")
+    # Who is closed as they stand, who will be told: before anything is sent.
+    expect(admin.locator(".confirm")).to_contain_text("Kết quả sơ bộ của 3 đơn vị sẽ được gửi")
+    expect(admin.locator(".confirm")).to_contain_text("Sở Nội vụ")  # never submitted
+    look(admin, "7-admin-confirms-round-1")
+    assert Message.objects.count() == 0
+    press(admin, "Xác nhận")
     expect(admin.locator(".messages")).to_contain_text("Đã kết thúc đợt thẩm định")
     look(admin, "7-admin-round-1-closed")
     sms = Message.objects.get(channel="sms", recipient="0912000001")
@@ -214,9 +238,11 @@ def test_a_whole_cycle_for_two_units(
     saved(scorer, "1.1.2")
     head_a.goto(f"{base}/assessments/2024/so-tu-phap/")
     press(head_a, "Phê duyệt và gửi bản điều chỉnh")
+    press(head_a, "Phê duyệt và gửi bản điều chỉnh")
     expect(head_a.locator(".messages")).to_contain_text("Đã gửi bản điều chỉnh")
     admin.goto(f"{base}/assessments/2024/manage/")
     press(admin, "Chuyển sang giai đoạn “Thẩm định lần 2”")
+    press(admin, "Xác nhận")
     appraiser.goto(f"{base}/assessments/2024/so-tu-phap/?field=1")
     item = leaf(appraiser, "1.1.2")
     item.locator("form[id^='form-appraisal-'] input[name=numerator]").fill("10")
@@ -241,11 +267,14 @@ def test_a_whole_cycle_for_two_units(
     # 6. The final appraisal closes, the chair approves, the administrator publishes.
     admin.goto(f"{base}/assessments/2024/manage/")
     press(admin, "Kết thúc thẩm định lần 2 và gửi kết quả")
+    press(admin, "Xác nhận")
     expect(admin.locator(".messages")).to_contain_text("Đã kết thúc đợt thẩm định")
     chair = person("chair")
     chair.goto(f"{base}/assessments/2024/manage/")
     look(chair, "9-chair-council")
     chair.get_by_role("button", name="Thông qua kết quả của 3 đơn vị").click()
+    expect(chair.locator(".confirm")).to_contain_text("không thể hoàn tác")
+    chair.get_by_role("button", name="Thông qua", exact=True).click()
     expect(chair.locator(".messages")).to_contain_text("Đã thông qua kết quả của 3 đơn vị")
     admin.goto(f"{base}/results/2024/manage/")
     look(admin, "10-admin-publish")

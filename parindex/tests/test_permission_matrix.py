@@ -66,6 +66,17 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("assessments:manage", args=[2024]),
             {**ADMIN_ONLY, "chair": 200},
         ),
+        ("GET", reverse("manage:index"), ADMIN_ONLY),
+        ("GET", reverse("manage:contacts"), ADMIN_ONLY),
+        ("GET", reverse("manage:contact", args=[cast.unit_a.code]), ADMIN_ONLY),
+        (
+            "POST",
+            reverse("manage:contact", args=[cast.unit_a.code]),
+            {role: (302 if role == "admin" else 403) for role in ROLES},
+        ),
+        ("GET", reverse("manage:security"), ADMIN_ONLY),
+        ("GET", reverse("manage:outbox"), ADMIN_ONLY),
+        ("POST", reverse("manage:outbox"), ADMIN_ONLY),  # not confirmed: what it will send
         ("GET", reverse("results:manage", args=[2024]), ADMIN_ONLY),
         (
             "POST",

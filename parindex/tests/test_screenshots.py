@@ -16,6 +16,8 @@ from django.core.management import call_command
 
 from parindex.demo.province import DEMO_PASSWORD
 from parindex.frameworks.models import Framework
+from parindex.notify.models import Message
+from parindex.notify.services import message_enqueue
 from parindex.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,8 +35,20 @@ ACCOUNTS = {
 
 
 def prepare() -> None:
-    """The demo as `make demo` loads it: 2023 published, 2024 open for self-assessment."""
+    """The demo as `make demo` loads it: 2023 published, 2024 open for self-assessment;
+    a few messages in the outbox, one failed, for the administrator's pages."""
     call_command("load_demo", verbosity=0)
+    for code in ("so-tu-phap", "so-y-te"):
+        message_enqueue(
+            event_key=f"screenshots:{code}",
+            channel="email",
+            recipient=f"{code}@demo.parindex.invalid",
+            subject="Kết quả thẩm định lần 1 – Chỉ số CCHC năm 2024",
+            body="Kính gửi Giám đốc,\n\nChỉ số tạm tính của đơn vị: 80,12%.",
+        )
+    Message.objects.filter(event_key="screenshots:so-y-te").update(
+        status=Message.Status.FAILED, attempts=6, last_error="gateway answered 503"
+    )
 
 
 def pages_for(role: str) -> list[tuple[str, str]]:
@@ -73,6 +87,11 @@ def pages_for(role: str) -> list[tuple[str, str]]:
             ("import", "/frameworks/import/"),
             ("target-new", "/results/targets/new/"),
             ("national-new", "/results/national/new/"),
+            ("manage", "/manage/"),
+            ("contacts", "/manage/contacts/"),
+            ("contact", "/manage/contacts/so-tu-phap/"),
+            ("outbox", "/manage/outbox/"),
+            ("security", "/manage/security/"),
         ]
     return pages
 

@@ -25,14 +25,23 @@ def test_the_administrator_moves_the_cycle_on(cast: Cast, cycle: Cycle) -> None:
     page = client.get(url(cycle)).content.decode()
     assert "Chuyển sang giai đoạn “Thẩm định lần 1”" in page
     assert "Sở Tư pháp" in page and "<td>appraiser</td>" in page  # units and appraisers
-    response = client.post(url(cycle), {"action": "next", "phase": "appraisal_1"}, follow=True)
+    # First what it will do: the units not submitted, the deadline not reached.
+    asked = client.post(url(cycle), {"action": "next", "phase": "appraisal_1"}).content.decode()
+    assert "3 đơn vị chưa gửi" in asked and "Sở Tư pháp" in asked and "Chưa đến hạn" in asked
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.SELF_ASSESSMENT  # nothing done yet
+    response = client.post(
+        url(cycle), {"action": "next", "phase": "appraisal_1", "confirmed": "on"}, follow=True
+    )
     assert "Kỳ đánh giá đã chuyển sang giai đoạn “Thẩm định lần 1”." in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.phase == Phase.APPRAISAL_1
     # The next step closes the round, from the same page.
     assert "Kết thúc thẩm định lần 1, gửi kết quả sơ bộ" in response.content.decode()
     # The same post again (a second tab) does not skip a phase.
-    again = client.post(url(cycle), {"action": "next", "phase": "appraisal_1"}, follow=True)
+    again = client.post(
+        url(cycle), {"action": "next", "phase": "appraisal_1", "confirmed": "on"}, follow=True
+    )
     assert "Không thể thực hiện trong giai đoạn" in again.content.decode()
     cycle.refresh_from_db()
     assert cycle.phase == Phase.APPRAISAL_1
@@ -65,7 +74,10 @@ def test_the_chair_approves_in_council(cast: Cast, cycle: Cycle) -> None:
     cycle.save()
     client = cast.client(cast.chair)
     assert "Thông qua kết quả của 3 đơn vị" in client.get(url(cycle)).content.decode()
-    response = client.post(url(cycle), {"action": "approve"}, follow=True)
+    asked = client.post(url(cycle), {"action": "approve"}).content.decode()
+    assert "Thông qua kết quả của 3 đơn vị." in asked and "không thể hoàn tác" in asked
+    assert Assessment.objects.filter(cycle=cycle, state=State.APPRAISED_2).count() == 3
+    response = client.post(url(cycle), {"action": "approve", "confirmed": "on"}, follow=True)
     assert "Đã thông qua kết quả của 3 đơn vị." in response.content.decode()
     assert not Assessment.objects.filter(cycle=cycle).exclude(state=State.APPROVED).exists()
     # The chair does not move phases; the administrator does not approve.

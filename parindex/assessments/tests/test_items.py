@@ -15,6 +15,7 @@ from parindex.assessments.models import (
     AssessmentItem,
     AuditEntry,
     ExplanationRequest,
+    FieldAppraisal,
     Phase,
     State,
 )
@@ -24,12 +25,13 @@ from parindex.assessments.services import (
     StaleItem,
     explanation_request,
     field_accept_self,
+    field_finish,
     item_save_appraisal,
     item_save_self,
 )
 from parindex.conftest import Cast
 from parindex.frameworks.rules import InputsError, read_inputs
-from parindex.org.errors import Refused
+from parindex.org.errors import Forbidden, Refused
 from parindex.scoring.rules import Inputs
 
 from .conftest import DEADLINE, TODAY
@@ -243,15 +245,50 @@ def test_accepting_the_self_scores_of_a_whole_field(cast: Cast, assessment_a: As
     if claimable is not None:
         save(cast, claimable, claimed=True, claim_reason="Không có nhiệm vụ này")
     open_for_appraisal(assessment_a)
-    changed = field_accept_self(assessment=assessment_a, field_code="1", by=cast.appraiser)
-    assert changed >= 2
+    accepted = field_accept_self(assessment=assessment_a, field_code="1", by=cast.appraiser)
+    assert accepted.changed >= 2 and accepted.kept == 0
     assert item(assessment_a, "1.2").appraised_inputs == {"occurrences": 1}
     if claimable is not None:
         claimable.refresh_from_db()
         assert claimable.not_applicable_accepted is True
     assert item(assessment_a, "2.1.1").appraised_inputs is None  # other fields untouched
-    with pytest.raises(Refused):
+    with pytest.raises(Forbidden):  # field 2 is not the appraiser's
         field_accept_self(assessment=assessment_a, field_code="2", by=cast.appraiser)
+
+
+def test_accepting_a_field_keeps_what_an_appraiser_already_scored(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    save(cast, item(assessment_a, "1.1.1"), inputs=Inputs(yes=True))
+    save(cast, item(assessment_a, "1.2"), inputs=Inputs(occurrences=0))
+    open_for_appraisal(assessment_a)
+    leaf = item(assessment_a, "1.2")
+    item_save_appraisal(
+        item=leaf,
+        appraisal=Appraisal(Inputs(occurrences=2), "Hai báo cáo trễ hạn", None),
+        version=leaf.version,
+        by=cast.appraiser,
+    )
+    accepted = field_accept_self(assessment=assessment_a, field_code="1", by=cast.appraiser)
+    assert accepted.kept == 1 and accepted.changed >= 1
+    assert item(assessment_a, "1.2").appraised_inputs == {"occurrences": 2}  # kept
+    assert item(assessment_a, "1.1.1").appraised_inputs == {"yes": True}
+    again = field_accept_self(
+        assessment=assessment_a, field_code="1", by=cast.appraiser, overwrite=True
+    )
+    assert again.changed == 1 and item(assessment_a, "1.2").appraised_inputs == {"occurrences": 0}
+
+
+@pytest.mark.parametrize("field", ["zzz", "99", "1.2"])
+def test_a_field_that_does_not_exist_is_refused(
+    cast: Cast, assessment_a: Assessment, field: str
+) -> None:
+    open_for_appraisal(assessment_a)
+    with pytest.raises(Refused, match="không có lĩnh vực"):
+        field_finish(assessment=assessment_a, field_code=field, by=cast.admin)
+    with pytest.raises(Refused, match="không có lĩnh vực"):
+        field_accept_self(assessment=assessment_a, field_code=field, by=cast.admin)
+    assert not FieldAppraisal.objects.exists()
 
 
 def test_a_request_for_explanation_is_kept_with_its_message(
@@ -267,3 +304,12 @@ def test_a_request_for_explanation_is_kept_with_its_message(
     request = ExplanationRequest.objects.get()
     assert (request.round, request.requested_by) == (1, cast.appraiser)
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.REQUEST, item=leaf).exists()
+
+
+def test_a_field_is_marked_appraised_from_the_assessment_as_it_is_now(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    stale = Assessment.objects.get(pk=assessment_a.pk)  # read while still a draft
+    open_for_appraisal(assessment_a)
+    done = field_finish(assessment=stale, field_code="1", by=cast.appraiser)
+    assert done.round == 1 and FieldAppraisal.objects.count() == 1

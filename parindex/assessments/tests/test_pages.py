@@ -13,6 +13,7 @@ from parindex.assessments.services import (
     Appraisal,
     SelfAnswer,
     evidence_upload,
+    explanation_request,
     item_save_appraisal,
     item_save_self,
 )
@@ -137,14 +138,53 @@ def test_an_expired_session_gets_401_on_a_save_not_a_login_page(
     assert plain.status_code == 302 and "/accounts/login/" in plain["Location"]
 
 
+def test_without_javascript_a_save_after_log_out_is_kept_through_the_log_in(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    from parindex.conftest import PASSWORD
+
+    browser = cast.client(None)
+    typed = {"version": "1", "yes": "yes", "note": "Kế hoạch số 05/KH-STP ngày 10/01/2024"}
+    answer = browser.post(save_url(assessment_a, "1.1.1"), typed)
+    assert answer.status_code == 302 and "next=" in answer["Location"]
+    assert "%3Ffield%3D1" in answer["Location"]  # back to the criterion's field
+    logged_in = browser.post(
+        reverse("login"),
+        {"username": "scorer_a", "password": PASSWORD, "next": page(assessment_a) + "?field=1"},
+        follow=True,
+    ).content.decode()
+    assert "chưa được lưu" in logged_in and "Kế hoạch số 05/KH-STP ngày 10/01/2024" in logged_in
+    assert leaf(assessment_a, "1.1.1").note == ""  # shown to be saved, not saved behind
+    again = browser.get(page(assessment_a) + "?field=1").content.decode()
+    assert "Kế hoạch số 05/KH-STP ngày 10/01/2024" not in again  # shown once
+
+
+def test_a_post_with_an_outdated_token_shows_what_was_typed(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cast.scorer_a)
+    refused = browser.post(
+        save_url(assessment_a, "1.1.1"),
+        {"version": "1", "note": "Giải trình dài đã gõ", "csrfmiddlewaretoken": "x" * 32},
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 403 and "trang đã cũ" in text
+    assert "Giải trình dài đã gõ" in text
+
+
 @pytest.mark.parametrize("who", ["scorer_b", "head_b", "appraiser", "viewer", "chair", "admin"])
 def test_only_the_unit_saves_its_answers(cast: Cast, assessment_a: Assessment, who: str) -> None:
     item = leaf(assessment_a, "1.1.1")
     response = cast.client(getattr(cast, who)).post(
         save_url(assessment_a, "1.1.1"), {"version": item.version, "yes": "yes"}, **HTMX
     )
-    assert response.status_code in (200, 404)
+    # Another unit's people do not learn the assessment exists; the others are refused.
+    assert response.status_code == (404 if who.endswith("_b") else 403)
     assert leaf(assessment_a, "1.1.1").self_inputs is None
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REFUSED).count() == 1
 
 
 def test_evidence_reaches_only_the_unit_its_appraisers_and_the_administrator(
@@ -193,12 +233,17 @@ def test_the_head_submits_the_scorer_cannot(cast: Cast, assessment_a: Assessment
     url = reverse("assessments:transition", args=[2024, assessment_a.unit.code])
     scorer_page = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
     assert 'value="submit"' not in scorer_page
-    cast.client(cast.scorer_a).post(url, {"action": "submit"})
+    assert cast.client(cast.scorer_a).post(url, {"action": "submit"}).status_code == 403
     assessment_a.refresh_from_db()
     assert assessment_a.state == State.DRAFT
     head = cast.client(cast.head_a)
     assert 'value="submit"' in head.get(page(assessment_a)).content.decode()
-    response = head.post(url, {"action": "submit"}, follow=True)
+    # The head is shown what is still open before the submission is taken.
+    asked = head.post(url, {"action": "submit"}).content.decode()
+    assert "tiêu chí chưa được chấm" in asked and "Hạn cuối là ngày" in asked
+    assessment_a.refresh_from_db()
+    assert assessment_a.state == State.DRAFT
+    response = head.post(url, {"action": "submit", "confirmed": "on"}, follow=True)
     assert "Đã thực hiện: phiếu đánh giá chuyển sang “Đã gửi”." in response.content.decode()
 
 
@@ -224,6 +269,39 @@ def test_the_unit_sees_the_appraisal_only_once_its_round_has_ended(
     assert "Hai báo cáo trễ hạn" in unit.get(page(assessment_a)).content.decode()
     assert "Hai báo cáo trễ hạn" in unit.get(history).content.decode()
     assert AuditEntry.objects.filter(kind="appraisal").count() == 2  # score and comment
+
+
+def test_the_unit_reads_the_requests_when_its_page_does_in_its_history_too(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.SUBMITTED)
+    assessment_a.cycle.phase = Phase.APPRAISAL_1
+    assessment_a.cycle.save()
+    explanation_request(
+        item=leaf(assessment_a, "1.1.2"), message="Bổ sung báo cáo quý IV", by=cast.appraiser
+    )
+    history = reverse("assessments:history", args=[2024, assessment_a.unit.code])
+    unit = cast.client(cast.scorer_a)
+    for url in (page(assessment_a) + "?field=1", history):
+        assert "Bổ sung báo cáo quý IV" not in unit.get(url).content.decode()
+    assert "Bổ sung báo cáo quý IV" in cast.client(cast.admin).get(history).content.decode()
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.APPRAISED_1)
+    for url in (page(assessment_a) + "?field=1", history):
+        assert "Bổ sung báo cáo quý IV" in unit.get(url).content.decode()
+
+
+def test_the_summary_gives_the_last_day_of_the_phase_the_cycle_is_in(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    cycle = assessment_a.cycle
+    Assessment.objects.filter(pk=assessment_a.pk).update(state=State.SUBMITTED)
+    cycle.phase = Phase.APPRAISAL_1
+    cycle.save()
+    summary = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
+    summary = summary.split('id="summary"')[1].split("</dl>")[0]
+    appraisal_until = cycle.appraisal_1_until.strftime("%d/%m/%Y")
+    assert f"đến hết ngày {appraisal_until}" in summary or appraisal_until in summary
+    assert cycle.self_assessment_until.strftime("%d/%m/%Y") not in summary
 
 
 def test_the_page_costs_the_same_queries_with_more_answers_and_files(

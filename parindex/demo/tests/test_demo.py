@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from parindex.assessments.models import AssessmentItem, Cycle, EvidenceFile, Phase, State
@@ -88,3 +89,29 @@ def test_demo_logins_json_for_other_tools() -> None:
     assert User.objects.get(username=scorer["username"]).display_name == (
         "Đầu mối CCHC – Sở Tư pháp"
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_administrator_has_every_right_in_the_django_admin() -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.exclude(role=Role.ADMIN).filter(is_staff=True).exists()
+    client = Client()
+    client.force_login(admin)
+    index = client.get("/admin/")
+    assert index.status_code == 200 and "/admin/org/securityevent/" in index.content.decode()
+    assert client.get("/admin/org/securityevent/").status_code == 200
+    assert client.get("/admin/notify/message/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_load_demo_counts_what_it_created_copies_included() -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert Framework.objects.count() == 8
+    assert "40 units, 88 accounts, 8 frameworks, 11 results" in out.getvalue()
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert "0 units, 0 accounts, 0 frameworks, 0 results" in again.getvalue()

@@ -95,6 +95,8 @@ def test_renaming_in_the_admin_keeps_the_former_name(cast: Cast) -> None:
             "position": 2,
             "former_names-TOTAL_FORMS": 0,
             "former_names-INITIAL_FORMS": 0,
+            "contact_changes-TOTAL_FORMS": 0,
+            "contact_changes-INITIAL_FORMS": 0,
         }
     )
     data.pop("successors", None)
