@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads a body (CSRF reads the form): refuses bodies over their limit.
+    "parindex.org.middleware.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parindex.org.middleware.RefusalLogMiddleware",
     # Axes last: it turns a locked-out log-in into the lock-out page.
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "parindex.org.context_processors.upload_limits",
             ],
         },
     },
@@ -170,6 +173,14 @@ FRAMEWORK_UPLOAD_MAX_BYTES = env_int("FRAMEWORK_UPLOAD_MAX_BYTES", 2 * 1024 * 10
 # Evidence: a file at most, and all of a unit's files together.
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_UNIT_BYTES = env_int("EVIDENCE_MAX_UNIT_BYTES", 1024 * 1024 * 1024)
+# The request bodies an upload accepts: the setting of its file plus the form around it
+# (RequestSizeMiddleware); any other request's body is at most Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE. Larger ones are refused (413) before they are read.
+REQUEST_BODY_LIMITS = {
+    "assessments:evidence_upload": "EVIDENCE_MAX_FILE_BYTES",
+    "frameworks:import": "FRAMEWORK_UPLOAD_MAX_BYTES",
+}
+UPLOAD_FORM_OVERHEAD = 64 * 1024
 
 # Notifications: which backend serves each channel (console by default: nothing leaves
 # the machine), the SMTP server of Django's EMAIL_* settings, an HTTP SMS gateway.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import zipfile
 
 PDF = "pdf"
@@ -19,6 +21,32 @@ CONTENT_TYPES = {
     PNG: "image/png",
 }
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", JPEG: "jpg", PNG: "png"}
+# The other names a type's files go by, kept when the uploader used them.
+OTHER_EXTENSIONS = {JPEG: ("jpeg", "jpe")}
+# What no file name should hold: path separators, characters Windows refuses, controls.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,8}")
+_NAME_LENGTH = 120
+
+
+def download_name(name: str, kind: str) -> str:
+    """The name a file is served under: the uploader's base name, sanitized, with the
+    extension of the type its content was checked as. A PDF named “report.html”, “.bat”,
+    “.hta” or “.svg” is saved by the browser as “report.pdf”, never as what it claims."""
+    extension = EXTENSIONS[kind]
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = _UNSAFE.sub("_", text)
+    base, dot, given = text.rpartition(".")
+    if not dot or not _EXTENSION.fullmatch(given):  # “ver 1.5 final” has no extension
+        base, given = text, ""
+    if given.lower() in (extension, *OTHER_EXTENSIONS.get(kind, ())):
+        extension = given  # the uploader's own spelling: “.PDF”, “.jpeg”
+    base = " ".join(base.split()).strip(" .")
+    if base.lower().endswith("." + extension.lower()):  # “report.pdf.html”
+        base = base[: -len(extension) - 1].rstrip(" .")
+    base = base[:_NAME_LENGTH].rstrip(" .") or "tai-lieu-kiem-chung"
+    return f"{base}.{extension}"
 
 
 def detect(head: bytes, read_all: bytes | None = None) -> str | None:

@@ -627,7 +627,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         file.file.open("rb"),
         content_type=types.CONTENT_TYPES[file.kind],
         as_attachment=request.GET.get("inline") != "1" or not file.previewable,
-        filename=file.name if "." in file.name else f"{file.name}.{types.EXTENSIONS[file.kind]}",
+        filename=types.download_name(file.name, file.kind),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

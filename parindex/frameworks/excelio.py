@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 import yaml
 from openpyxl import Workbook, load_workbook
@@ -43,6 +43,9 @@ COLUMNS = (
     "Cho phép hạ chuẩn",
 )
 FIRST_NODE_ROW = len(HEADER_LABELS) + 3
+# An .xlsx is a zip: a 2 MB upload can unpack into gigabytes of XML. The template of the
+# demo's largest framework unpacks into 0.3 MB.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 _TRUE = {"x", "có", "co", "true", "1", "yes", "đúng"}
 
 
@@ -155,6 +158,8 @@ def _write_guide(book: Workbook) -> None:
 
 def tree_from_xlsx(content: bytes) -> Tree:
     """Read the template back; raises SpecError naming rows and criteria."""
+    if not xlsx_within(content, MAX_UNPACKED_BYTES):
+        raise SpecError([Issue("excel_too_large")])
     try:
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
@@ -174,7 +179,7 @@ def tree_from_xlsx(content: bytes) -> Tree:
     if issues:
         raise SpecError(issues)
     year = header["Năm"]
-    if isinstance(year, float) and year.is_integer():
+    if isinstance(year, float) and year.is_integer() and abs(year) < 10_000:
         year = int(year)
     data = {
         "group": _cell_text(header["Nhóm đơn vị (mã)"]),
@@ -184,6 +189,17 @@ def tree_from_xlsx(content: bytes) -> Tree:
         "nodes": nodes,
     }
     return tree_from_data(data)
+
+
+def xlsx_within(content: bytes, limit: int) -> bool:
+    """Whether the workbook's parts unpack into at most `limit` bytes, read from the zip's
+    directory before anything is unpacked (Python's zip reader stops at the declared size).
+    A file that is not a zip is left to the workbook reader to refuse."""
+    try:
+        with ZipFile(BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist()) <= limit
+    except (BadZipFile, OSError, ValueError):
+        return True
 
 
 def _nodes_from_rows(rows: Iterable[tuple[Any, ...]], issues: list[Issue]) -> list[dict[str, Any]]:

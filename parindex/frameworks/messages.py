@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parindex.org.templatetags.parindex import compact_points
 from parindex.scoring.rules import Issue
@@ -14,6 +15,19 @@ def _messages() -> dict[str, str]:
     return {
         "not_a_framework": _("The file does not describe a framework."),
         "yaml_syntax": _("The YAML file cannot be read (line %(line)s)."),
+        "yaml_too_large": _("The file holds far more than a framework does; it was not read."),
+        "yaml_too_deep": _(
+            "Line %(line)s: the entries nest more than %(depth)s levels deep; a framework "
+            "needs far fewer."
+        ),
+        "yaml_alias": _(
+            "Line %(line)s: “*%(name)s” repeats another part of the file. References of this "
+            "kind are not accepted: write the part out."
+        ),
+        "number_too_large": _(
+            "Line %(line)s: the number is too large or too long for a framework."
+        ),
+        "not_a_number": _("Line %(line)s: the value is not a number."),
         "unknown_key": _("unknown entry “%(name)s”"),
         "missing_key": _("“%(name)s” is missing"),
         "bad_value": _("“%(name)s” has a value that is not allowed"),
@@ -24,6 +38,9 @@ def _messages() -> dict[str, str]:
         "duplicate_code": _("the code is used twice"),
         "missing_title": _("the title is missing"),
         "negative_points": _("negative points (%(value)s)"),
+        "points_too_large": _("%(value)s points is more than a framework holds (at most %(most)s)"),
+        "too_long": _("“%(name)s” is longer than %(most)s characters"),
+        "too_deep": _("the criteria nest more than %(most)s levels deep"),
         "too_many_places": _("%(value)s has more than two decimals"),
         "rule_on_inner_node": _("a criterion with sub-criteria cannot have a scoring rule"),
         "leaf_without_rule": _("a criterion without sub-criteria needs a scoring rule"),
@@ -54,13 +71,28 @@ def _messages() -> dict[str, str]:
         "too_few_levels": _("a rule with levels needs at least two levels"),
         "level_labels": _("each level needs its own, non-empty label"),
         "level_points": _("level “%(level)s” gives points outside 0 – %(max)s"),
+        "excel_too_large": _(
+            "The Excel file unpacks into far more than a framework's template; it was not read."
+        ),
         "excel_layout": _("The Excel file does not follow the template (%(detail)s)."),
         "excel_row": _("row %(row)s: %(detail)s"),
     }
 
 
+# A file's problems are shown on one page: the first MAX_PROBLEMS of them, each one's
+# quoted names and codes cut at MAX_QUOTED characters (a file may name a key of 100 KB).
+MAX_PROBLEMS = 50
+MAX_QUOTED = 80
+
+
 def _format(value: object) -> object:
-    return compact_points(value) if isinstance(value, Decimal) else value
+    if isinstance(value, Decimal):
+        return compact_points(value)
+    return _cut(value) if isinstance(value, str) else value
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
 
 
 def describe(issue: Issue) -> str:
@@ -72,5 +104,22 @@ def describe(issue: Issue) -> str:
     except (KeyError, TypeError, ValueError):
         text = template
     if issue.node:
-        return _("Criterion %(code)s: %(problem)s") % {"code": issue.node, "problem": text}
+        return _("Criterion %(code)s: %(problem)s") % {"code": _cut(issue.node), "problem": text}
     return text[:1].upper() + text[1:]
+
+
+def describe_all(issues: list[Issue]) -> list[str]:
+    """The sentences of a file's problems, at most MAX_PROBLEMS and a last line counting
+    those left out."""
+    shown = [describe(issue) for issue in issues[:MAX_PROBLEMS]]
+    left = len(issues) - len(shown)
+    if left > 0:
+        shown.append(
+            ngettext(
+                "… and %(count)s more problem; correct these first.",
+                "… and %(count)s more problems; correct these first.",
+                left,
+            )
+            % {"count": left}
+        )
+    return shown

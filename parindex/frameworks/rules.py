@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from parindex.org.templatetags.parindex import as_written, compact_points
-from parindex.scoring.numbers import to_decimal
+from parindex.scoring.numbers import INPUT_PLACES, NumberOutOfBounds, to_decimal
 from parindex.scoring.rules import (
     RULE_TYPES,
     BonusRule,
@@ -131,16 +131,33 @@ def _comma(value: object) -> str:
 
 
 def _number(data: Mapping[str, str], name: str) -> Decimal | None:
+    """A typed number, within the bounds of scoring.numbers: below 10^9, at most
+    INPUT_PLACES decimals, never negative; what is typed is quoted back cut short."""
     raw = (data.get(name) or "").strip()
     if not raw:
         return None
     try:
-        value = to_decimal(raw)
+        value = to_decimal(raw, places=INPUT_PLACES)
+    except NumberOutOfBounds as refused:
+        if refused.reason == "too_many_places":
+            raise InputsError(
+                name,
+                _("Write the number with at most %(places)s decimals.") % {"places": INPUT_PLACES},
+            ) from None
+        raise InputsError(
+            name, _("The number is too large: numbers here stay below a billion.")
+        ) from None
     except ValueError:
-        raise InputsError(name, _("“%(value)s” is not a number.") % {"value": raw}) from None
+        raise InputsError(
+            name, _("“%(value)s” is not a number.") % {"value": _quoted(raw)}
+        ) from None
     if value < 0:
         raise InputsError(name, _("The number cannot be negative."))
     return value
+
+
+def _quoted(raw: str) -> str:
+    return raw if len(raw) <= 30 else raw[:29] + "…"
 
 
 # Tiers in words --------------------------------------------------------------------
@@ -461,6 +478,13 @@ def _split_item(line: str) -> tuple[str, str]:
     start = len(text)
     while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
         start -= 1
+    # A number written with an exponent (1e5000) is one number, to be bounded as such,
+    # not a description "1e" worth 5000.
+    exponent = start - 1 if start > 0 and text[start - 1] in "+-" else start
+    if exponent > 1 and text[exponent - 1] in "eE" and text[exponent - 2] in _NUMBER_CHARACTERS:
+        start = exponent - 1
+        while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
+            start -= 1
     number = text[start:].strip(".,")
     if not number:
         return line.strip(), ""

@@ -24,6 +24,15 @@ NODE_KEYS = {
 }
 
 
+# What the frameworks' tables hold (frameworks.models): points of 7 digits, 2 of them
+# decimals; codes of 30 characters; titles of 300. A tree nests fields, criteria and
+# sub-criteria a few levels deep; MAX_DEPTH levels leave room and keep recursion shallow.
+MAX_POINTS = Decimal("99999.99")
+MAX_CODE = 30
+MAX_TITLE = 300
+MAX_DEPTH = 10
+
+
 class SpecError(Exception):
     """The data does not describe a valid framework; `issues` says where and why."""
 
@@ -49,18 +58,14 @@ def tree_from_data(data: object) -> Tree:
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         issues.append(Issue("bad_value", {"name": "year"}))
         year = 0
-    try:
-        max_points = to_decimal(data["max_points"])
-    except ValueError:
-        issues.append(Issue("bad_value", {"name": "max_points"}))
-        max_points = Decimal(0)
+    max_points = _points(data["max_points"], "", issues)
     raw_nodes = data["nodes"]
     nodes: list[Node] = []
     if not isinstance(raw_nodes, list):
         issues.append(Issue("bad_value", {"name": "nodes"}))
     else:
         for raw in raw_nodes:
-            nodes.append(_node_from_data(raw, issues))
+            nodes.append(_node_from_data(raw, issues, 0))
     tree = Tree(
         group=str(data["group"]).strip(),
         year=year,
@@ -70,6 +75,8 @@ def tree_from_data(data: object) -> Tree:
     )
     if not tree.title:
         issues.append(Issue("missing_key", {"name": "title"}))
+    elif len(tree.title) > MAX_TITLE:
+        issues.append(Issue("too_long", {"name": "title", "most": MAX_TITLE}))
     if not issues:
         issues = validate_tree(tree)
     if issues:
@@ -77,19 +84,29 @@ def tree_from_data(data: object) -> Tree:
     return tree
 
 
-def _node_from_data(raw: object, issues: list[Issue]) -> Node:
+def _points(raw: object, code: str, issues: list[Issue]) -> Decimal:
+    try:
+        value = to_decimal(raw)
+    except ValueError:
+        issues.append(Issue("bad_value", {"name": "max_points"}, code))
+        return Decimal(0)
+    if abs(value) > MAX_POINTS:
+        issues.append(Issue("points_too_large", {"value": value, "most": MAX_POINTS}, code))
+        return Decimal(0)
+    return value
+
+
+def _node_from_data(raw: object, issues: list[Issue], depth: int) -> Node:
     if not isinstance(raw, Mapping):
         issues.append(Issue("bad_node"))
         return Node(code="?", title="?", max_points=Decimal(0))
     code = str(raw.get("code", "")).strip()
+    if len(code) > MAX_CODE:
+        issues.append(Issue("too_long", {"name": "code", "most": MAX_CODE}, code))
     for key in raw:
         if key not in NODE_KEYS:
             issues.append(Issue("unknown_key", {"name": str(key)}, code))
-    try:
-        max_points = to_decimal(raw.get("max_points"))
-    except ValueError:
-        issues.append(Issue("bad_value", {"name": "max_points"}, code))
-        max_points = Decimal(0)
+    max_points = _points(raw.get("max_points"), code, issues)
     node = Node(
         code=code,
         title=str(raw.get("title") or "").strip(),
@@ -108,8 +125,10 @@ def _node_from_data(raw: object, issues: list[Issue]) -> Node:
     if children is not None:
         if not isinstance(children, list):
             issues.append(Issue("bad_value", {"name": "children"}, code))
+        elif depth + 1 >= MAX_DEPTH:
+            issues.append(Issue("too_deep", {"most": MAX_DEPTH}, code))
         else:
-            node.children = [_node_from_data(child, issues) for child in children]
+            node.children = [_node_from_data(child, issues, depth + 1) for child in children]
     if "rule" in raw and "rule" in raw and node.rule is None:
         # A leaf whose rule could not be read: keep it a leaf for the other checks.
         node.children = []

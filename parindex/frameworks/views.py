@@ -11,7 +11,7 @@ from parindex.org.models import Role
 from . import selectors, services
 from .excelio import tree_from_xlsx, tree_to_xlsx
 from .forms import CopyConfirmForm, CopyToYearForm, FrameworkFilterForm, FrameworkUploadForm
-from .messages import describe
+from .messages import describe_all
 from .models import Framework
 from .spec import SpecError
 from .yamlio import tree_from_yaml, tree_to_yaml
@@ -101,6 +101,7 @@ def framework_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a YAML file or the Excel template; nothing is stored unless all is valid."""
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    problem_count = 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
@@ -111,9 +112,9 @@ def framework_import_view(request: HttpRequest) -> HttpResponse:
                 tree = tree_from_yaml(content)
             framework = services.framework_import(tree=tree, by=current_user(request))
         except SpecError as error:
-            problems = [describe(issue) for issue in error.issues]
+            problems, problem_count = describe_all(error.issues), len(error.issues)
         except Refused as error:
-            problems = [error.message]
+            problems, problem_count = [error.message], 1
         else:
             messages.success(
                 request,
@@ -124,7 +125,7 @@ def framework_import_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "frameworks/import.html",
-        {"form": form, "problems": problems},
+        {"form": form, "problems": problems, "problem_count": problem_count},
         status=400 if problems or form.errors else 200,
     )
 

@@ -3,12 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from parindex.org.models import Unit, UnitGroup
 from parindex.scoring.targets import NATIONAL_RANK_RISE, NEEDS_VALUE
 
 from .models import NationalResult, Target
+
+# The years a national result or a goal may speak of (those of the frameworks too): a goal
+# is checked year by year, and a goal "to year 2 147 483 647" would never finish.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _bound_years(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        field = form.fields[name]
+        message = _("Enter a year between 2000 and 2100.")
+        field.validators += [
+            MinValueValidator(FIRST_YEAR, message=message),
+            MaxValueValidator(LAST_YEAR, message=message),
+        ]
+        field.widget.attrs.update({"min": FIRST_YEAR, "max": LAST_YEAR})
+
 
 SORTS = [
     ("rank", _("Rank")),
@@ -76,6 +93,7 @@ class NationalResultForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _bound_years(self, "year")
         for name in ("index_pct", "sipas_pct"):
             self.fields[name].localize = True
             self.fields[name].widget.is_localized = True
@@ -109,6 +127,7 @@ class TargetForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _bound_years(self, "first_year", "last_year")
         self.fields["value"].localize = True
         self.fields["value"].widget.is_localized = True
         self.fields["value"].widget.input_type = "text"

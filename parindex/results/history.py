@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parindex.frameworks.excelio import xlsx_within
 from parindex.org.errors import Refused
 from parindex.org.models import (
     EvaluatingBody,
@@ -23,7 +26,7 @@ from parindex.org.models import (
     make_code,
     normalize_name,
 )
-from parindex.scoring.numbers import ZERO, to_decimal
+from parindex.scoring.numbers import ZERO, NumberOutOfBounds, to_decimal
 
 from .interchange import FIELD_COLUMN, IMPORT_COLUMNS
 from .models import ImportedResult, NationalResult
@@ -31,6 +34,13 @@ from .models import ImportedResult, NationalResult
 
 class ResultsFileError(Refused):
     """The file is rejected whole; `message` names the row and the column."""
+
+
+# A published figure as ImportedResult holds it: 7 digits, 2 of them decimals.
+PUBLISHED_MAX = Decimal("99999.99")
+PUBLISHED_PLACES = 2
+# An .xlsx of a few hundred units' results unpacks into well under a megabyte.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -47,6 +57,8 @@ def read_table(content: bytes, filename: str) -> list[dict[str, Any]]:
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        if not xlsx_within(content, MAX_UNPACKED_BYTES):
+            raise ResultsFileError(_("The Excel file unpacks into far more than a results table."))
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         values = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -104,10 +116,7 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
                 if column.startswith(FIELD_COLUMN):
                     continue
                 raise fail(column, _("the value is missing"))
-            try:
-                value = to_decimal(raw)
-            except ValueError:
-                raise fail(column, _("“%(value)s” is not a number") % {"value": raw}) from None
+            value = _published_figure(raw, partial(fail, column))
             if value < ZERO:
                 raise fail(column, _("points cannot be negative"))
             if column.startswith(FIELD_COLUMN):
@@ -127,6 +136,27 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
             FileRow(number, normalize_name(str(row["group"])), unit_name, numbers, field_points)
         )
     return parsed
+
+
+def _published_figure(raw: object, fail: Callable[[str], ResultsFileError]) -> Decimal:
+    """A figure as published: a number of at most two decimals, below 100 000."""
+    shown = str(raw) if len(str(raw)) <= 30 else str(raw)[:29] + "…"
+    try:
+        value = to_decimal(raw, places=PUBLISHED_PLACES)
+    except NumberOutOfBounds as refused:
+        if refused.reason == "too_many_places":
+            raise fail(
+                _("“%(value)s” has more than two decimals; write it as published")
+                % {"value": shown}
+            ) from None
+        raise fail(
+            _("“%(value)s” is too large for a published figure") % {"value": shown}
+        ) from None
+    except ValueError:
+        raise fail(_("“%(value)s” is not a number") % {"value": shown}) from None
+    if abs(value) > PUBLISHED_MAX:
+        raise fail(_("“%(value)s” is too large for a published figure") % {"value": shown})
+    return value
 
 
 @transaction.atomic
@@ -200,7 +230,8 @@ def national_results_import(*, rows: list[dict[str, Any]], by: User | None) -> i
     existing = {row.year: row for row in NationalResult.objects.all()}
     for number, row in enumerate(rows, start=2):
         data = {key: "" if value is None else str(value).strip() for key, value in row.items()}
-        year = int(data["year"]) if data.get("year", "").isdigit() else None
+        text = data.get("year", "")
+        year = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
         form = NationalResultForm(data, instance=existing.get(year) if year else None)
         if not form.is_valid():
             column, errors = next(iter(form.errors.items()))
