@@ -488,55 +488,60 @@ def _evidence_answer(
     return redirect(_leaf_url(assessment.cycle.year, assessment.unit.code, criterion))
 
 
+EvidenceChange = Callable[[HttpRequest, Assessment, AssessmentItem, User], str]
+
+
+def _evidence_change(
+    request: HttpRequest, year: int, code: str, criterion: str, change: EvidenceChange
+) -> HttpResponse:
+    """One change of a leaf's evidence by the unit: `change` makes it and says what it
+    did, or raises Refused (a 403 when Forbidden); the answer is the leaf's evidence."""
+    assessment, role = _for_the_unit(request, year, code)
+    item = _item(assessment, criterion)
+    try:
+        done = change(request, assessment, item, current_user(request))
+    except Forbidden as forbidden:
+        refuse(request, f"evidence {year} {code} {criterion}: {forbidden.message}")
+    except Refused as refused:
+        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
+    return _evidence_answer(request, assessment, role, criterion, done, True)
+
+
+def _form_refusal(form: Any) -> Refused:
+    return Refused(" ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
 @require_POST
 @htmx_login_required
 def evidence_upload(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    assessment, role = _for_the_unit(request, year, code)
-    item = _item(assessment, criterion)
-    form = EvidenceUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _evidence_answer(
-            request, assessment, role, criterion, _("Choose a file to add."), False
-        )
-    try:
-        file = services.evidence_upload(
-            item=item, upload=form.cleaned_data["file"], by=current_user(request)
-        )
-    except Forbidden as forbidden:
-        refuse(request, f"evidence upload {year} {code} {criterion}: {forbidden.message}")
-    except Refused as refused:
-        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
-    return _evidence_answer(
-        request, assessment, role, criterion, _("“%(name)s” added.") % {"name": file.name}, True
-    )
+    def upload(request: HttpRequest, _a: Assessment, item: AssessmentItem, user: User) -> str:
+        form = EvidenceUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise Refused(_("Choose a file to add."))
+        file = services.evidence_upload(item=item, upload=form.cleaned_data["file"], by=user)
+        return _("“%(name)s” added.") % {"name": file.name}
+
+    return _evidence_change(request, year, code, criterion, upload)
 
 
 @require_POST
 @htmx_login_required
 def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
-    assessment, role = _for_the_unit(request, year, code)
-    item = _item(assessment, criterion)
-    form = EvidenceLinkForm(request.POST)
-    file = (
-        EvidenceFile.objects.filter(
-            pk=form.cleaned_data["file"], unit_id=assessment.unit_id
-        ).first()
-        if form.is_valid()
-        else None
-    )
-    if file is None:
-        return _evidence_answer(
-            request, assessment, role, criterion, _("Choose one of your unit's files."), False
+    def cite(request: HttpRequest, assessment: Assessment, item: AssessmentItem, user: User) -> str:
+        form = EvidenceLinkForm(request.POST)
+        file = (
+            EvidenceFile.objects.filter(
+                pk=form.cleaned_data["file"], unit_id=assessment.unit_id
+            ).first()
+            if form.is_valid()
+            else None
         )
-    try:
-        services.evidence_link(item=item, file=file, by=current_user(request))
-    except Forbidden as forbidden:
-        refuse(request, f"evidence link {year} {code} {criterion}: {forbidden.message}")
-    except Refused as refused:
-        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
-    return _evidence_answer(
-        request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": file.name}, True
-    )
+        if file is None:
+            raise Refused(_("Choose one of your unit's files."))
+        services.evidence_link(item=item, file=file, by=user)
+        return _("“%(name)s” cited.") % {"name": file.name}
+
+    return _evidence_change(request, year, code, criterion, cite)
 
 
 @require_POST
@@ -544,49 +549,31 @@ def evidence_link(request: HttpRequest, year: int, code: str, criterion: str) ->
 def evidence_unlink(
     request: HttpRequest, year: int, code: str, criterion: str, file: int
 ) -> HttpResponse:
-    assessment, role = _for_the_unit(request, year, code)
-    item = _item(assessment, criterion)
-    evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
-    try:
-        services.evidence_unlink(item=item, file=evidence, by=current_user(request))
-    except Forbidden as forbidden:
-        refuse(request, f"evidence unlink {year} {code} {criterion}: {forbidden.message}")
-    except Refused as refused:
-        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
-    return _evidence_answer(
-        request,
-        assessment,
-        role,
-        criterion,
-        _("“%(name)s” no longer cited here.") % {"name": evidence.name},
-        True,
-    )
+    def uncite(
+        request: HttpRequest, assessment: Assessment, item: AssessmentItem, user: User
+    ) -> str:
+        evidence = get_object_or_404(EvidenceFile, pk=file, unit_id=assessment.unit_id)
+        services.evidence_unlink(item=item, file=evidence, by=user)
+        return _("“%(name)s” no longer cited here.") % {"name": evidence.name}
+
+    return _evidence_change(request, year, code, criterion, uncite)
 
 
 @require_POST
 @htmx_login_required
 def evidence_url_add(request: HttpRequest, year: int, code: str, criterion: str) -> HttpResponse:
     """Cite a web page as evidence of the leaf."""
-    assessment, role = _for_the_unit(request, year, code)
-    item = _item(assessment, criterion)
-    form = EvidenceUrlForm(request.POST)
-    if not form.is_valid():
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _evidence_answer(request, assessment, role, criterion, error, False)
-    try:
+
+    def cite(request: HttpRequest, _a: Assessment, item: AssessmentItem, user: User) -> str:
+        form = EvidenceUrlForm(request.POST)
+        if not form.is_valid():
+            raise _form_refusal(form)
         cited = services.evidence_url_add(
-            item=item,
-            url=form.cleaned_data["url"],
-            title=form.cleaned_data["title"],
-            by=current_user(request),
+            item=item, url=form.cleaned_data["url"], title=form.cleaned_data["title"], by=user
         )
-    except Forbidden as forbidden:
-        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
-    except Refused as refused:
-        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
-    return _evidence_answer(
-        request, assessment, role, criterion, _("“%(name)s” cited.") % {"name": cited}, True
-    )
+        return _("“%(name)s” cited.") % {"name": cited}
+
+    return _evidence_change(request, year, code, criterion, cite)
 
 
 @require_POST
@@ -594,23 +581,12 @@ def evidence_url_add(request: HttpRequest, year: int, code: str, criterion: str)
 def evidence_url_remove(
     request: HttpRequest, year: int, code: str, criterion: str, pk: int
 ) -> HttpResponse:
-    assessment, role = _for_the_unit(request, year, code)
-    item = _item(assessment, criterion)
-    cited = get_object_or_404(EvidenceUrl, pk=pk, item=item)
-    try:
-        services.evidence_url_remove(item=item, cited=cited, by=current_user(request))
-    except Forbidden as forbidden:
-        refuse(request, f"evidence url {year} {code} {criterion}: {forbidden.message}")
-    except Refused as refused:
-        return _evidence_answer(request, assessment, role, criterion, refused.message, False)
-    return _evidence_answer(
-        request,
-        assessment,
-        role,
-        criterion,
-        _("“%(name)s” no longer cited here.") % {"name": cited},
-        True,
-    )
+    def uncite(request: HttpRequest, _a: Assessment, item: AssessmentItem, user: User) -> str:
+        cited = get_object_or_404(EvidenceUrl, pk=pk, item=item)
+        services.evidence_url_remove(item=item, cited=cited, by=user)
+        return _("“%(name)s” no longer cited here.") % {"name": cited}
+
+    return _evidence_change(request, year, code, criterion, uncite)
 
 
 @require_GET
