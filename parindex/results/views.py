@@ -4,7 +4,7 @@ computes, publishes and records targets."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,13 +22,14 @@ from parindex.assessments.models import Cycle
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import Role, Unit
-from parindex.scoring.engine import GroupSummary, RankedUnit
+from parindex.scoring.engine import GroupSummary, RankedUnit, points_pending
 from parindex.scoring.targets import MET, MISSED
 
 from . import charts, selectors, services
 from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
 from .models import NationalResult, ResultSnapshot, Target
+from .provisional import group_notes, missing_parts, missing_text, rank_note
 from .selectors import YearResults
 
 EVERYONE = tuple(Role)
@@ -38,11 +39,12 @@ CHART_LIMIT = 60
 # A phone should not receive thousands of rows at once; the Excel files hold every row.
 ROWS_PER_PAGE = 200
 
+# The engine gives each group's units in rank order (units not ranked last); the other
+# sorts are stable, so that equal values keep that order.
 SORTS: dict[str, Callable[[RankedUnit], Any]] = {
-    "rank": lambda r: (r.rank, r.result.unit),
-    "self": lambda r: (-r.result.self_assessed, r.rank),
-    "staff": lambda r: (-r.result.survey_staff, r.rank),
-    "sipas": lambda r: (-r.result.survey_sipas, r.rank),
+    "self": lambda r: -r.result.self_assessed,
+    "staff": lambda r: -r.result.survey_staff,
+    "sipas": lambda r: -r.result.survey_sipas,
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,9 +129,27 @@ class GroupTable:
     name: str
     summary: GroupSummary
     rows: Page[RankedUnit]
+    notes: dict[str, RowNote]  # by unit code, for the provisional units of the page
+    ranking: list[str]  # how the group was ranked, when not all together
     chart: charts.BarChart | None
     highest: str
     lowest: str
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """Why a unit's result is provisional, and whom its rank is among."""
+
+    missing: str
+    rank: str
+
+
+def _row_notes(rows: Iterable[RankedUnit], summary: GroupSummary) -> dict[str, RowNote]:
+    return {
+        ranked.result.unit: RowNote(missing_text(ranked.result), rank_note(ranked, summary))
+        for ranked in rows
+        if ranked.result.provisional or ranked.rank is None
+    }
 
 
 def _page(rows: list[RankedUnit], number: int | None, whole_group: bool) -> Page[RankedUnit]:
@@ -162,14 +182,19 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         members = results.members(code)
         if sort == "name":
             rows = sorted(members, key=lambda r: results.units[r.result.unit].name)
+        elif sort in SORTS:
+            rows = sorted(members, key=SORTS[sort])
         else:
-            rows = sorted(members, key=SORTS.get(sort, SORTS["rank"]))
+            rows = members
+        shown = _page(rows, form.value("page"), bool(group))
         tables.append(
             GroupTable(
                 code=code,
                 name=results.groups[code].name,
                 summary=summary,
-                rows=_page(rows, form.value("page"), bool(group)),
+                rows=shown,
+                notes=_row_notes(shown, summary),
+                ranking=group_notes(members, summary),
                 chart=_index_chart(results, code, members, form.value("revision"))
                 if len(members) <= CHART_LIMIT
                 else None,
@@ -256,7 +281,8 @@ class FieldColumn:
 class FieldRow:
     ranked: RankedUnit
     name: str
-    cells: list[tuple[Decimal | None, Decimal | None]]  # (points, %) per field
+    # (points, %, survey points pending) per field
+    cells: list[tuple[Decimal | None, Decimal | None, Decimal | None]]
 
 
 @dataclass
@@ -324,7 +350,11 @@ def _field_table(
             ranked=ranked,
             name=results.units[ranked.result.unit].name,
             cells=[
-                (ranked.result.field_points(c.code), ranked.result.field_pct(c.code))
+                (
+                    ranked.result.field_points(c.code),
+                    ranked.result.field_pct(c.code),
+                    node.pending if (node := ranked.result.nodes.get(c.code)) else None,
+                )
                 for c in columns
             ],
         )
@@ -415,6 +445,9 @@ def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "bars": bars,
             "history": history,
             "group_name": page.results.groups[page.ranked.result.group].name,
+            "missing": missing_parts(page.ranked.result),
+            "rank_note": rank_note(page.ranked, page.summary),
+            "pending": points_pending(page.ranked.result),
             "rank_up": max(moved, 0),
             "rank_down": max(-moved, 0),
         },
@@ -500,6 +533,10 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
     draft = next((s for s in revisions if not s.is_published), None)
     published = next((s for s in revisions if s.is_published), None)
     provisional = draft.rows.filter(provisional=True).count() if draft is not None else 0
+    waiting = unappraised = 0
+    if provisional and draft is not None:
+        waiting = draft.rows.filter(pending__gt=0).count()
+        unappraised = draft.rows.filter(unappraised__gt=0).count()
     if draft is not None and not publish_form.is_bound:
         publish_form = PublishForm(initial={"revision": draft.revision})
     if not provisional:
@@ -517,6 +554,8 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
             "publish_form": publish_form,
             "assessments": cycle.assessments.count(),
             "provisional": provisional,
+            "waiting": waiting,
+            "unappraised": unappraised,
         },
     )
 
@@ -649,3 +688,4 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
         for n in NationalResult.objects.all()
     ]
     return _download(table_to_xlsx(_("National results"), header, rows), "chi-so-cchc-tinh.xlsx")
+
