@@ -13,11 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from parindex.scoring.engine import GroupSummary, RankedUnit
 from parindex.scoring.numbers import publish
 
 from .interchange import TABLE_HEADERS, UNIT_FIGURES, figure_cells
-from .provisional import missing_text, rank_label, rank_note
+from .provisional import rank_label, row_note
 from .selectors import UnitPage, YearResults
 from .sheets import PERCENT, POINTS, save_book, sheet_title, write_rows
 
@@ -30,7 +29,7 @@ def year_to_xlsx(results: YearResults) -> bytes:
     book = Workbook(write_only=True)
     for code, summary in results.cycle.groups.items():
         members = results.members(code)
-        notes = {r.result.unit: _note(r, summary) for r in members}
+        notes = {r.result.unit: row_note(r, summary) for r in members}
         with_notes = any(notes.values())
         headers = [*TABLE_HEADERS, "Xếp hạng", "Xếp loại"]
         if with_notes:
@@ -58,13 +57,6 @@ def year_to_xlsx(results: YearResults) -> bytes:
             first=2,
         )
     return save_book(book)
-
-
-def _note(ranked: RankedUnit, summary: GroupSummary) -> str:
-    """What the unit's result misses, and whom its rank is among, in one sentence."""
-    parts = [missing_text(ranked.result), rank_note(ranked, summary)]
-    text = "; ".join(part for part in parts if part)
-    return text[:1].upper() + text[1:] if text else ""
 
 
 def fields_to_xlsx(results: YearResults) -> bytes:

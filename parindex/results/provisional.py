@@ -50,6 +50,15 @@ def missing_text(result: UnitResult) -> str:
     return "; ".join(missing_parts(result))
 
 
+def unranked_reason(result: UnitResult) -> str:
+    """Why a unit has no rank, as its own page says it."""
+    return ngettext(
+        "a unit is ranked once every criterion is appraised: %(count)s is not yet",
+        "a unit is ranked once every criterion is appraised: %(count)s are not yet",
+        result.unappraised,
+    ) % {"count": result.unappraised}
+
+
 def rank_label(ranked: RankedUnit) -> str:
     """The rank as a table prints it: "3/15", or "—" for a unit not ranked."""
     if ranked.rank is None:
@@ -82,6 +91,63 @@ def rank_note(ranked: RankedUnit, summary: GroupSummary) -> str:
             ranked.rank_of or 0,
         ) % {"count": ranked.rank_of}
     return ""
+
+
+def row_note(ranked: RankedUnit, summary: GroupSummary) -> str:
+    """What a table's row says beside the unit's name: what its result misses, then that
+    it is not ranked (the group's note says why) or whom its rank is among."""
+    rank = _("not ranked") if ranked.rank is None else rank_note(ranked, summary)
+    return sentence("; ".join(part for part in (missing_text(ranked.result), rank) if part))
+
+
+def sentence(text: str) -> str:
+    """A phrase begun with a capital, the rest as written ("SIPAS" stays)."""
+    return text[:1].upper() + text[1:]
+
+
+def pool_label(ranked: RankedUnit, count: int) -> str:
+    """The heading of a set of units ranked among themselves (or not ranked), in a table
+    in rank order."""
+    if ranked.rank is None:
+        return ngettext(
+            "Not ranked, criteria not appraised yet: %(count)s unit",
+            "Not ranked, criteria not appraised yet: %(count)s units",
+            count,
+        ) % {"count": count}
+    if ranked.result.missing_surveys:
+        return ngettext(
+            "Appraised in full, without the results of %(sources)s yet, ranked among "
+            "themselves: %(count)s unit",
+            "Appraised in full, without the results of %(sources)s yet, ranked among "
+            "themselves: %(count)s units",
+            count,
+        ) % {"count": count, "sources": survey_names(ranked.result.missing_surveys)}
+    return ngettext(
+        "With complete results, ranked among themselves: %(count)s unit",
+        "With complete results, ranked among themselves: %(count)s units",
+        count,
+    ) % {"count": count}
+
+
+def pool_headings(members: Sequence[RankedUnit], shown: Sequence[RankedUnit]) -> dict[str, str]:
+    """In a table in rank order, where a set of units ranked together begins (by the code
+    of its first unit shown) and its heading; nothing when the group is ranked whole."""
+
+    def key(ranked: RankedUnit) -> tuple[str, ...] | None:
+        return None if ranked.rank is None else ranked.result.missing_surveys
+
+    sizes: dict[tuple[str, ...] | None, int] = {}
+    for ranked in members:
+        sizes[key(ranked)] = sizes.get(key(ranked), 0) + 1
+    if list(sizes) == [()]:
+        return {}
+    headings = {}
+    previous: object = object()
+    for ranked in shown:
+        if key(ranked) != previous:
+            headings[ranked.result.unit] = pool_label(ranked, sizes[key(ranked)])
+            previous = key(ranked)
+    return headings
 
 
 def group_notes(members: Sequence[RankedUnit], summary: GroupSummary) -> list[str]:

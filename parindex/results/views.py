@@ -29,7 +29,16 @@ from . import charts, selectors, services
 from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
 from .models import NationalResult, ResultSnapshot, Target
-from .provisional import group_notes, missing_parts, missing_text, rank_note
+from .provisional import (
+    group_notes,
+    missing_parts,
+    missing_text,
+    pool_headings,
+    rank_note,
+    row_note,
+    sentence,
+    unranked_reason,
+)
 from .selectors import YearResults
 
 EVERYONE = tuple(Role)
@@ -131,6 +140,7 @@ class GroupTable:
     rows: Page[RankedUnit]
     notes: dict[str, RowNote]  # by unit code, for the provisional units of the page
     ranking: list[str]  # how the group was ranked, when not all together
+    headings: dict[str, str]  # in rank order: the set of units ranked together a row begins
     chart: charts.BarChart | None
     highest: str
     lowest: str
@@ -138,15 +148,23 @@ class GroupTable:
 
 @dataclass(frozen=True)
 class RowNote:
-    """Why a unit's result is provisional, and whom its rank is among."""
+    """Why a unit's result is provisional and whom its rank is among (`text`); why it is
+    not ranked (`rank`, beside the dash in the rank column)."""
 
-    missing: str
+    text: str
     rank: str
 
 
-def _row_notes(rows: Iterable[RankedUnit], summary: GroupSummary) -> dict[str, RowNote]:
+def _row_notes(
+    rows: Iterable[RankedUnit], summary: GroupSummary, in_rank_order: bool
+) -> dict[str, RowNote]:
+    """In rank order the headings say whom each unit is ranked among: a row says only
+    what its result misses."""
     return {
-        ranked.result.unit: RowNote(missing_text(ranked.result), rank_note(ranked, summary))
+        ranked.result.unit: RowNote(
+            sentence(missing_text(ranked.result)) if in_rank_order else row_note(ranked, summary),
+            rank_note(ranked, summary),
+        )
         for ranked in rows
         if ranked.result.provisional or ranked.rank is None
     }
@@ -187,14 +205,16 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         else:
             rows = members
         shown = _page(rows, form.value("page"), bool(group))
+        in_rank_order = rows is members
         tables.append(
             GroupTable(
                 code=code,
                 name=results.groups[code].name,
                 summary=summary,
                 rows=shown,
-                notes=_row_notes(shown, summary),
+                notes=_row_notes(shown, summary, in_rank_order),
                 ranking=group_notes(members, summary),
+                headings=pool_headings(members, list(shown)) if in_rank_order else {},
                 chart=_index_chart(results, code, members, form.value("revision"))
                 if len(members) <= CHART_LIMIT
                 else None,
@@ -293,9 +313,15 @@ class FieldTable:
     columns: list[FieldColumn]
     page: Page[RankedUnit]
     rows: list[FieldRow]  # those of the page
+    headings: dict[str, str]  # the set of units ranked together a row begins
     with_pct: bool
     with_adjustment: bool
     chart: charts.BarChart | None
+
+    @property
+    def span(self) -> int:
+        """Columns of a row: rank, unit, the fields, bonus and penalty, index."""
+        return 3 + len(self.columns) + int(self.with_adjustment)
 
 
 @require_GET
@@ -367,6 +393,7 @@ def _field_table(
         columns=columns,
         page=shown,
         rows=rows,
+        headings=pool_headings(members, list(shown)),
         with_pct=with_pct,
         with_adjustment=any(r.result.adjustment for r in members),
         chart=_field_chart(columns, with_pct),
@@ -446,7 +473,9 @@ def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "history": history,
             "group_name": page.results.groups[page.ranked.result.group].name,
             "missing": missing_parts(page.ranked.result),
-            "rank_note": rank_note(page.ranked, page.summary),
+            "rank_note": unranked_reason(page.ranked.result)
+            if page.ranked.rank is None
+            else rank_note(page.ranked, page.summary),
             "pending": points_pending(page.ranked.result),
             "rank_up": max(moved, 0),
             "rank_down": max(-moved, 0),

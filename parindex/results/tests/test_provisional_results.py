@@ -56,10 +56,25 @@ def test_the_year_page_says_why_a_unit_is_provisional_and_not_ranked(
     text = page(cast, reverse("results:year", args=[2024]))
     count = unappraised(UNCHECKED)
     assert count > 0
-    assert f"{count} tiêu chí chưa thẩm định. Chưa xếp hạng: còn {count} tiêu chí" in text
     pending = points(ResultRow.objects.get(unit__code=NO_SURVEYS).pending)
-    assert f"Chưa gồm điểm khảo sát SIPAS và khảo sát CBCCVC: {pending} điểm đang chờ." in text
-    assert "Trong số 1 đơn vị của nhóm đã thẩm định đủ và cùng chưa có kết quả" in text
+    # In rank order, a heading for each set of units ranked together; each row its lacks.
+    headings = [
+        "Đã có đủ kết quả, xếp hạng trong số các đơn vị này: 9 đơn vị",
+        "Đã thẩm định đủ, chưa có kết quả khảo sát SIPAS và khảo sát CBCCVC, xếp hạng trong "
+        "số các đơn vị này: 1 đơn vị",
+        "Chưa xếp hạng, còn tiêu chí chưa thẩm định: 1 đơn vị",
+    ]
+    positions = [text.index(f'scope="rowgroup">{heading}</th>') for heading in headings]
+    assert positions == sorted(positions)
+    assert f"{count} tiêu chí chưa thẩm định.</span>" in text
+    assert f"Chưa gồm điểm khảo sát SIPAS và khảo sát CBCCVC: {pending} điểm đang chờ.</span>" in (
+        text
+    )
+    # In another order, each row says whom its rank is among.
+    by_name = page(cast, reverse("results:year", args=[2024]) + "?sort=name")
+    assert 'scope="rowgroup"' not in by_name
+    assert f"{count} tiêu chí chưa thẩm định; chưa xếp hạng." in by_name
+    assert "điểm đang chờ; trong số 1 đơn vị của nhóm đã thẩm định đủ và cùng chưa có" in by_name
     assert "9 đơn vị đã có đủ kết quả: được xếp hạng trong số các đơn vị này." in text
     assert "1 đơn vị chưa được xếp hạng vì còn tiêu chí chưa thẩm định." in text
     assert '<span title="chưa xếp hạng: còn' in text  # the rank cell: "—" and why
