@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
 from parindex.frameworks.models import Criterion, Framework
@@ -173,11 +173,11 @@ def _from_snapshot(
         query = query.filter(
             group__in=ResultRow.objects.filter(snapshot=snapshot, unit=unit).values("group")
         )
+    # Units not ranked last on every database (SQLite puts nulls first, PostgreSQL last).
+    order = ("group__position", F("rank").asc(nulls_last=True), "unit__code")
     rows = [
         _row_from_snapshot(values)
-        for values in query.order_by("group__position", "rank", "unit__code").values_list(
-            *_IDENTITY, *_FIGURES, *_MISSING
-        )
+        for values in query.order_by(*order).values_list(*_IDENTITY, *_FIGURES, *_MISSING)
     ]
     if not rows:
         return None
