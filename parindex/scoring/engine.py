@@ -335,20 +335,26 @@ def compute_unit(
             if result.pending:
                 pending_leaves.append((position, source, result.pending))
         outcomes[position] = result
+    any_provisional = False
     for position, code, children in plan.inner:
         points = max_points = adjustment = ZERO
-        unappraised = 0
+        provisional = False
         for child in children:
             outcome = outcomes[child]
             points += outcome.points
             max_points += outcome.max_points
             adjustment += outcome.adjustment
-            unappraised += outcome.unappraised
-        outcomes[position] = NodeResult(
-            code, points, max_points, adjustment, unappraised > 0, False, "", unappraised
-        )
-    # Pending points are rare (surveys not in yet): added up the leaves' ancestors only,
-    # which keeps the loop above as it was.
+            provisional = provisional or outcome.provisional
+        outcomes[position] = NodeResult(code, points, max_points, adjustment, provisional)
+        any_provisional = any_provisional or provisional
+    # What is missing is counted apart, and only where something is, so that the loop
+    # above costs what it did: leaves not appraised up the provisional nodes (children
+    # first), pending survey points up the pending leaves' ancestors.
+    if any_provisional:
+        for position, _code, children in plan.inner:
+            node_result = outcomes[position]
+            if node_result.provisional:
+                node_result.unappraised = sum(outcomes[child].unappraised for child in children)
     for position, _source, pending in pending_leaves:
         for ancestor in plan.ancestors[position]:
             outcomes[ancestor].pending += pending
@@ -361,7 +367,11 @@ def compute_unit(
     # Bonus points never lift the total above the maximum, penalties never below zero.
     total = min(max(points + adjustment, ZERO), max_points)
     unappraised = sum(f.unappraised for f in fields)
-    missing = tuple(sorted({source for _position, source, _points in pending_leaves}))
+    missing = (
+        tuple(sorted({source for _position, source, _points in pending_leaves}))
+        if pending_leaves
+        else ()
+    )
     return UnitResult(
         unit=unit,
         group=group or tree.group,
@@ -374,7 +384,9 @@ def compute_unit(
         provisional=unappraised > 0 or bool(missing),
         unappraised=unappraised,
         missing_surveys=missing,
-        pending=sum((pending for _position, _source, pending in pending_leaves), ZERO),
+        pending=sum((pending for _position, _source, pending in pending_leaves), ZERO)
+        if pending_leaves
+        else ZERO,
     )
 
 
