@@ -43,6 +43,7 @@ SOURCE_NAMES = {
     "chỉ số sipas": "sipas",
 }
 _PERCENT = re.compile(r"\d{1,3}(?:[.,]\d{1,20})?")  # the decimals are counted apart
+_PLACES = Decimal(1).scaleb(-PERCENT_PLACES)
 _COUNT = re.compile(r"\d{1,7}|\d{1,3}(?:[. ]\d{3}){1,2}")
 
 
@@ -87,7 +88,7 @@ def parse_percent(raw: object, *, percent_format: bool = False) -> Decimal:
         )
     if not 0 <= value <= 100:
         raise out_of_range
-    return value
+    return value.quantize(_PLACES)  # 16.68610 is 16.6861: the places the result keeps
 
 
 def parse_respondents(raw: object) -> int:
