@@ -2,6 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address the links in messages point to: the demo's own, unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install install-dev demo serve test lint typecheck check-migrations messages \
@@ -21,14 +23,14 @@ install-dev: $(PY)
 demo: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py load_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 	@echo
 	@echo "Demo log-ins (python manage.py demo_logins --json for the full list):"
 	@$(PY) manage.py demo_logins | head -n 13
 	@echo "  … and a scorer (<unit>.scorer) and a head (<unit>.head) for every unit."
 	@echo
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-dev
 	$(PY) -m ruff check parindex

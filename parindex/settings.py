@@ -204,8 +204,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parindex@localhost")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
-# The address people use, for the links in e-mails and SMS.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address people use, for the links in e-mails and SMS; by default the local server
+# on the port it is served on (`PORT`, as `make demo` serves it).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # Reminders go out this many days before a deadline, to units that have not submitted.
 REMINDER_DAYS = [int(d) for d in env_list("REMINDER_DAYS", "3,1")]
 

@@ -16,34 +16,43 @@ from openpyxl import Workbook
 from parindex.scoring.numbers import publish
 
 from .interchange import TABLE_HEADERS, UNIT_FIGURES, figure_cells
+from .provisional import rank_label, row_note
 from .selectors import UnitPage, YearResults
 from .sheets import PERCENT, POINTS, save_book, sheet_title, write_rows
 
 
 def year_to_xlsx(results: YearResults) -> bytes:
     """The year's table as the page shows it: the published columns 1-8, then each unit's
-    rank and band; the group's average last."""
+    rank and band; the group's average last. Where a group's results are provisional, a
+    last column says what each unit's result misses and whom its rank is among, as the
+    page does (a unit not ranked has no rank)."""
     book = Workbook(write_only=True)
-    headers = [*TABLE_HEADERS, "Xếp hạng", "Xếp loại"]
     for code, summary in results.cycle.groups.items():
+        members = results.members(code)
+        notes = {r.result.unit: row_note(r, summary) for r in members}
+        with_notes = any(notes.values())
+        headers = [*TABLE_HEADERS, "Xếp hạng", "Xếp loại"]
+        if with_notes:
+            headers.append(_("Provisional: what is missing"))
         sheet = book.create_sheet(title=sheet_title(results.groups[code].name))
         rows: list[list[Any]] = [headers, list(range(1, len(headers) + 1))]
-        for number, ranked in enumerate(results.members(code), start=1):
-            rows.append(
-                [
-                    number,
-                    results.units[ranked.result.unit].name,
-                    *figure_cells(ranked, UNIT_FIGURES),
-                    ranked.rank,
-                    ranked.band,
-                ]
-            )
+        for number, ranked in enumerate(members, start=1):
+            row: list[Any] = [
+                number,
+                results.units[ranked.result.unit].name,
+                *figure_cells(ranked, UNIT_FIGURES),
+                ranked.rank,
+                ranked.band,
+            ]
+            if with_notes:
+                row.append(notes[ranked.result.unit] or None)
+            rows.append(row)
         average: list[Any] = [None, "TRUNG BÌNH", *[None] * (len(UNIT_FIGURES) - 1)]
         rows.append([*average, summary.average_pct / 100])
         write_rows(
             sheet,
             rows,
-            [6, 40, 12, 12, 12, 12, 16, 10, 9, 9],
+            [6, 40, 12, 12, 12, 12, 16, 10, 9, 9, *([60] if with_notes else [])],
             [figure.number_format for figure in UNIT_FIGURES],
             first=2,
         )
@@ -141,7 +150,7 @@ def unit_to_xlsx(page: UnitPage) -> bytes:
                 entry.year,
                 entry.group_name,
                 entry.ranked.result.index_pct / 100,
-                f"{entry.ranked.rank}/{entry.ranked.rank_of}",
+                rank_label(entry.ranked),
                 entry.ranked.band,
                 entry.summary.average_pct / 100,
                 moved / 100 if moved is not None else None,

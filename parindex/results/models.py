@@ -94,11 +94,21 @@ class ResultRow(models.Model):
     survey_staff = models.DecimalField(max_digits=20, decimal_places=10)
     survey_sipas = models.DecimalField(max_digits=20, decimal_places=10)
     index_pct = models.DecimalField(max_digits=5, decimal_places=2)  # published
-    rank = models.PositiveIntegerField()
-    rank_of = models.PositiveIntegerField()
+    # Among the units of the group made of the same parts (scoring.engine.rank_pool);
+    # null: not ranked, some criteria not appraised.
+    rank = models.PositiveIntegerField(null=True)
+    rank_of = models.PositiveIntegerField(null=True)
     band = models.PositiveSmallIntegerField()
+    # Something is missing: criteria not appraised, survey results not in. Rows computed
+    # before these were recorded say only that (0 and [] below).
     provisional = models.BooleanField(default=False)
-    # code -> [points, max, bonus minus penalty], unrounded, as strings
+    unappraised = models.PositiveIntegerField(default=0)  # criteria not appraised
+    missing_surveys = models.JSONField(default=list)  # sources not in: "sipas", "staff"
+    pending = models.DecimalField(  # survey points waiting for those results
+        max_digits=20, decimal_places=10, default=0
+    )
+    # code -> [points, max, bonus minus penalty], unrounded, as strings; then, where the
+    # field misses something, its pending survey points and its criteria not appraised.
     fields = models.JSONField(default=dict)
 
     class Meta:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
 from parindex.frameworks.models import Criterion, Framework
@@ -153,6 +153,8 @@ def year_results(
 # What every row reads beside its figures: the unit and its group.
 _IDENTITY = ("unit_id", "unit__code", "unit__name", "group_id", "group__code", "group__name")
 _FIGURES = ("max_points", "self_assessed", "survey_staff", "survey_sipas", "fields")
+# What a computed row adds: its name then, and what its result still misses.
+_MISSING = ("unit_name", "provisional", "unappraised", "missing_surveys", "pending")
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,11 @@ def _from_snapshot(
         query = query.filter(
             group__in=ResultRow.objects.filter(snapshot=snapshot, unit=unit).values("group")
         )
+    # Units not ranked last on every database (SQLite puts nulls first, PostgreSQL last).
+    order = ("group__position", F("rank").asc(nulls_last=True), "unit__code")
     rows = [
         _row_from_snapshot(values)
-        for values in query.order_by("group__position", "rank", "unit__code").values_list(
-            *_IDENTITY, *_FIGURES, "unit_name", "provisional"
-        )
+        for values in query.order_by(*order).values_list(*_IDENTITY, *_FIGURES, *_MISSING)
     ]
     if not rows:
         return None
@@ -253,17 +255,9 @@ def _row_from_import(values: tuple[Any, ...]) -> _Row:
 
 def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
     unit_id, unit_code, unit_name, group_id, group_code, group_name = values[:6]
-    maximum, own, staff, sipas, fields, name_then, provisional = values[6:]
-    nodes = {
-        code: NodeResult(
-            code,
-            Decimal(stored[0]),
-            Decimal(stored[1]),
-            Decimal(stored[2]) if len(stored) > 2 else ZERO,
-            provisional,
-        )
-        for code, stored in fields.items()
-    }
+    maximum, own, staff, sipas, fields, name_then, provisional = values[6:13]
+    unappraised, missing_surveys, pending = values[13:]
+    nodes = {code: _stored_node(code, stored, provisional) for code, stored in fields.items()}
     result = UnitResult(
         unit=unit_code,
         group=group_code,
@@ -274,9 +268,27 @@ def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
         survey_sipas=sipas,
         max_points=maximum,
         provisional=provisional,
+        unappraised=unappraised,
+        missing_surveys=tuple(missing_surveys),
+        pending=pending,
     )
     unit = UnitInfo(unit_id, unit_code, name_then or unit_name)
     return _Row(unit, (group_id, group_code, group_name), result)
+
+
+def _stored_node(code: str, stored: list[Any], provisional: bool) -> NodeResult:
+    """A field as a row stores it (results.services._stored_field)."""
+    unappraised = int(stored[4]) if len(stored) > 4 else 0
+    return NodeResult(
+        code,
+        Decimal(stored[0]),
+        Decimal(stored[1]),
+        Decimal(stored[2]) if len(stored) > 2 else ZERO,
+        # Rows computed before the count was stored say only that the unit is provisional.
+        unappraised > 0 if len(stored) > 4 else provisional,
+        pending=Decimal(stored[3]) if len(stored) > 3 else ZERO,
+        unappraised=unappraised,
+    )
 
 
 def _frameworks_of_year(year: int, groups: set[int]) -> dict[int, int]:
@@ -313,13 +325,24 @@ def year_over_year(results: YearResults, previous: YearResults | None) -> dict[s
         if before is None:
             continue
         same_group = before.result.group == ranked.result.group
+        comparable = (
+            same_group
+            and _among_all(ranked, results.cycle.groups[ranked.result.group])
+            and _among_all(before, previous.cycle.groups[before.result.group])
+        )
         changes[ranked.result.unit] = change(
             ranked.result,
             before.result,
-            rank=ranked.rank if same_group else None,
-            previous_rank=before.rank if same_group else None,
+            rank=ranked.rank if comparable else None,
+            previous_rank=before.rank if comparable else None,
         )
     return changes
+
+
+def _among_all(ranked: RankedUnit, summary: GroupSummary) -> bool:
+    """Ranked among every unit of its group: a rank among some of them (the others not
+    ranked, or ranked apart) is not compared with another year's."""
+    return ranked.rank is not None and ranked.rank_of == summary.units
 
 
 # A unit across the years --------------------------------------------------------------
@@ -380,16 +403,22 @@ def unit_page(results: YearResults, code: str) -> UnitPage | None:
 
 def _unit_year(results: YearResults, ranked: RankedUnit, before: UnitYear | None) -> UnitYear:
     group = ranked.result.group
-    same_group = before is not None and before.ranked.result.group == group
+    summary = results.cycle.groups[group]
+    comparable = (
+        before is not None
+        and before.ranked.result.group == group
+        and _among_all(ranked, summary)
+        and _among_all(before.ranked, before.summary)
+    )
     return UnitYear(
         year=results.year,
         ranked=ranked,
-        summary=results.cycle.groups[group],
+        summary=summary,
         change=change(
             ranked.result,
             before.ranked.result if before is not None else None,
-            rank=ranked.rank if same_group else None,
-            previous_rank=before.ranked.rank if before is not None and same_group else None,
+            rank=ranked.rank if comparable else None,
+            previous_rank=before.ranked.rank if before is not None and comparable else None,
         ),
         group_name=results.groups[group].name,
     )

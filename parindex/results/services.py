@@ -14,6 +14,7 @@ from parindex.assessments.models import Assessment, Cycle, CycleGroup, bands_to_
 from parindex.notify.services import notice_enqueue
 from parindex.org.errors import Refused
 from parindex.org.models import Unit, User
+from parindex.scoring.engine import NodeResult
 
 from . import notices
 from .models import ResultRow, ResultSnapshot
@@ -86,18 +87,23 @@ def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> Resul
                         rank_of=ranked.rank_of,
                         band=ranked.band,
                         provisional=result.provisional,
-                        fields={
-                            code: [
-                                str(result.nodes[code].points),
-                                str(result.nodes[code].max_points),
-                                str(result.nodes[code].adjustment),
-                            ]
-                            for code in result.fields
-                        },
+                        unappraised=result.unappraised,
+                        missing_surveys=list(result.missing_surveys),
+                        pending=result.pending,
+                        fields={code: _stored_field(result.nodes[code]) for code in result.fields},
                     )
                 )
         ResultRow.objects.bulk_create(rows, batch_size=1000)
     return snapshot
+
+
+def _stored_field(node: NodeResult) -> list[str | int]:
+    """A field as a row stores it: points, maximum, adjustment; then, only where the field
+    misses something, its pending survey points and its criteria not appraised."""
+    stored: list[str | int] = [str(node.points), str(node.max_points), str(node.adjustment)]
+    if node.pending or node.unappraised:
+        stored += [str(node.pending), node.unappraised]
+    return stored
 
 
 @transaction.atomic
@@ -136,10 +142,10 @@ def results_publish(
     if provisional and not allow_provisional:
         raise Refused(
             ngettext(
-                "%(count)s unit is provisional (some criteria not appraised): "
-                "confirm to publish it as it is.",
-                "%(count)s units are provisional (some criteria not appraised): "
-                "confirm to publish them as they are.",
+                "%(count)s unit is provisional (criteria not appraised or survey results "
+                "not in): confirm to publish it as it is.",
+                "%(count)s units are provisional (criteria not appraised or survey results "
+                "not in): confirm to publish them as they are.",
                 provisional,
             )
             % {"count": provisional}
@@ -165,8 +171,9 @@ def preliminary_results(
     **kwargs: object,
 ) -> str:
     """When an appraisal round closes (`assessments.signals.round_closed`): compute the
-    preliminary results and send each unit whose assessment closed its result (index,
-    rank in its group, points lost per field) by e-mail and SMS."""
+    preliminary results and send each unit whose assessment closed its result (index and
+    what it does not include yet, rank among the comparable units of its group, points
+    lost and survey points pending per field) by e-mail and SMS."""
     snapshot = results_compute(cycle=cycle, by=by, reason=_("Preliminary results"))
     sent = _preliminary_messages(cycle, snapshot, closed, round_number)
     return _(
@@ -193,6 +200,7 @@ def _preliminary_messages(
             round_number=round_number,
             unit=assessment.unit,
             ranked=ranked,
+            summary=results.cycle.groups[ranked.result.group],
             group_name=results.groups[ranked.result.group].name,
         )
         sent += notice_enqueue(

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:year>/fields/", views.fields, name="fields"),
     path("<int:year>/fields.xlsx", views.fields_xlsx, name="fields_xlsx"),
     path("<int:year>/manage/", views.manage, name="manage"),
+    path("<int:year>/surveys/", views.surveys, name="surveys"),
+    path("<int:year>/surveys/import/", views.surveys_import, name="surveys_import"),
+    path("<int:year>/surveys/khao-sat.xlsx", views.surveys_template, name="surveys_template"),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]

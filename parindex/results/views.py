@@ -4,13 +4,14 @@ computes, publishes and records targets."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,17 +19,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.assessments.models import Cycle
+from parindex.assessments.models import Cycle, CycleGroup
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
-from parindex.org.models import Role, Unit
-from parindex.scoring.engine import GroupSummary, RankedUnit
+from parindex.org.models import Role, Unit, UnitGroup
+from parindex.scoring.engine import GroupSummary, RankedUnit, points_pending
 from parindex.scoring.targets import MET, MISSED
+from parindex.surveys import selectors as survey_selectors
+from parindex.surveys import services as survey_services
+from parindex.surveys.forms import SurveyFilterForm, SurveyImportForm, SurveyRowForm
+from parindex.surveys.forms import shown as survey_shown
+from parindex.surveys.models import UnitSurveyResult
 
 from . import charts, selectors, services
 from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
 from .models import NationalResult, ResultSnapshot, Target
+from .provisional import (
+    group_notes,
+    missing_parts,
+    missing_text,
+    pool_headings,
+    rank_note,
+    row_note,
+    sentence,
+    unranked_reason,
+)
 from .selectors import YearResults
 
 EVERYONE = tuple(Role)
@@ -38,11 +54,12 @@ CHART_LIMIT = 60
 # A phone should not receive thousands of rows at once; the Excel files hold every row.
 ROWS_PER_PAGE = 200
 
+# The engine gives each group's units in rank order (units not ranked last); the other
+# sorts are stable, so that equal values keep that order.
 SORTS: dict[str, Callable[[RankedUnit], Any]] = {
-    "rank": lambda r: (r.rank, r.result.unit),
-    "self": lambda r: (-r.result.self_assessed, r.rank),
-    "staff": lambda r: (-r.result.survey_staff, r.rank),
-    "sipas": lambda r: (-r.result.survey_sipas, r.rank),
+    "self": lambda r: -r.result.self_assessed,
+    "staff": lambda r: -r.result.survey_staff,
+    "sipas": lambda r: -r.result.survey_sipas,
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,9 +144,36 @@ class GroupTable:
     name: str
     summary: GroupSummary
     rows: Page[RankedUnit]
+    notes: dict[str, RowNote]  # by unit code, for the provisional units of the page
+    ranking: list[str]  # how the group was ranked, when not all together
+    headings: dict[str, str]  # in rank order: the set of units ranked together a row begins
     chart: charts.BarChart | None
     highest: str
     lowest: str
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """Why a unit's result is provisional and whom its rank is among (`text`); why it is
+    not ranked (`rank`, beside the dash in the rank column)."""
+
+    text: str
+    rank: str
+
+
+def _row_notes(
+    rows: Iterable[RankedUnit], summary: GroupSummary, in_rank_order: bool
+) -> dict[str, RowNote]:
+    """In rank order the headings say whom each unit is ranked among: a row says only
+    what its result misses."""
+    return {
+        ranked.result.unit: RowNote(
+            sentence(missing_text(ranked.result)) if in_rank_order else row_note(ranked, summary),
+            rank_note(ranked, summary),
+        )
+        for ranked in rows
+        if ranked.result.provisional or ranked.rank is None
+    }
 
 
 def _page(rows: list[RankedUnit], number: int | None, whole_group: bool) -> Page[RankedUnit]:
@@ -162,14 +206,21 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         members = results.members(code)
         if sort == "name":
             rows = sorted(members, key=lambda r: results.units[r.result.unit].name)
+        elif sort in SORTS:
+            rows = sorted(members, key=SORTS[sort])
         else:
-            rows = sorted(members, key=SORTS.get(sort, SORTS["rank"]))
+            rows = members
+        shown = _page(rows, form.value("page"), bool(group))
+        in_rank_order = rows is members
         tables.append(
             GroupTable(
                 code=code,
                 name=results.groups[code].name,
                 summary=summary,
-                rows=_page(rows, form.value("page"), bool(group)),
+                rows=shown,
+                notes=_row_notes(shown, summary, in_rank_order),
+                ranking=group_notes(members, summary),
+                headings=pool_headings(members, list(shown)) if in_rank_order else {},
                 chart=_index_chart(results, code, members, form.value("revision"))
                 if len(members) <= CHART_LIMIT
                 else None,
@@ -256,7 +307,8 @@ class FieldColumn:
 class FieldRow:
     ranked: RankedUnit
     name: str
-    cells: list[tuple[Decimal | None, Decimal | None]]  # (points, %) per field
+    # (points, %, survey points pending) per field
+    cells: list[tuple[Decimal | None, Decimal | None, Decimal | None]]
 
 
 @dataclass
@@ -267,9 +319,15 @@ class FieldTable:
     columns: list[FieldColumn]
     page: Page[RankedUnit]
     rows: list[FieldRow]  # those of the page
+    headings: dict[str, str]  # the set of units ranked together a row begins
     with_pct: bool
     with_adjustment: bool
     chart: charts.BarChart | None
+
+    @property
+    def span(self) -> int:
+        """Columns of a row: rank, unit, the fields, bonus and penalty, index."""
+        return 3 + len(self.columns) + int(self.with_adjustment)
 
 
 @require_GET
@@ -324,7 +382,11 @@ def _field_table(
             ranked=ranked,
             name=results.units[ranked.result.unit].name,
             cells=[
-                (ranked.result.field_points(c.code), ranked.result.field_pct(c.code))
+                (
+                    ranked.result.field_points(c.code),
+                    ranked.result.field_pct(c.code),
+                    node.pending if (node := ranked.result.nodes.get(c.code)) else None,
+                )
                 for c in columns
             ],
         )
@@ -337,6 +399,7 @@ def _field_table(
         columns=columns,
         page=shown,
         rows=rows,
+        headings=pool_headings(members, list(shown)),
         with_pct=with_pct,
         with_adjustment=any(r.result.adjustment for r in members),
         chart=_field_chart(columns, with_pct),
@@ -415,6 +478,11 @@ def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "bars": bars,
             "history": history,
             "group_name": page.results.groups[page.ranked.result.group].name,
+            "missing": missing_parts(page.ranked.result),
+            "rank_note": unranked_reason(page.ranked.result)
+            if page.ranked.rank is None
+            else rank_note(page.ranked, page.summary),
+            "pending": points_pending(page.ranked.result),
             "rank_up": max(moved, 0),
             "rank_down": max(-moved, 0),
         },
@@ -500,6 +568,11 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
     draft = next((s for s in revisions if not s.is_published), None)
     published = next((s for s in revisions if s.is_published), None)
     provisional = draft.rows.filter(provisional=True).count() if draft is not None else 0
+    waiting = unappraised = 0
+    if provisional and draft is not None:
+        waiting = draft.rows.filter(pending__gt=0).count()
+        unappraised = draft.rows.filter(unappraised__gt=0).count()
+    survey = _survey_page(year)
     if draft is not None and not publish_form.is_bound:
         publish_form = PublishForm(initial={"revision": draft.revision})
     if not provisional:
@@ -517,6 +590,9 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
             "publish_form": publish_form,
             "assessments": cycle.assessments.count(),
             "provisional": provisional,
+            "waiting": waiting,
+            "unappraised": unappraised,
+            "surveys": survey_selectors.coverage(survey.units, year=year, sources=survey.sources),
         },
     )
 
@@ -649,3 +725,195 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
         for n in NationalResult.objects.all()
     ]
     return _download(table_to_xlsx(_("National results"), header, rows), "chi-so-cchc-tinh.xlsx")
+
+
+# Survey results of a cycle ------------------------------------------------------------
+
+# Six inputs a unit: 100 units keep a page's post under Django's 1,000 fields.
+SURVEY_ROWS_PER_PAGE = 100
+SURVEY_SOURCES = UnitSurveyResult.Source.choices
+
+
+@dataclass
+class SurveyPage:
+    cycle: Cycle
+    sources: dict[int, tuple[str, ...]]  # group pk -> sources its framework scores
+    units: QuerySet[Unit]  # every unit of the cycle
+
+
+def _survey_page(year: int) -> SurveyPage:
+    """The cycle's units and the survey sources each one is scored on. The surveys app
+    may not read the cycles; the results app, which loads the surveys into the engine,
+    tells it which units and sources a year needs."""
+    cycle = get_object_or_404(Cycle, year=year)
+    frameworks = dict(
+        CycleGroup.objects.filter(cycle=cycle).values_list("group_id", "framework_id")
+    )
+    units = (
+        Unit.objects.filter(assessments__cycle=cycle)
+        .select_related("group")
+        .order_by("group__position", "position", "pk")
+    )
+    return SurveyPage(cycle, survey_selectors.sources_scored(frameworks), units)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def surveys(request: HttpRequest, year: int) -> HttpResponse:
+    """The cycle's survey results, unit by unit, to read, enter and correct; a file to
+    import them all at once."""
+    survey = _survey_page(year)
+    filters = SurveyFilterForm(request.GET or None)
+    shown = survey.units
+    group = filters.value("group") or ""
+    if group:
+        shown = shown.filter(group__code=group)
+    if filters.value("lacking"):
+        shown = survey_selectors.lacking(shown, year=year, sources=survey.sources)
+    page = Paginator(shown, SURVEY_ROWS_PER_PAGE).get_page(filters.value("page"))
+    sheet = survey_selectors.sheet(page.object_list, year=year, sources=survey.sources)
+    data = request.POST if request.method == "POST" else None
+    rows = [SurveyRowForm(data, row=row) for row in sheet]
+    if request.method == "POST" and all(form.is_valid() for form in rows):
+        changes = [change for form in rows for change in form.changes()]
+        try:
+            written = survey_services.survey_results_save(
+                year=year, changes=changes, by=current_user(request)
+            )
+        except Refused as error:
+            messages.error(request, error.message)
+            # Figures as they are now, beside what was typed: saving again puts the typed
+            # ones over them, knowingly.
+            sheet = survey_selectors.sheet(page.object_list, year=year, sources=survey.sources)
+            fresh = request.POST.copy()
+            for row in sheet:
+                for source in row.needed:
+                    result = row.result(source)
+                    value = (
+                        survey_services.SurveyValue(result.percent, result.respondents)
+                        if result
+                        else None
+                    )
+                    fresh[f"u{row.unit.pk}-{source}_shown"] = survey_shown(value)
+            rows = [SurveyRowForm(fresh, row=row) for row in sheet]
+            for form in rows:
+                form.is_valid()
+        else:
+            if written:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s survey result saved.",
+                        "%(count)s survey results saved.",
+                        written,
+                    )
+                    % {"count": written},
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(request.get_full_path())
+    status = 200
+    if request.method == "POST" and any(form.errors for form in rows):
+        messages.error(request, _("Not saved: correct the values marked below."))
+        status = 400
+    return _render_surveys(
+        request, survey, rows, page, group, filters, SurveyImportForm(), status=status
+    )
+
+
+def _render_surveys(
+    request: HttpRequest,
+    survey: SurveyPage,
+    rows: list[SurveyRowForm],
+    page: Page[Unit],
+    group: str,
+    filters: SurveyFilterForm,
+    import_form: SurveyImportForm,
+    status: int = 200,
+) -> HttpResponse:
+    year = survey.cycle.year
+    published = ResultSnapshot.objects.filter(
+        cycle=survey.cycle, status=ResultSnapshot.Status.PUBLISHED
+    ).exists()
+    groups = list(UnitGroup.objects.filter(pk__in=list(survey.sources)).order_by("position", "pk"))
+    return render(
+        request,
+        "results/surveys.html",
+        {
+            "year": year,
+            "cycle": survey.cycle,
+            "rows": rows,
+            "page": page,
+            "group": group,
+            "groups": groups,
+            "lacking": bool(filters.value("lacking")),
+            "coverage": survey_selectors.coverage(survey.units, year=year, sources=survey.sources),
+            "import_form": import_form,
+            "published": published,
+            "sources": SURVEY_SOURCES,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def surveys_import(request: HttpRequest, year: int) -> HttpResponse:
+    """A table of the cycle's survey results, all rows or none."""
+    survey = _survey_page(year)
+    form = SurveyImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = survey_services.survey_results_import(
+                year=year,
+                content=upload.read(),
+                filename=upload.name,
+                units=survey.units,
+                by=current_user(request),
+            )
+        except Refused as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(written)s results written, %(unchanged)s unchanged, "
+                    "%(skipped)s empty rows skipped."
+                )
+                % {
+                    "written": outcome.written,
+                    "unchanged": outcome.unchanged,
+                    "skipped": outcome.skipped,
+                },
+            )
+            return redirect("results:surveys", year=year)
+    filters = SurveyFilterForm()
+    page = Paginator(survey.units, SURVEY_ROWS_PER_PAGE).get_page(1)
+    sheet = survey_selectors.sheet(page.object_list, year=year, sources=survey.sources)
+    rows = [SurveyRowForm(None, row=row) for row in sheet]
+    return _render_surveys(request, survey, rows, page, "", filters, form, status=400)
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def surveys_template(request: HttpRequest, year: int) -> HttpResponse:
+    """The import's table, a row per unit of the cycle and source, figures entered so far."""
+    survey = _survey_page(year)
+    rows = []
+    for chunk in _chunks(list(survey.units), 1000):
+        for row in survey_selectors.sheet(chunk, year=year, sources=survey.sources):
+            for source in row.needed:
+                result = row.result(source)
+                value = (
+                    survey_services.SurveyValue(result.percent, result.respondents)
+                    if result
+                    else None
+                )
+                rows.append((row.unit, source, value))
+    return _download(survey_services.template_xlsx(rows), f"khao-sat-{year}.xlsx")
+
+
+def _chunks(items: list[Unit], size: int) -> Iterable[list[Unit]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -6,6 +6,11 @@ Everything stays unrounded here except where `numbers.publish` is called, and th
 figures published are the ones a person reads: the index, averages, gaps, changes.
 Ranks and bands are decided on the published index, so that what a reader sees always
 agrees with the rank and band printed beside it.
+
+A result may be incomplete, and says why: criteria the appraisers have not checked yet
+(the unit's own score counts, `unappraised`), and survey results not in yet (their
+points are pending, `pending`, never counted as lost). Units are ranked only among the
+units of their group whose results are made of the same parts (`rank_pool`).
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ class NodeResult:
     provisional: bool  # a leaf under it counts the self score: not yet appraised
     not_applicable: bool = False
     problem: str = ""  # an input that could not be scored (the leaf then counts 0)
+    unappraised: int = 0  # leaves under it not appraised yet (their self score counts)
+    # Points of survey leaves under it whose survey result is not in yet: in the maximum,
+    # not in the points, and not lost either.
+    pending: Decimal = ZERO
 
     @property
     def pct(self) -> Decimal | None:
@@ -112,10 +121,14 @@ class UnitResult:
     survey_staff: Decimal
     survey_sipas: Decimal
     max_points: Decimal  # điểm chuẩn tối đa, after lowered criteria
+    # Something is missing: criteria not appraised, or survey results not in.
     provisional: bool
     # Points per field as a published table gives them, for results known only from such
     # a table (no tree, no maxima per field); computed results have `nodes` instead.
     reported_fields: Mapping[str, Decimal] = field(default_factory=dict)
+    unappraised: int = 0  # leaves not appraised yet: the unit's own score counts
+    missing_surveys: tuple[str, ...] = ()  # sources ("sipas", "staff") not in yet, sorted
+    pending: Decimal = ZERO  # points of the survey leaves whose results are not in
 
     @property
     def field_codes(self) -> tuple[str, ...]:
@@ -201,25 +214,32 @@ class _Plan:
     plain: list[tuple[int, str, Node, _LeafResults]]
     # Survey and history leaves, which also read the unit's surveys or history.
     special: list[tuple[int, Node, str, str, _LeafResults]]  # ... rule type, source
+    ancestors: dict[int, tuple[int, ...]]  # a special leaf's position -> its ancestors'
     inner: list[tuple[int, str, list[int]]]  # position, code, children's positions
     field_codes: tuple[str, ...]
 
 
 def _plan(tree: Tree, leaf_results: Callable[[Node], _LeafResults]) -> _Plan:
-    plan = _Plan([], [], [], [], tuple(node.code for node in tree.nodes))
+    plan = _Plan([], [], [], {}, [], tuple(node.code for node in tree.nodes))
     for field_node in tree.nodes:
-        _visit(field_node, plan, leaf_results)
+        _visit(field_node, plan, leaf_results, ())
     plan.inner.sort(key=lambda item: -item[0])  # children (higher positions) before parents
     return plan
 
 
 # A module function, not a closure calling itself: that would be a reference cycle,
 # holding the cache with every answer until the cycle collector runs.
-def _visit(node: Node, plan: _Plan, leaf_results: Callable[[Node], _LeafResults]) -> int:
+def _visit(
+    node: Node,
+    plan: _Plan,
+    leaf_results: Callable[[Node], _LeafResults],
+    ancestors: tuple[int, ...],
+) -> int:
     position = len(plan.codes)
     plan.codes.append(node.code)
     if node.children:
-        children = [_visit(child, plan, leaf_results) for child in node.children]
+        below = (*ancestors, position)
+        children = [_visit(child, plan, leaf_results, below) for child in node.children]
         plan.inner.append((position, node.code, children))
     else:
         rule = node.rule
@@ -227,6 +247,7 @@ def _visit(node: Node, plan: _Plan, leaf_results: Callable[[Node], _LeafResults]
         if kind in ("survey", "history"):
             source = getattr(rule, "source", "")
             plan.special.append((position, node, kind, source, leaf_results(node)))
+            plan.ancestors[position] = ancestors
         else:
             plan.plain.append((position, node.code, node, leaf_results(node)))
     return position
@@ -293,6 +314,7 @@ def compute_unit(
             keep_answer(answer)
         outcomes[position] = result
     survey_points = {"sipas": ZERO, "staff": ZERO}
+    pending_leaves: list[tuple[int, str, Decimal]] = []  # position, source, points
     for position, node, kind, source, results in plan.special:
         found = get_answer(node.code)
         if found is None:
@@ -310,7 +332,10 @@ def compute_unit(
                 keep_answer(found)
         if kind == "survey":
             survey_points[source] += result.points
+            if result.pending:
+                pending_leaves.append((position, source, result.pending))
         outcomes[position] = result
+    any_provisional = False
     for position, code, children in plan.inner:
         points = max_points = adjustment = ZERO
         provisional = False
@@ -321,6 +346,18 @@ def compute_unit(
             adjustment += outcome.adjustment
             provisional = provisional or outcome.provisional
         outcomes[position] = NodeResult(code, points, max_points, adjustment, provisional)
+        any_provisional = any_provisional or provisional
+    # What is missing is counted apart, and only where something is, so that the loop
+    # above costs what it did: leaves not appraised up the provisional nodes (children
+    # first), pending survey points up the pending leaves' ancestors.
+    if any_provisional:
+        for position, _code, children in plan.inner:
+            node_result = outcomes[position]
+            if node_result.provisional:
+                node_result.unappraised = sum(outcomes[child].unappraised for child in children)
+    for position, _source, pending in pending_leaves:
+        for ancestor in plan.ancestors[position]:
+            outcomes[ancestor].pending += pending
     nodes = dict(zip(plan.codes, outcomes, strict=True))
     fields = [nodes[code] for code in plan.field_codes]
     points = sum((f.points for f in fields), ZERO)
@@ -329,6 +366,12 @@ def compute_unit(
     survey = survey_points["sipas"] + survey_points["staff"]
     # Bonus points never lift the total above the maximum, penalties never below zero.
     total = min(max(points + adjustment, ZERO), max_points)
+    unappraised = sum(f.unappraised for f in fields)
+    missing = (
+        tuple(sorted({source for _position, source, _points in pending_leaves}))
+        if pending_leaves
+        else ()
+    )
     return UnitResult(
         unit=unit,
         group=group or tree.group,
@@ -338,7 +381,12 @@ def compute_unit(
         survey_staff=survey_points["staff"],
         survey_sipas=survey_points["sipas"],
         max_points=max_points,
-        provisional=any(f.provisional for f in fields),
+        provisional=unappraised > 0 or bool(missing),
+        unappraised=unappraised,
+        missing_surveys=missing,
+        pending=sum((pending for _position, _source, pending in pending_leaves), ZERO)
+        if pending_leaves
+        else ZERO,
     )
 
 
@@ -357,18 +405,31 @@ def _leaf(
         and answer.not_applicable_accepted is not False
     )
     if claimed_away:
+        undecided = answer.not_applicable_accepted is None
         return NodeResult(
             code=node.code,
             points=ZERO,
             max_points=ZERO,
             adjustment=ZERO,
-            provisional=answer.not_applicable_accepted is None,
+            provisional=undecided,
             not_applicable=True,
+            unappraised=int(undecided),
         )
     provisional = False
     if rule.type == "survey":
         assert isinstance(rule, SurveyRule)
-        inputs = Inputs(survey_pct=surveys.for_source(rule.source))
+        survey_pct = surveys.for_source(rule.source)
+        if survey_pct is None:
+            # Not in yet: the points wait, in the maximum, neither obtained nor lost.
+            return NodeResult(
+                code=node.code,
+                points=ZERO,
+                max_points=node.max_points,
+                adjustment=ZERO,
+                provisional=False,
+                pending=node.max_points,
+            )
+        inputs = Inputs(survey_pct=survey_pct)
     elif rule.type == "history":
         inputs = Inputs(index_previous=previous, index_before_previous=before)
     elif answer.appraised_inputs is not None:
@@ -383,13 +444,15 @@ def _leaf(
         points, problem = None, error.code
     points = points if points is not None else ZERO
     if rule.adjusts:
+        claimed = provisional and bool(inputs.items)
         return NodeResult(
             code=node.code,
             points=ZERO,
             max_points=ZERO,
             adjustment=points,
-            provisional=provisional and bool(inputs.items),
+            provisional=claimed,
             problem=problem,
+            unappraised=int(claimed),
         )
     return NodeResult(
         code=node.code,
@@ -398,6 +461,7 @@ def _leaf(
         adjustment=ZERO,
         provisional=provisional,
         problem=problem,
+        unappraised=int(provisional),
     )
 
 
@@ -434,9 +498,15 @@ class GroupSummary:
 @dataclass(frozen=True)
 class RankedUnit:
     result: UnitResult
-    rank: int
-    rank_of: int
+    # Within the units of the group made of the same parts (`rank_pool`); None: the unit
+    # is not ranked, some of its criteria are not appraised.
+    rank: int | None
+    rank_of: int | None  # how many units share the rank pool
     band: int
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.rank is not None
 
 
 @dataclass(frozen=True)
@@ -445,6 +515,16 @@ class CycleResult:
     groups: Mapping[str, GroupSummary]
     average_pct: Decimal
     bands: Mapping[int, int]  # band number -> units in it
+
+
+def rank_pool(result: UnitResult) -> tuple[str, ...] | None:
+    """The units a unit is ranked among: those of its group whose results are made of the
+    same parts, i.e. missing the same survey results (usually none, or all of them before
+    the surveys are in). A unit with criteria not appraised is not ranked (None): its own
+    scores count, and would rank it on figures nobody has checked."""
+    if result.unappraised:
+        return None
+    return result.missing_surveys
 
 
 def rank(values: Sequence[tuple[str, Decimal]]) -> dict[str, int]:
@@ -497,13 +577,23 @@ def compute_cycle(
         for band in own_bands:
             band_counts.setdefault(band.number, 0)
         indexes = [(m.unit, m.index_pct) for m in members]
-        ranks = rank(indexes)
-        for member in sorted(members, key=lambda m: (ranks[m.unit], m.unit)):
-            ranked.append(
-                RankedUnit(
-                    member, ranks[member.unit], len(members), band_of(member.index_pct, own_bands)
-                )
-            )
+        pools: dict[tuple[str, ...], list[UnitResult]] = {}
+        unranked: list[UnitResult] = []
+        for member in members:
+            pool = rank_pool(member)
+            if pool is None:
+                unranked.append(member)
+            else:
+                pools.setdefault(pool, []).append(member)
+        # The complete pool first, then those missing more; in each, by rank.
+        for pool in sorted(pools, key=lambda p: (len(p), p)):
+            pooled = pools[pool]
+            ranks = rank([(m.unit, m.index_pct) for m in pooled])
+            for member in sorted(pooled, key=lambda m: (ranks[m.unit], m.unit)):
+                number = band_of(member.index_pct, own_bands)
+                ranked.append(RankedUnit(member, ranks[member.unit], len(pooled), number))
+        for member in sorted(unranked, key=lambda m: (-m.index_pct, m.unit)):
+            ranked.append(RankedUnit(member, None, None, band_of(member.index_pct, own_bands)))
         field_codes = [
             code
             for code in members[0].fields
@@ -640,9 +730,20 @@ def field_figures(result: UnitResult, summary: GroupSummary) -> tuple[FieldFigur
 
 def points_lost(result: UnitResult) -> dict[str, Decimal]:
     """Points each field left on the table (its maximum after lowered criteria minus its
-    points), published: where the unit can still gain."""
+    points and minus the survey points still pending), published: where the unit can
+    still gain."""
     lost = {}
     for code in result.fields:
         node = result.nodes[code]
-        lost[code] = publish(node.max_points) - publish(node.points)
+        lost[code] = publish(node.max_points) - publish(node.points) - publish(node.pending)
     return lost
+
+
+def points_pending(result: UnitResult) -> dict[str, Decimal]:
+    """Survey points each field waits for (results not in yet), published; only the
+    fields that wait."""
+    return {
+        code: publish(result.nodes[code].pending)
+        for code in result.fields
+        if result.nodes[code].pending
+    }

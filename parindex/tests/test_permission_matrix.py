@@ -83,6 +83,18 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("results:manage", args=[2024]),
             ADMIN_ONLY,  # no action given: the page again, with the message
         ),
+        ("GET", reverse("results:surveys", args=[2024]), ADMIN_ONLY),
+        ("GET", reverse("results:surveys_template", args=[2024]), ADMIN_ONLY),
+        (
+            "POST",
+            reverse("results:surveys", args=[2024]),
+            {role: (302 if role == "admin" else 403) for role in ROLES},  # nothing changed
+        ),
+        (
+            "POST",
+            reverse("results:surveys_import", args=[2024]),
+            {role: (400 if role == "admin" else 403) for role in ROLES},  # no file chosen
+        ),
     ]
 
 
@@ -121,7 +133,7 @@ def test_what_each_role_gets(cast: Cast, published: None, who: str) -> None:
         response = client.get(url) if method == "GET" else client.post(url)
         assert response.status_code == expected[who], f"{who} {method} {url}"
     refused = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REFUSED, username=who)
-    denials = sum(1 for _m, _u, expected in matrix(cast, framework) if expected[who] >= 400)
+    denials = sum(1 for _m, _u, expected in matrix(cast, framework) if expected[who] in (403, 404))
     assert refused.count() == denials
 
 

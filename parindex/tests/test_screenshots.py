@@ -128,3 +128,70 @@ def test_every_page_as_every_role(
                 )
         context.close()
     assert problems == []
+
+
+def prepare_preliminary() -> None:
+    """The demo with the 2024 results computed before everything is in: half the units
+    appraised, survey results entered for a few, the rest missing."""
+    from django.db.models import F
+
+    from parindex.assessments.models import AssessmentItem, Cycle
+    from parindex.org.models import User
+    from parindex.results.services import results_compute
+    from parindex.surveys.services import survey_results_import
+
+    prepare()
+    cycle = Cycle.objects.get(year=2024)
+    units = list(cycle.assessments.order_by("unit__position").values_list("unit_id", flat=True))
+    half = AssessmentItem.objects.filter(assessment__cycle=cycle, assessment__unit__in=units[::2])
+    half.filter(self_inputs__isnull=False).update(appraised_inputs=F("self_inputs"))
+    half.filter(self_inputs__isnull=True).update(appraised_inputs={})
+    admin = User.objects.get(username="admin")
+    table = "unit,source,percent,respondents\n" + "".join(
+        f'{code},{source},"{percent}",{40 + n}\n'
+        for n, code in enumerate(["so-tu-phap", "so-y-te", "so-noi-vu"])
+        for source, percent in (("sipas", "88,5"), ("staff", "81,25"))
+    )
+    survey_results_import(
+        year=2024,
+        content=table.encode(),
+        filename="khao-sat.csv",
+        units=[a.unit for a in cycle.assessments.select_related("unit")],
+        by=admin,
+    )
+    results_compute(cycle=cycle, by=admin)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_preliminary_results_and_the_survey_page(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    prepare_preliminary()
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    log_in(page, live_server.url, "admin", DEMO_PASSWORD)
+    problems = []
+    for name, path in [
+        ("results-2024-draft", "/results/2024/"),
+        ("results-2024-fields", "/results/2024/fields/"),
+        ("results-2024-unit", "/results/2024/so-tu-phap/"),
+        ("results-2024-unit-unranked", "/results/2024/so-y-te/"),
+        ("results-2024-unit-pending", "/results/2024/so-cong-thuong/"),
+        ("results-2024-manage", "/results/2024/manage/"),
+        ("surveys-2024", "/results/2024/surveys/"),
+        ("surveys-2024-lacking", "/results/2024/surveys/?lacking=on"),
+    ]:
+        response = page.goto(live_server.url + path)
+        if response is None or response.status != 200:
+            problems.append(f"{path}: {response.status if response else 'none'}")
+            continue
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            problems.append(f"{path} at {width}: {overflow}px wider than the screen")
+        if screenshot_dir is not None:
+            page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+    context.close()
+    assert problems == []

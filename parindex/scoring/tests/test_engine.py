@@ -24,8 +24,10 @@ from parindex.scoring.engine import (
     compute_unit,
     field_figures,
     points_lost,
+    points_pending,
     published_difference,
     rank,
+    rank_pool,
 )
 from parindex.scoring.numbers import publish
 from parindex.scoring.rules import (
@@ -188,6 +190,70 @@ def test_unanswered_leaves_count_zero_and_surveys_not_yet_run_too() -> None:
     result = compute_unit(small_tree(), {})
     assert result.total == D(1)  # only history: a unit with no history gets the maximum
     assert result.provisional
+    # What is missing, as data: three criteria not appraised, both surveys not in.
+    assert result.unappraised == 3 and result.nodes["1"].unappraised == 3
+    assert result.missing_surveys == ("sipas", "staff") and result.pending == D(5)
+
+
+def test_survey_points_not_in_yet_are_pending_not_lost() -> None:
+    result = compute_unit(small_tree(), FULL, unit="a", history=HISTORY)
+    assert (result.nodes["8.1"].pending, result.nodes["8.2"].pending) == (D(3), D(2))
+    assert result.nodes["8"].pending == D(5) and result.nodes["1"].pending == 0
+    assert result.nodes["8"].points == D(1) and result.nodes["8"].max_points == D(6)
+    assert points_pending(result) == {"8": D(5)}
+    assert points_lost(result) == {"1": D("0.75"), "8": D(0)}  # 6 - 1 - 5 pending
+    assert result.provisional and result.unappraised == 0
+    assert result.missing_surveys == ("sipas", "staff") and result.pending == D(5)
+    # One source in: the other one alone waits.
+    staff_only = compute_unit(
+        small_tree(), FULL, surveys=SurveyAggregates(staff=D(90)), history=HISTORY
+    )
+    assert staff_only.missing_surveys == ("sipas",) and staff_only.pending == D(2)
+    assert points_lost(staff_only)["8"] == D("0.30")  # 3 × 10 % of the staff survey
+
+
+def test_a_result_with_every_part_present_says_nothing_is_missing() -> None:
+    result = compute_unit(small_tree(), FULL, surveys=SURVEYS, history=HISTORY)
+    assert (result.unappraised, result.missing_surveys, result.pending) == (0, (), 0)
+    assert not result.provisional and points_pending(result) == {}
+    assert all(node.pending == 0 and node.unappraised == 0 for node in result.nodes.values())
+
+
+def test_criteria_not_appraised_are_counted() -> None:
+    answers = dict(FULL)
+    answers["1.2"] = Answer(self_inputs=Inputs(score=D(2)))  # self score only
+    answers["1.3"] = Answer(not_applicable_claimed=True)  # a claim not decided yet
+    answers["1.4"] = Answer(self_inputs=Inputs(items=(D("0.5"),)))  # a bonus claimed
+    result = compute_unit(small_tree(), answers, surveys=SURVEYS, history=HISTORY)
+    assert result.unappraised == 3 and result.nodes["1"].unappraised == 3
+    assert result.nodes["1.1"].unappraised == 0 and result.nodes["8"].unappraised == 0
+    assert result.provisional and result.missing_surveys == ()
+
+
+def test_units_are_ranked_only_among_units_made_of_the_same_parts() -> None:
+    tree = small_tree()
+    worse = dict(FULL)
+    worse["1.1"] = appraised(yes=False)
+    unchecked = dict(FULL)
+    unchecked["1.2"] = Answer(self_inputs=Inputs(score=D(2)))  # higher, not appraised
+    results = [
+        compute_unit(tree, FULL, unit="a", surveys=SURVEYS, history=HISTORY),
+        compute_unit(tree, worse, unit="b", surveys=SURVEYS, history=HISTORY),
+        compute_unit(tree, unchecked, unit="c", surveys=SURVEYS, history=HISTORY),
+        compute_unit(tree, FULL, unit="d", surveys=SurveyAggregates(staff=D(90)), history=HISTORY),
+        compute_unit(tree, worse, unit="e", surveys=SurveyAggregates(staff=D(1)), history=HISTORY),
+    ]
+    assert results[2].index_pct > results[0].index_pct
+    cycle = compute_cycle(results)
+    ranks = {r.result.unit: (r.rank, r.rank_of) for r in cycle.units}
+    assert ranks == {"a": (1, 2), "b": (2, 2), "d": (1, 2), "e": (2, 2), "c": (None, None)}
+    # The complete units first, then those waiting for a survey, then the unranked.
+    assert [r.result.unit for r in cycle.units] == ["a", "b", "d", "e", "c"]
+    assert [rank_pool(r) for r in results] == [(), (), None, ("sipas",), ("sipas",)]
+    # Averages, extremes and bands still cover every unit.
+    summary = cycle.groups["huyen"]
+    assert summary.units == 5 and sum(cycle.bands.values()) == 5
+    assert summary.extremes.highest == ("c",)
 
 
 @pytest.mark.parametrize(
@@ -411,26 +477,38 @@ def test_invariants_of_every_result(data: st.DataObject) -> None:
     for name in "abcde":
         tree = data.draw(random_tree()) if not units else units[0][0]
         answers = data.draw(random_answers(tree))
+        # A survey result may not be in yet (None): its points are pending.
         surveys = SurveyAggregates(
-            sipas=D(data.draw(st.integers(0, 10000))) / 100,
-            staff=D(data.draw(st.integers(0, 10000))) / 100,
+            sipas=data.draw(st.none() | st.integers(0, 10000).map(lambda n: D(n) / 100)),
+            staff=data.draw(st.none() | st.integers(0, 10000).map(lambda n: D(n) / 100)),
         )
         units.append((tree, compute_unit(tree, answers, unit=name, surveys=surveys)))
     tree = units[0][0]
     for _tree, result in units:
         for node, _depth in tree.walk():
             outcome = result.nodes[node.code]
-            assert D(0) <= outcome.points <= outcome.max_points
+            assert D(0) <= outcome.points <= outcome.points + outcome.pending <= outcome.max_points
+            assert outcome.provisional == (outcome.unappraised > 0)
             if node.children:
-                assert outcome.points == sum(result.nodes[c.code].points for c in node.children)
-                assert outcome.max_points == sum(
-                    result.nodes[c.code].max_points for c in node.children
-                )
+                children = [result.nodes[c.code] for c in node.children]
+                assert outcome.points == sum(c.points for c in children)
+                assert outcome.max_points == sum(c.max_points for c in children)
+                assert outcome.pending == sum(c.pending for c in children)
+                assert outcome.unappraised == sum(c.unappraised for c in children)
         assert D(0) <= result.index <= D(100)
         assert D(0) <= result.total <= result.max_points
+        assert result.unappraised == sum(result.nodes[f].unappraised for f in result.fields)
+        assert result.provisional == bool(result.unappraised or result.missing_surveys)
+        assert all(v >= 0 for v in points_lost(result).values())
     cycle = compute_cycle([result for _tree, result in units])
     for first in cycle.units:
+        pool = rank_pool(first.result)
+        assert (first.rank is None) == (pool is None) == (first.rank_of is None)
         for second in cycle.units:
+            if pool is None or rank_pool(second.result) != pool:
+                continue
+            assert first.rank_of == second.rank_of
+            assert first.rank is not None and second.rank is not None
             if first.result.index_pct > second.result.index_pct:
                 assert first.rank < second.rank
             if first.result.index_pct == second.result.index_pct:
@@ -454,7 +532,9 @@ def test_one_cache_for_many_units_gives_what_each_unit_alone_gives(data: st.Data
             for code in pool[0]
             if data.draw(st.booleans())
         }
-        surveys = SurveyAggregates(sipas=data.draw(percents), staff=data.draw(percents))
+        surveys = SurveyAggregates(
+            sipas=data.draw(st.none() | percents), staff=data.draw(st.none() | percents)
+        )
         history = History({2022: data.draw(percents), 2021: data.draw(percents)})
         shared = compute_unit(
             tree, answers, unit=name, surveys=surveys, history=history, cache=cache
