@@ -378,3 +378,45 @@ def test_only_the_assigned_appraiser_and_the_administrator_appraise(
     assert leaf(assessment_a, "1.2").appraised_inputs is None
     cast.client(cast.appraiser).post(url, {"version": item.version, "occurrences": "3"}, **HTMX)
     assert leaf(assessment_a, "1.2").appraised_inputs == {"occurrences": 3}
+
+
+def test_every_page_counts_the_same_criteria_answered(cast: Cast, assessment_a: Assessment) -> None:
+    # An answer stored with no inputs in it still counts as answered, on every page.
+    AssessmentItem.objects.filter(pk=leaf(assessment_a, "1.1.1").pk).update(self_inputs={})
+    item = leaf(assessment_a, "1.2")
+    item_save_self(
+        item=item,
+        answer=SelfAnswer(Inputs(occurrences=1), "", False, ""),
+        version=item.version,
+        by=cast.scorer_a,
+    )
+    from parindex.assessments.selectors import assessment_view, progress
+
+    view = assessment_view(assessment_a)
+    listed = progress([assessment_a])[0]
+    assert (view.answered, view.leaves) == (listed.answered, listed.leaves) == (2, view.leaves)
+    home = cast.client(cast.scorer_a).get(reverse("home")).content.decode()
+    assert f"đã chấm 2/{view.leaves} tiêu chí" in home
+    cycle_page = (
+        cast.client(cast.admin).get(reverse("assessments:manage", args=[2024])).content.decode()
+    )
+    assert f"2/{view.leaves}" in cycle_page
+    unit_page = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
+    assert f"2 / {view.leaves}" in unit_page or f'value="2"' in unit_page
+
+
+def test_explained_without_a_file_is_told_apart_from_missing(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    required = assessment_a.items.filter(criterion__evidence_required=True).order_by(
+        "criterion__position"
+    )
+    explained = required.first()
+    assert explained is not None
+    AssessmentItem.objects.filter(pk=explained.pk).update(note="Công văn số 12/STP")
+    text = cast.client(cast.scorer_a).get(page(assessment_a)).content.decode()
+    summary = text.split('id="summary"')[1].split("</dl>")[0]
+    missing = summary.split('class="missing-evidence"')[1].split("</span>")[0]
+    assert explained.criterion.code not in missing
+    assert "Có giải trình, chưa có tệp hay đường dẫn" in summary
+    assert explained.criterion.code in summary.split("explained-only")[1]
