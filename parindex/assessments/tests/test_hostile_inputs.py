@@ -62,6 +62,9 @@ def assert_bounded(stored: dict[str, Any] | None) -> None:
         numbers = value if key == "items" else [value]
         if key in ("yes", "level"):
             continue
+        if key == "item_labels":  # the bonus items' descriptions: text, bounded by the form
+            assert all(isinstance(label, str) and len(label) <= 2000 for label in value)
+            continue
         for number in numbers:
             decimal = Decimal(str(number))
             assert abs(decimal) < 10**9, (key, number)
@@ -153,8 +156,11 @@ def run_hostile(cast: Cast, assessment: Assessment, side: str) -> None:
     ]
     scorer = cast.client(cast.scorer_a)
 
+    # The same examples on every run (CI must not pass or fail by chance); the item's state
+    # carries from one example to the next, as a person's page does.
     @settings(
         max_examples=40,
+        derandomize=True,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
