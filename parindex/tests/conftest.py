@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,3 +53,21 @@ def screenshot_dir(request: pytest.FixtureRequest) -> Path | None:
         return None
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+# A browser test that has not finished in this long is stuck (a browser that never
+# answers), not slow: every thread's stack is written out and the run stops, so that CI
+# fails at once with where it hung instead of waiting out its 90 minutes.
+BROWSER_TEST_LIMIT_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _browser_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    faulthandler.dump_traceback_later(BROWSER_TEST_LIMIT_SECONDS, exit=True, file=sys.stderr)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
