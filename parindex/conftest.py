@@ -170,6 +170,14 @@ def _media_in_tmp(settings: object, tmp_path: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rolled-back rows may reuse their ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     """Django's real hasher costs ~0.3 s a user; tests create many users."""
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]

@@ -229,3 +229,46 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# Cache and compression (issue 10, speed) ---------------------------------------------
+# The cache holds what a published revision computed once (its engine output, its public
+# pages); every key names the published state it was computed from, so a correction is
+# a new key and no node ever serves a stale figure: a cache of each process's own
+# (locmem, the default) is correct behind a load balancer too, and a shared one only
+# saves the first computation per node. CACHE_URL: locmem:// (default), db://TABLE
+# (shared by several web nodes, one indexed query per hit; run `manage.py
+# createcachetable` once), redis://HOST:PORT/DB (needs the redis package), dummy:// (off).
+def cache_from_url(url: str) -> dict[str, object]:
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "parindex",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "parindex_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r}")
+
+
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
+# How long a published page stays cached: its key changes with every publication; this
+# bounds only what a key cannot see (a unit or group renamed since).
+RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 3600)
+# HTML is compressed for visitors who are not logged in (their pages hold no secret but
+# a masked CSRF token; Django's gzip adds BREACH's random padding); logged-in pages are not.
+MIDDLEWARE.insert(1, "parindex.org.compression.PublicGZipMiddleware")
+MIDDLEWARE.insert(2, "django.middleware.http.ConditionalGetMiddleware")
+# The benchmark's minimal view (/bench/minimal/), under `bench_serve` only.
+PARINDEX_BENCH = env_bool("PARINDEX_BENCH", False) and not PRODUCTION
+if PARINDEX_BENCH:
+    ROOT_URLCONF = "parindex.demo.bench_urls"

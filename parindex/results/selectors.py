@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Q
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
@@ -164,7 +167,56 @@ class _Row:
     result: UnitResult
 
 
+def published_state() -> str:
+    """What the public results pages are computed from, in one query: the published
+    revisions, the imported tables, the national results. It changes with every
+    publication, correction, import or national figure, so a key holding it is never
+    stale."""
+    snapshots = ResultSnapshot._meta.db_table
+    imported = ImportedResult._meta.db_table
+    national = NationalResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {snapshots} WHERE status = %s),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {snapshots} WHERE status = %s),"
+            f" (SELECT MAX(published_at) FROM {snapshots} WHERE status = %s),"
+            f" (SELECT COUNT(*) FROM {imported}), (SELECT MAX(id) FROM {imported}),"
+            f" (SELECT MAX(imported_at) FROM {imported}),"
+            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national})",
+            [ResultSnapshot.Status.PUBLISHED] * 3,
+        )
+        row = cursor.fetchone()
+    return "|".join(str(value) for value in row)
+
+
 def _from_snapshot(
+    snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
+) -> YearResults | None:
+    """A published revision never changes: its engine output is computed once and kept
+    in the cache, by revision (and group, for a unit's page)."""
+    if not snapshot.is_published:
+        return _compute_snapshot(snapshot, revisions, unit)
+    group = None
+    if unit is not None:
+        group = (
+            ResultRow.objects.filter(snapshot=snapshot, unit=unit)
+            .values_list("group_id", flat=True)
+            .first()
+        )
+        if group is None:
+            return None
+    key = f"results:snapshot:{snapshot.pk}:{group or ''}"
+    found: YearResults | None = cache.get(key)
+    if found is None:
+        found = _compute_snapshot(snapshot, [], unit)
+        if found is None:
+            return None
+        found.ranked("")  # index the units before storing
+        cache.set(key, replace(found, snapshot=None), settings.RESULTS_CACHE_SECONDS)
+    return replace(found, snapshot=snapshot, revisions=revisions)
+
+
+def _compute_snapshot(
     snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
 ) -> YearResults | None:
     """Values rather than model instances: a cycle can hold thousands of rows."""
