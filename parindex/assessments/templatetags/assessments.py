@@ -4,8 +4,10 @@ Numbers and dates are written by the project's library (`org/templatetags/parind
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import State
@@ -105,3 +107,21 @@ def _is_number(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+# A leaf's URLs differ only by its code: each is reversed once per unit (reversing is the
+# dearest part of a leaf's forms, a dozen times per leaf), then the code put in.
+LEAF = "__leaf__"
+
+
+@lru_cache(maxsize=4096)
+def _leaf_pattern(name: str, year: int, unit: str, prefix: str) -> str:
+    return reverse(name, args=[year, unit, LEAF])
+
+
+@register.simple_tag
+def leaf_url(name: str, year: int, unit: str, code: str) -> str:
+    """`{% url name year unit code %}` for the URLs of a leaf (`…/items/<code>/…`)."""
+    return _leaf_pattern(name, int(year), str(unit), get_script_prefix()).replace(
+        LEAF, str(code), 1
+    )
