@@ -34,7 +34,7 @@ from django.test import Client
 
 from parindex.assessments.models import AssessmentItem, AuditEntry, Cycle, Phase, State
 from parindex.org.models import User
-from parindex.results.models import ResultSnapshot
+from parindex.results.models import ImportedResult, ResultSnapshot
 from parindex.results.services import results_compute, results_publish
 
 from .bench import make_cycle
@@ -103,12 +103,18 @@ def session_cookie(user: User) -> tuple[str, str]:
     return cookie, csrf
 
 
-def savable_leaves(count: int) -> list[Leaf]:
-    """`count` yes/no leaves of the demo's open cycle, spread over its units, each with
-    its unit scorer's session."""
-    cycle = Cycle.objects.get(year=DEMO_YEAR)
+def demo_scorer(unit: str) -> User | None:
+    return User.objects.filter(username=f"{unit}.scorer").first()
+
+
+def savable_leaves(
+    count: int, *, cycle: Cycle | None = None, scorer_of: Any = demo_scorer
+) -> list[Leaf]:
+    """`count` yes/no leaves of an open cycle (the demo's by default), spread over its
+    units, each with its unit scorer's session (`scorer_of(unit code)`)."""
+    cycle = cycle or Cycle.objects.get(year=DEMO_YEAR)
     if cycle.phase != Phase.SELF_ASSESSMENT:
-        raise ServeError(f"The demo's {DEMO_YEAR} cycle is not open for self-assessment.")
+        raise ServeError(f"The {cycle.year} cycle is not open for self-assessment.")
     items = list(
         AssessmentItem.objects.filter(
             assessment__cycle=cycle,
@@ -120,7 +126,8 @@ def savable_leaves(count: int) -> list[Leaf]:
     )
     by_unit: dict[str, list[AssessmentItem]] = {}
     for item in items:
-        by_unit.setdefault(item.assessment.unit.code, []).append(item)
+        if scorer_of(item.assessment.unit.code) is not None:
+            by_unit.setdefault(item.assessment.unit.code, []).append(item)
     # Round-robin over the units: several scorers, as in an office.
     chosen: list[AssessmentItem] = []
     while len(chosen) < count and any(by_unit.values()):
@@ -134,9 +141,9 @@ def savable_leaves(count: int) -> list[Leaf]:
     for item in chosen:
         unit = item.assessment.unit.code
         if unit not in sessions:
-            sessions[unit] = session_cookie(User.objects.get(username=f"{unit}.scorer"))
+            sessions[unit] = session_cookie(scorer_of(unit))
         cookie, csrf = sessions[unit]
-        path = f"/assessments/{DEMO_YEAR}/{unit}/items/{item.criterion.code}/"
+        path = f"/assessments/{cycle.year}/{unit}/items/{item.criterion.code}/"
         first = "no" if (item.self_inputs or {}).get("yes") else "yes"
         leaves.append(Leaf(item.pk, path, item.version, first, cookie, csrf))
     return leaves
@@ -151,9 +158,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def database_url() -> str:
+    """The database this process uses (a test database too), for the server's."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise ServeError("The server runs on PostgreSQL: set DATABASE_URL.")
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    at = f"{user}{password}@" if user else ""
+    return f"postgres://{at}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 def server_env() -> dict[str, str]:
     """The production stack's settings, but on loopback and with the benchmark's view."""
     env = dict(os.environ)
+    env["DATABASE_URL"] = database_url()
     env.update(
         {
             "PARINDEX_BENCH": "1",
@@ -592,4 +611,153 @@ def bench_table(rows: list[Row]) -> str:
                 f"\n{row.case.label}: {c.acknowledged} saves acknowledged, {c.committed} in the "
                 f"database, {c.lost} lost, {c.audit_mismatches} audit mismatches."
             )
+    return "\n".join(lines)
+
+
+# Faults: kill -9 in the middle of saves -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaultReport:
+    acknowledged_before: int
+    interrupted: SaveCheck  # the saves around the kill, checked after the restart
+    after_restart: SaveCheck  # saves once the server is back
+    after_rate: float
+
+
+def fault_run(
+    leaves_of: Any, *, before_kill: float = 3.0, after: float = 3.0, write: Any = print
+) -> FaultReport:
+    """Saves at full speed; kill -9 the master and its workers in the middle; restart;
+    check that every acknowledged save is there with its audit row and that no change is
+    half-written; save again on the restarted server and check those too."""
+    leaves = leaves_of()
+    since = audit_mark()
+    log_dir = Path(tempfile.mkdtemp(prefix="parindex-fault-"))
+    server = start_server()
+    try:
+        process, folder = start_wrk(
+            server,
+            saves_script(leaves, str(log_dir)),
+            connections=len(leaves),
+            threads=len(leaves),
+            seconds=before_kill + 30,
+        )
+        time.sleep(before_kill)
+        acknowledged = sum(len(v) for v in read_acknowledged(log_dir).values())
+        write(f"kill -9 gunicorn (pids {server.pids()}) after {acknowledged} saves")
+        server.kill_hard()
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        stop_server(server)
+    interrupted = check_saves(leaves, read_acknowledged(log_dir), since)
+    shutil.rmtree(log_dir, ignore_errors=True)
+    write(
+        f"after the kill: {interrupted.acknowledged} acknowledged, {interrupted.committed} "
+        f"committed, {interrupted.lost} lost, {interrupted.audit_mismatches} audit mismatches"
+    )
+    leaves = leaves_of()
+    since = audit_mark()
+    log_dir = Path(tempfile.mkdtemp(prefix="parindex-fault-"))
+    with serving() as server:
+        measure = run_wrk(
+            server,
+            saves_script(leaves, str(log_dir)),
+            connections=len(leaves),
+            threads=len(leaves),
+            seconds=after,
+        )
+    restarted = check_saves(leaves, read_acknowledged(log_dir), since)
+    shutil.rmtree(log_dir, ignore_errors=True)
+    write(
+        f"after the restart: {restarted.acknowledged} acknowledged ({measure.rate:.1f}/s), "
+        f"{restarted.lost} lost, {restarted.audit_mismatches} audit mismatches"
+    )
+    return FaultReport(acknowledged, interrupted, restarted, measure.rate)
+
+
+# Load: citizens and scorers at once ------------------------------------------------------
+
+
+def citizen_paths(units: int = 200) -> list[str]:
+    """What citizens read: the years, each year's tables (sorted, by field, page by
+    page), units' pages of the 3,000-unit year and of the demo's."""
+    paths = ["/results/", "/results/2023/", "/results/2023/fields/"]
+    paths += [f"/results/{BENCH_YEAR}/", f"/results/{BENCH_YEAR}/fields/"]
+    paths += [f"/results/{BENCH_YEAR}/?sort=name", f"/results/{BENCH_YEAR}/?sort=self"]
+    paths += [f"/results/{BENCH_YEAR}/?group=bench-{BENCH_YEAR}&page={n}" for n in range(1, 6)]
+    paths += [f"/results/{BENCH_YEAR}/bench-{BENCH_YEAR}-{n * 13}/" for n in range(units)]
+    paths += [
+        f"/results/2023/{code}/"
+        for code in ImportedResult.objects.filter(year=2023).values_list("unit__code", flat=True)
+    ]
+    return paths
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    citizens: Measure
+    scorers: Measure
+    check: SaveCheck
+
+
+def load_run(
+    citizens: int = 200, scorers: int = 40, seconds: float = 60, write: Any = print
+) -> LoadReport:
+    """`citizens` connections on the public pages and `scorers` saving leaves (one leaf
+    each, one unit each where the demo has enough), at once, for `seconds`."""
+    ensure_data(write)
+    leaves = savable_leaves(scorers)
+    since = audit_mark()
+    log_dir = Path(tempfile.mkdtemp(prefix="parindex-load-"))
+    with serving() as server:
+        write(
+            f"gunicorn on {server.url}, {WORKERS} workers: {citizens} citizens, {scorers} scorers"
+        )
+        public, public_folder = start_wrk(
+            server,
+            pages_script(citizen_paths()),
+            connections=citizens,
+            threads=2,
+            seconds=seconds,
+        )
+        saving, saving_folder = start_wrk(
+            server,
+            saves_script(leaves, str(log_dir)),
+            connections=scorers,
+            threads=scorers,
+            seconds=seconds,
+        )
+        citizens_measure = wrk_result(public, public_folder)
+        scorers_measure = wrk_result(saving, saving_folder)
+    check = check_saves(leaves, read_acknowledged(log_dir), since)
+    shutil.rmtree(log_dir, ignore_errors=True)
+    return LoadReport(citizens_measure, scorers_measure, check)
+
+
+def load_table(report: LoadReport, citizens: int, scorers: int) -> str:
+    lines = [
+        "| who | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, m in (
+        (f"{citizens} citizens on the public results pages", report.citizens),
+        (f"{scorers} scorers saving leaves", report.scorers),
+    ):
+        lines.append(
+            f"| {label} | {m.rate:,.1f} | {m.p50:,.1f} | {m.p95:,.1f} | {m.p99:,.1f} | {m.errors} |"
+        )
+    c = report.check
+    lines.append(
+        f"\nSaves: {c.acknowledged} acknowledged, {c.committed} in the database, "
+        f"{c.lost} lost, {c.audit_mismatches} audit mismatches."
+    )
+    lines += c.problems[:10]
     return "\n".join(lines)
