@@ -264,6 +264,9 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 # How long a published page stays cached: its key changes with every publication; this
 # bounds only what a key cannot see (a unit or group renamed since).
 RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 3600)
+# How long a process trusts the published state it read (0: a query on every page): a
+# publication shows at once in the process that made it, in the others within this.
+RESULTS_STATE_SECONDS = env_int("RESULTS_STATE_SECONDS", 1)
 # HTML is compressed for visitors who are not logged in (their pages hold no secret but
 # a masked CSRF token; Django's gzip adds BREACH's random padding); logged-in pages are not.
 MIDDLEWARE.insert(1, "parindex.org.compression.PublicGZipMiddleware")

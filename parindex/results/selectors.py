@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
@@ -167,7 +167,32 @@ class _Row:
     result: UnitResult
 
 
+STATE_KEY = "results:published-state"
+
+
 def published_state() -> str:
+    """The published state (`read_published_state`), read again at most every
+    RESULTS_STATE_SECONDS in a process: a cached page then costs no query. A process
+    that publishes forgets it at once (`forget_published_state`), the others within
+    those seconds; with a shared cache (Redis), every node at once."""
+    seconds = settings.RESULTS_STATE_SECONDS
+    if seconds <= 0:
+        return read_published_state()
+    state: str | None = cache.get(STATE_KEY)
+    if state is None:
+        state = read_published_state()
+        cache.set(STATE_KEY, state, seconds)
+    return state
+
+
+def forget_published_state(**_kwargs: Any) -> None:
+    """After a publication, an import or a national figure is saved (their signals): now,
+    and again once committed, in case a page read the state in between."""
+    cache.delete(STATE_KEY)
+    transaction.on_commit(lambda: cache.delete(STATE_KEY))
+
+
+def read_published_state() -> str:
     """What the public results pages are computed from, in one query: the published
     revisions, the imported tables, the national results. It changes with every
     publication, correction, import or national figure, so a key holding it is never
@@ -205,15 +230,33 @@ def _from_snapshot(
         )
         if group is None:
             return None
-    key = f"results:snapshot:{snapshot.pk}:{group or ''}"
-    found: YearResults | None = cache.get(key)
+    stamp = snapshot.published_at.timestamp() if snapshot.published_at else ""
+    key = f"results:snapshot:{snapshot.pk}:{stamp}:{group or ''}"
+    found = _PUBLISHED.get(key)
+    if found is None:
+        found = cache.get(key)
     if found is None:
         found = _compute_snapshot(snapshot, [], unit)
         if found is None:
             return None
         found.ranked("")  # index the units before storing
-        cache.set(key, replace(found, snapshot=None), settings.RESULTS_CACHE_SECONDS)
+        found = replace(found, snapshot=None)
+        cache.set(key, found, settings.RESULTS_CACHE_SECONDS)
+    _remember(key, found)
     return replace(found, snapshot=snapshot, revisions=revisions)
+
+
+# The newest published years' engine output, in this process: unpickling a 3,000-unit
+# year from the cache costs as much as a page (0.3 s), keeping it costs its memory.
+_PUBLISHED: dict[str, YearResults] = {}
+_PUBLISHED_MOST = 8
+
+
+def _remember(key: str, found: YearResults) -> None:
+    _PUBLISHED.pop(key, None)
+    if len(_PUBLISHED) >= _PUBLISHED_MOST:
+        del _PUBLISHED[next(iter(_PUBLISHED))]  # the least recently used
+    _PUBLISHED[key] = found
 
 
 def _compute_snapshot(
