@@ -4,6 +4,7 @@ appraisers' scores, the evidence, the requests, and the engine's points at every
 from __future__ import annotations
 
 import datetime
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,6 +115,7 @@ class _Framework:
 # its criteria and parses their rules once, not on every page and save.
 _FROZEN: dict[tuple[int, datetime.datetime | None], _Framework] = {}
 _FROZEN_MOST = 64
+_FROZEN_LOCK = threading.Lock()  # a threaded server's requests share it
 
 
 def _framework(framework: Framework) -> _Framework:
@@ -130,9 +132,10 @@ def _framework(framework: Framework) -> _Framework:
         {c.pk: c.rule() for c in criteria if c.rule_type},
     )
     if framework.is_frozen:
-        if len(_FROZEN) >= _FROZEN_MOST:
-            _FROZEN.clear()
-        _FROZEN[key] = found
+        with _FROZEN_LOCK:
+            if len(_FROZEN) >= _FROZEN_MOST:
+                _FROZEN.clear()
+            _FROZEN[key] = found
     return found
 
 

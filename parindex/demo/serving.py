@@ -23,7 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +215,9 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def start_server(port: int | None = None, workers: int = WORKERS) -> Server:
+def start_server(port: int | None = None, workers: int = WORKERS, threads: int = 1) -> Server:
+    """gunicorn on loopback: sync workers, or with `threads` > 1 threaded ones (a thread
+    waiting for PostgreSQL leaves the processor to another)."""
     port = port or free_port()
     command = [
         sys.executable,
@@ -224,6 +226,8 @@ def start_server(port: int | None = None, workers: int = WORKERS) -> Server:
         "parindex.wsgi",
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -257,8 +261,8 @@ def stop_server(server: Server) -> None:
 
 
 @contextmanager
-def serving(workers: int = WORKERS) -> Iterator[Server]:
-    server = start_server(workers=workers)
+def serving(workers: int = WORKERS, threads: int = 1) -> Iterator[Server]:
+    server = start_server(workers=workers, threads=threads)
     try:
         yield server
     finally:
@@ -343,10 +347,50 @@ class Measure:
     p95: float
     p99: float
     errors: int  # socket errors, timeouts and statuses >= 400
+    # Processor time per request: gunicorn's processes, PostgreSQL's backends of the
+    # database. Unlike requests/s, it does not depend on what else the machine runs.
+    server_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids: set[int]) -> dict[int, float]:
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    return found
+
+
+def _db_backends() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+@contextmanager
+def cpu_meter(server: Server) -> Iterator[dict[str, float]]:
+    """The processor seconds the server and the database spent inside the block."""
+    spent: dict[str, float] = {}
+    server_before = _cpu_seconds(set(server.pids()))
+    db_before = _cpu_seconds(_db_backends())
+    yield spent
+    server_after = _cpu_seconds(set(server.pids()))
+    db_after = _cpu_seconds(_db_backends() | set(db_before))
+    spent["server"] = sum(t - server_before.get(pid, 0.0) for pid, t in server_after.items())
+    spent["db"] = sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
 
 
 def wrk_path() -> str:
@@ -411,10 +455,18 @@ def wrk_result(process: subprocess.Popen[str], folder: Path) -> Measure:
 def run_wrk(
     server: Server, script: str, *, connections: int = 16, threads: int = 2, seconds: float = 10
 ) -> Measure:
-    process, folder = start_wrk(
-        server, script, connections=connections, threads=threads, seconds=seconds
+    with cpu_meter(server) as spent:
+        process, folder = start_wrk(
+            server, script, connections=connections, threads=threads, seconds=seconds
+        )
+        measure = wrk_result(process, folder)
+    if not measure.requests:
+        return measure
+    return replace(
+        measure,
+        server_cpu_ms=spent["server"] * 1000 / measure.requests,
+        db_cpu_ms=spent["db"] * 1000 / measure.requests,
     )
-    return wrk_result(process, folder)
 
 
 # Checking the saves afterwards ----------------------------------------------------------
@@ -543,7 +595,7 @@ class Row:
     check: SaveCheck | None = None
 
 
-def bench(seconds: float, connections: int = 16, write: Any = print) -> list[Row]:
+def bench(seconds: float, connections: int = 16, threads: int = 1, write: Any = print) -> list[Row]:
     """Each case for `seconds` under gunicorn, one after the other, in one server."""
     ensure_data(write)
     scorer = User.objects.get(username="so-tu-phap.scorer")
@@ -551,8 +603,11 @@ def bench(seconds: float, connections: int = 16, write: Any = print) -> list[Row
     leaves = savable_leaves(connections)
     since = audit_mark()
     rows = []
-    with serving() as server:
-        write(f"gunicorn on {server.url}, {WORKERS} workers; wrk {connections} connections")
+    with serving(threads=threads) as server:
+        write(
+            f"gunicorn on {server.url}, {WORKERS} workers of {threads} thread(s); "
+            f"wrk {connections} connections"
+        )
         for case in bench_cases():
             headers = {"Cookie": cookie} if case.logged_in else {}
             if case.key == "save":
@@ -583,9 +638,9 @@ def bench_table(rows: list[Row]) -> str:
     """Markdown, for README's performance section."""
     minimal = next((r.measure.rate for r in rows if r.case.key == "minimal"), 0.0)
     lines = [
-        "| page | requests/s | p50 ms | p99 ms | errors "
+        "| page | requests/s | p50 ms | p99 ms | errors | CPU ms/request (server + db) "
         "| before: requests/s | p50 ms | p99 ms | × |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         before_rate, before_p50, before_p99 = BASELINES.get(row.case.key, (None, None, None))
@@ -601,7 +656,8 @@ def bench_table(rows: list[Row]) -> str:
         )
         lines.append(
             f"| {row.case.label} | {_figure(m.rate)} | {_figure(m.p50)} | {_figure(m.p99)} "
-            f"| {m.errors} | {_figure(before_rate)} | {_figure(before_p50, 0)} "
+            f"| {m.errors} | {_figure(m.server_cpu_ms, 2)} + {_figure(m.db_cpu_ms, 2)} "
+            f"| {_figure(before_rate)} | {_figure(before_p50, 0)} "
             f"| {_figure(before_p99, 0)} | {ratio} |"
         )
     for row in rows:
@@ -709,7 +765,11 @@ class LoadReport:
 
 
 def load_run(
-    citizens: int = 200, scorers: int = 40, seconds: float = 60, write: Any = print
+    citizens: int = 200,
+    scorers: int = 40,
+    seconds: float = 60,
+    threads: int = 1,
+    write: Any = print,
 ) -> LoadReport:
     """`citizens` connections on the public pages and `scorers` saving leaves (one leaf
     each, one unit each where the demo has enough), at once, for `seconds`."""
@@ -717,9 +777,10 @@ def load_run(
     leaves = savable_leaves(scorers)
     since = audit_mark()
     log_dir = Path(tempfile.mkdtemp(prefix="parindex-load-"))
-    with serving() as server:
+    with serving(threads=threads) as server:
         write(
-            f"gunicorn on {server.url}, {WORKERS} workers: {citizens} citizens, {scorers} scorers"
+            f"gunicorn on {server.url}, {WORKERS} workers of {threads} thread(s): "
+            f"{citizens} citizens, {scorers} scorers"
         )
         public, public_folder = start_wrk(
             server,

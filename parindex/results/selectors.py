@@ -9,6 +9,7 @@ by their stable codes.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -252,11 +253,15 @@ _PUBLISHED: dict[str, YearResults] = {}
 _PUBLISHED_MOST = 8
 
 
+_PUBLISHED_LOCK = threading.Lock()  # a threaded server's requests share it
+
+
 def _remember(key: str, found: YearResults) -> None:
-    _PUBLISHED.pop(key, None)
-    if len(_PUBLISHED) >= _PUBLISHED_MOST:
-        del _PUBLISHED[next(iter(_PUBLISHED))]  # the least recently used
-    _PUBLISHED[key] = found
+    with _PUBLISHED_LOCK:
+        _PUBLISHED.pop(key, None)
+        if len(_PUBLISHED) >= _PUBLISHED_MOST:
+            del _PUBLISHED[next(iter(_PUBLISHED))]  # the least recently used
+        _PUBLISHED[key] = found
 
 
 def _compute_snapshot(

@@ -21,13 +21,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seconds", type=int, default=10, help="per page (1-300)")
         parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument(
+            "--threads", type=int, default=1, choices=range(1, 17), help="per gunicorn worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seconds = options["seconds"]
         if not 1 <= seconds <= 300 or not 1 <= options["connections"] <= 64:
             raise CommandError("--seconds between 1 and 300, --connections between 1 and 64.")
         try:
-            rows = bench(seconds, options["connections"], write=self.stdout.write)
+            rows = bench(
+                seconds, options["connections"], options["threads"], write=self.stdout.write
+            )
         except ServeError as error:
             raise CommandError(str(error)) from error
         self.stdout.write("")

@@ -20,13 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("--citizens", type=int, default=200)
         parser.add_argument("--scorers", type=int, default=40)
         parser.add_argument("--seconds", type=int, default=60)
+        parser.add_argument(
+            "--threads", type=int, default=1, choices=range(1, 17), help="per gunicorn worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         citizens, scorers, seconds = options["citizens"], options["scorers"], options["seconds"]
         if not (1 <= citizens <= 1000 and 1 <= scorers <= 40 and 1 <= seconds <= 600):
             raise CommandError("--citizens 1-1000, --scorers 1-40, --seconds 1-600.")
         try:
-            report = load_run(citizens, scorers, seconds, write=self.stdout.write)
+            report = load_run(
+                citizens, scorers, seconds, options["threads"], write=self.stdout.write
+            )
         except ServeError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(load_table(report, citizens, scorers))
