@@ -136,7 +136,7 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = _page_key(request, view.__name__)
         if key is None:
-            return view(request, *args, **kwargs)
+            return _head(request, view(request, *args, **kwargs))
         stored: tuple[bytes, dict[str, str]] | None = cache.get(key)
         if stored is None:
             request._csrf_placeholder = True  # type: ignore[attr-defined]
@@ -156,9 +156,19 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         # The same page with a token of the same secret: a browser may revalidate it (304).
         mark = f"{key}|{secret}"
         response["ETag"] = f'"{hashlib.sha256(mark.encode()).hexdigest()[:32]}"'
-        return response
+        return _head(request, response)
 
     return cached
+
+
+def _head(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """HEAD: the headers of GET (its length too), no body — the WSGI server would drop it
+    with a warning per request."""
+    if request.method == "HEAD" and not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+    return response
 
 
 def _page_context(request: HttpRequest) -> dict[str, Any]:
