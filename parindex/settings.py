@@ -245,7 +245,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": rest or "parindex",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     if scheme == "db":
         return {
@@ -267,6 +267,8 @@ RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 3600)
 # How long a process trusts the published state it read (0: a query on every page): a
 # publication shows at once in the process that made it, in the others within this.
 RESULTS_STATE_SECONDS = env_int("RESULTS_STATE_SECONDS", 1)
+# A unit's leaves as rendered, by everything they show (off: render every leaf each time).
+ASSESSMENT_LEAF_CACHE = env_bool("ASSESSMENT_LEAF_CACHE", True)
 # HTML is compressed for visitors who are not logged in (their pages hold no secret but
 # a masked CSRF token; Django's gzip adds BREACH's random padding); logged-in pages are not.
 MIDDLEWARE.insert(1, "parindex.org.compression.PublicGZipMiddleware")
