@@ -184,6 +184,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     logging.getLogger("parindex.security").setLevel(logging.WARNING)
     logging.getLogger("parindex.notify").setLevel(logging.WARNING)  # the console's messages
+    logging.getLogger("parindex.requests").setLevel(logging.WARNING)  # a line per request
     logging.getLogger("axes").setLevel(logging.ERROR)
 
 

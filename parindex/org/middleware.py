@@ -90,7 +90,12 @@ class RequestLogMiddleware:
                 request.method,
                 fields["path"],
                 response.status_code,
-                extra={**fields, "status": response.status_code, "duration_ms": duration_ms},
+                extra={
+                    **fields,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                    "request_id": request_id,
+                },
             )
             return response
         finally:
