@@ -29,6 +29,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Loaded in the master, then forked: less memory per worker, and a broken setting stops
 # the start instead of each worker.
 preload_app = True
+# gunicorn's control socket sits in the user's home, one for every gunicorn the user runs
+# (a second instance on the machine would take it over); signals (HUP, TERM) suffice.
+control_socket_disable = True
 
 if (
     os.environ.get(

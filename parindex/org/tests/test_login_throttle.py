@@ -4,17 +4,10 @@ while other addresses log in as usual."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from parindex.conftest import PASSWORD, Cast
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts() -> None:
-    cache.clear()
 
 
 @override_settings(LOGIN_THROTTLE_FAILURES=4)
