@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
+from parindex.assessments.models import Assessment
+from parindex.assessments.services import SelfAnswer, item_save_self
 from parindex.conftest import Cast
 from parindex.org.models import Unit
 
@@ -119,3 +121,27 @@ def test_a_units_name_with_markup_is_shown_as_text(cast: Cast) -> None:
         page = cast.client(cast.admin).get(url).content.decode()
         assert "<script>alert" not in page and "<img src=x" not in page, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page, url
+
+
+def test_a_note_with_markup_is_shown_as_text_on_the_assessment_pages(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    hostile = '</textarea><script>alert(document.cookie)</script><b onmouseover="x()">'
+    leaf = assessment_a.items.select_related("criterion").get(criterion__code="1.1.1")
+    item_save_self(
+        item=leaf,
+        answer=SelfAnswer(inputs=None, note=hostile, claimed=False, claim_reason=""),
+        version=leaf.version,
+        by=cast.scorer_a,
+    )
+    base = f"/assessments/{assessment_a.cycle.year}/{cast.unit_a.code}/"
+    for user, url in (
+        (cast.scorer_a, base + "?field=1"),
+        (cast.admin, base + "?field=1"),
+        (cast.scorer_a, base + "history/"),
+    ):
+        response = cast.client(user).get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "<script>alert" not in page and '<b onmouseover="x()">' not in page, url
+        assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in page, url
