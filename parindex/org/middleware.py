@@ -154,13 +154,17 @@ class SecurityHeadersMiddleware:
 class LoginThrottleMiddleware:
     """On top of axes' lock-out (a username from an address): an address that failed
     LOGIN_THROTTLE_FAILURES log-ins over any usernames in the current window may not try
-    again before the window ends: a 429 page in Vietnamese, with Retry-After."""
+    again, on the app's log-in or the admin's, before the window ends: a 429 page in
+    Vietnamese, with Retry-After."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path_info == reverse("login"):
+        if request.method == "POST" and request.path_info in (
+            reverse("login"),
+            reverse("admin:login"),
+        ):
             key, retry_after = _throttle_key(request)
             if cache.get(key, 0) >= settings.LOGIN_THROTTLE_FAILURES:
                 security_logger.warning(

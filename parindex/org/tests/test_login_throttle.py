@@ -20,6 +20,8 @@ def test_an_address_failing_over_many_usernames_is_throttled(cast: Cast) -> None
     assert response.status_code == 429
     assert "Quá nhiều lần đăng nhập" in response.content.decode()
     assert 0 < int(response["Retry-After"]) <= 15 * 60
+    admin_login = sprayer.post("/admin/login/", {"username": "admin", "password": PASSWORD})
+    assert admin_login.status_code == 429
     # Someone else, from another address, logs in as usual.
     other = Client(REMOTE_ADDR="198.51.100.20")
     response = other.post(reverse("login"), {"username": "viewer", "password": PASSWORD})
