@@ -98,7 +98,8 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        fields = extra_fields(record)
+        # Empty fields (an anonymous visitor's user and role) left out, for the eye.
+        fields = {k: v for k, v in extra_fields(record).items() if v not in (None, [], "")}
         if not fields:
             return line
         first, newline, rest = line.partition("\n")  # a traceback stays below
