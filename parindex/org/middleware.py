@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -108,11 +109,15 @@ def _request_fields(request: HttpRequest) -> dict[str, object]:
     hide_path = match is not None and any(
         marker in name for name in match.kwargs for marker in SECRET_URL_ARGUMENTS
     )
+    try:
+        query_keys = sorted(request.GET.keys())[:20]
+    except SuspiciousOperation:  # more fields than Django reads: the view refused it
+        query_keys = ["…"]
     fields: dict[str, object] = {
         "method": request.method,
-        "path": "/" + route if hide_path else request.path,
+        "path": ("/" + route if hide_path else request.path)[:500],
         "route": route,
-        "query_keys": sorted(request.GET.keys())[:20] if request.GET else [],
+        "query_keys": [key[:40] for key in query_keys],
         "user_id": None,
         "role": None,
         "unit": None,

@@ -98,3 +98,14 @@ def test_every_extra_field_is_written_and_secret_ones_hidden() -> None:
     assert entry["token"] == "[hidden]" and entry["answers"] == "[hidden]"
     plain = PlainFormatter().format(record)
     assert 'job_id=42 step="aggregate" done=3 total=10' in plain and "s3cr3t" not in plain
+
+
+def test_a_hostile_query_string_is_logged_by_its_size_not_read(
+    cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    query = "&".join(f"f{n}=1" for n in range(2000))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    with caplog.at_level(logging.INFO, logger="parindex.requests"):
+        response = Client().get(f"/results/?{query}")
+    assert response.status_code in (200, 400)
+    (line,) = [entry for entry in _lines(caplog) if entry["logger"] == "parindex.requests"]
+    assert line["query_keys"] == ["…"] and line["status"] == response.status_code
