@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from parindex.assessments.models import Assessment
@@ -145,3 +145,18 @@ def test_a_note_with_markup_is_shown_as_text_on_the_assessment_pages(
         page = response.content.decode()
         assert "<script>alert" not in page and '<b onmouseover="x()">' not in page, url
         assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in page, url
+
+
+@pytest.mark.django_db
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+    SECURE_HSTS_SECONDS=3600,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+)
+def test_behind_the_tls_proxy_https_is_believed_and_plain_http_redirected() -> None:
+    plain = Client().get("/results/?year=2023")
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/results/?year=2023"
+    secure = Client().get("/results/", HTTP_X_FORWARDED_PROTO="https")
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
