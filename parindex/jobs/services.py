@@ -20,6 +20,15 @@ from .tasks import Task, TaskResultStatus
 logger = logging.getLogger("parindex.jobs")
 
 
+def _task_of(job: Job) -> Task[Any, Any] | None:
+    """The job's task, or None if this version of the code no longer has it."""
+    try:
+        task = import_string(job.task_path)
+    except ImportError:
+        return None
+    return task if isinstance(task, Task) else None
+
+
 def _enqueue(job: Job, task: Task[Any, Any]) -> None:
     """Hand the job's task to the backend and remember the task's id."""
     token = tracking.enqueuing.set(job.pk)
@@ -64,10 +73,12 @@ def job_retry(*, job: Job, by: Any) -> bool:
             total=0,
             finished_at=None,
         )
-        if not claimed:
+        task = _task_of(job)
+        if not claimed or task is None:
+            transaction.set_rollback(True)
             return False
         job.refresh_from_db()
-        _enqueue(job, import_string(job.task_path))
+        _enqueue(job, task)
     logger.info(
         "job %s retried by %s",
         job.pk,
@@ -109,18 +120,23 @@ def jobs_recover_stale(*, now: datetime.datetime | None = None) -> int:
                 traceback="The worker running this task stopped; its job was recovered.",
             )
             job.refresh_from_db()
-            if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
-                with translation.override(settings.LANGUAGE_CODE):
+            task = _task_of(job)
+            error = ""
+            with translation.override(settings.LANGUAGE_CODE):
+                if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
                     error = _(
                         "The worker running this job stopped %(count)s times, the most "
                         "allowed; it was not started again."
                     ) % {"count": job.attempts}
+                elif task is None:
+                    error = _("This job's task no longer exists in this version of parindex.")
+            if error or task is None:
                 Job.objects.filter(pk=pk).update(
                     status=Job.Status.FAILED, error=error, finished_at=now
                 )
                 outcome = "failed"
             else:
-                _enqueue(job, import_string(job.task_path))
+                _enqueue(job, task)
                 outcome = "requeued"
             recovered += 1
         logger.warning(

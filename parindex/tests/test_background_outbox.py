@@ -5,14 +5,17 @@ before the minute-by-minute send."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from parindex.jobs.models import Job
+from parindex.jobs.services import schedules_enqueue_due
 from parindex.jobs.tests.conftest import Workers, wait_until
 from parindex.notify.models import Message
 from parindex.notify.services import message_enqueue
@@ -62,3 +65,29 @@ def test_the_worker_sends_queued_messages_at_once(workers: Workers) -> None:
         what="three messages sent",
     )
     assert Job.objects.filter(task_path=SEND).count() == 2
+
+
+def test_the_periodic_tasks_send_the_outbox_and_queue_the_reminders(
+    db: None, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    queue_three()
+    send, remind = schedules_enqueue_due()
+    assert (send.task_path, remind.task_path) == (
+        SEND,
+        "parindex.assessments.tasks.reminders_queue",
+    )
+    assert send.status == remind.status == Job.Status.SUCCEEDED
+    assert send.kind == "Gửi các thư và tin nhắn đến hạn"
+    assert send.outcome == "Đã gửi 3 tin, 0 tin sẽ gửi lại, 0 tin không gửi được."
+    assert remind.outcome == "Đã xếp 0 lời nhắc vào hộp thư đi."
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 3
+
+
+def test_the_commands_still_work_by_hand(db: None) -> None:
+    queue_three()
+    out = StringIO()
+    call_command("send_outbox", stdout=out)
+    assert out.getvalue() == "3 sent, 0 to retry, 0 failed.\n"
+    call_command("send_reminders", stdout=out)
+    assert out.getvalue().endswith("0 reminders queued.\n")

@@ -110,3 +110,17 @@ def test_each_task_logs_its_start_and_its_end(
     )
     assert (end.job, end.outcome) == (job.pk, "failed")  # type: ignore[attr-defined]
     assert isinstance(end.duration_ms, int) and end.levelno == logging.WARNING  # type: ignore[attr-defined]
+
+
+def test_a_job_whose_task_is_gone_fails_instead_of_stopping_the_upkeep(
+    cast: Cast, tmp_path: Path
+) -> None:
+    job = job_enqueue(task=record, kind="Ghi số", log=str(tmp_path / "log"), number=1)
+    running_since(job, seconds=500, attempts=1)
+    Job.objects.filter(pk=job.pk).update(task_path="parindex.jobs.tests.sample_tasks.gone")
+    assert jobs_recover_stale(now=NOW) == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert (
+        job.error == "Công việc này thuộc một tác vụ không còn trong phiên bản parindex hiện tại."
+    )
