@@ -110,3 +110,8 @@ def test_the_list_shows_every_job_in_a_fixed_number_of_queries(
 def test_a_hostile_page_number_is_a_clear_400(cast: Cast, page: str) -> None:
     response = cast.client(cast.admin).get(reverse("jobs:list"), {"page": page})
     assert response.status_code == 400 and "Trang" in response.content.decode()
+
+
+def test_the_administration_page_leads_to_the_jobs(cast: Cast) -> None:
+    page = cast.client(cast.admin).get(reverse("manage:index")).content.decode()
+    assert f'href="{reverse("jobs:list")}"' in page and "Công việc chạy nền" in page
