@@ -19,7 +19,8 @@ install: $(PY)
 install-dev: $(PY)
 	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
 
-# Set up, load the demo province (idempotent) and serve it on SQLite.
+# Set up, load the demo province (idempotent) and serve it on SQLite, with the worker
+# that sends the outbox and runs the jobs (stopped with the server).
 demo: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
@@ -29,7 +30,9 @@ demo: install
 	@$(PY) manage.py demo_logins | head -n 13
 	@echo "  … and a scorer (<unit>.scorer) and a head (<unit>.head) for every unit."
 	@echo
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	@echo "Serving on http://127.0.0.1:$(PORT)/, a background worker beside it (outbox, reminders, jobs)"
+	@SITE_URL=$(SITE_URL) $(PY) manage.py run_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: production settings, static files collected and

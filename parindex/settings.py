@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "parindex.org",
+    "parindex.jobs",
     "parindex.frameworks",
     "parindex.surveys",
     "parindex.assessments",
@@ -286,6 +289,38 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # Reminders go out this many days before a deadline, to units that have not submitted.
 REMINDER_DAYS = [int(d) for d in env_list("REMINDER_DAYS", "3,1")]
 
+# Background work (issue 10, jobs): Django's tasks API (the django-tasks backport) on its
+# database backend; `manage.py run_worker` runs the queue, beats each job's heart, re-queues
+# the jobs of a worker that died and enqueues the periodic tasks. JOBS_BACKEND=immediate
+# runs every task inside the request that enqueues it (no worker; tests, debugging).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_str("JOBS_BACKEND", "database")],
+    }
+}
+# A running job's heart beats this often; one silent for JOBS_STALE_SECONDS lost its
+# worker and is queued again, at most JOBS_MAX_ATTEMPTS runs in all, then it fails.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+# Finished jobs that succeeded are deleted after this many days; failed ones are kept.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+# Periodic tasks, by dotted path: every how many seconds the workers enqueue each (one of
+# them, whatever their number), and the job's kind in words.
+JOBS_PERIODIC = {
+    "parindex.notify.tasks.outbox_send_due": {
+        "every": env_int("OUTBOX_SEND_EVERY_SECONDS", 60),
+        "kind": _("Send the messages that are due"),
+    },
+    "parindex.assessments.tasks.reminders_queue": {
+        "every": 24 * 60 * 60,
+        "kind": _("Queue the deadline reminders"),
+    },
+}
+
 # Logs (issue 10, operations): one line per request (parindex.requests) and per event,
 # JSON when LOG_FORMAT=json (the default in production: a log collector reads it), plain
 # otherwise; every `extra` field is written out, never a secret's value (org/logs.py).
@@ -322,6 +357,8 @@ LOGGING = {
         # A server error's traceback, a refused host: in the same log, whatever DEBUG.
         "django": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "parindex.jobs": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

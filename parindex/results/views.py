@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.assessments.models import Cycle, CycleGroup
+from parindex.jobs.services import job_enqueue
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import Role, Unit, UnitGroup
@@ -46,6 +47,7 @@ from .provisional import (
     unranked_reason,
 )
 from .selectors import YearResults
+from .tasks import results_compute_cycle
 
 EVERYONE = tuple(Role)
 DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
@@ -523,19 +525,17 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
         if action == "compute":
             compute_form = ComputeForm(request.POST, needs_reason=correcting)
             if compute_form.is_valid():
-                try:
-                    snapshot = services.results_compute(
-                        cycle=cycle, by=user, reason=compute_form.cleaned_data["reason"]
-                    )
-                except Refused as error:
-                    compute_form.add_error("reason", error.message)
-                else:
-                    messages.success(
-                        request,
-                        _("Revision %(revision)s computed: %(units)s units.")
-                        % {"revision": snapshot.revision, "units": snapshot.rows.count()},
-                    )
-                    return redirect("results:manage", year=year)
+                # Seconds at 10,000 units: a job, whose page shows its progress.
+                job = job_enqueue(
+                    task=results_compute_cycle,
+                    kind=_("Compute the %(year)s results") % {"year": year},
+                    by=user,
+                    link=reverse("results:manage", args=[year]),
+                    cycle_id=cycle.pk,
+                    by_id=user.pk,
+                    reason=compute_form.cleaned_data["reason"],
+                )
+                return redirect(job)
         elif action == "publish":
             publish_form = PublishForm(request.POST)
             if publish_form.is_valid():

@@ -95,6 +95,7 @@ def pages_for(role: str) -> list[tuple[str, str]]:
             ("contact", "/manage/contacts/so-tu-phap/"),
             ("outbox", "/manage/outbox/"),
             ("security", "/manage/security/"),
+            ("jobs", "/jobs/"),
         ]
     return pages
 
