@@ -50,6 +50,10 @@ EXCLUDED = {
     "org.securityevent": "the security log of the source machine, kept by its log retention",
     "contenttypes.contenttype": "made by migrate in every installation; rows refer to it by name",
     "auth.permission": "made by migrate in every installation; rows refer to it by name",
+    # Background work (issue 10's jobs): a restored installation starts with no queue.
+    "django_tasks_db.dbtaskresult": "the task queue of the source: a restore starts empty",
+    "jobs.job": "the source's background jobs and their progress, kept with its logs",
+    "jobs.schedule": "when periodic tasks are next due: the workers set it again",
 }
 # Made by migrate on the target too: the rows that point at them name them (natural keys).
 NATURAL = frozenset({"contenttypes.contenttype", "auth.permission"})
@@ -294,11 +298,18 @@ def backup_write(*, out: Path, year: int | None = None) -> Outcome:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(_("%(path)s is not an empty folder.") % {"path": out})
     out.mkdir(parents=True, exist_ok=True)
-    chosen = cycle_rows(year) if year is not None else None
     outcome = Outcome()
     model_entries: list[dict[str, Any]] = []
     referenced: dict[str, str] = {}  # storage name → the field whose storage holds it
-    with transaction.atomic():  # one consistent view of the database (PostgreSQL)
+    connection = connections[DEFAULT_DB_ALIAS]
+    # One view of the database for the whole backup, while people go on working: a
+    # snapshot on PostgreSQL; on SQLite the transaction holds the write lock meanwhile.
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:  # the first statement of the transaction
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        chosen = cycle_rows(year) if year is not None else None
         for model in backed_up_models():
             label = model._meta.label_lower
             keys = None if chosen is None else chosen.get(model, set())
