@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.management.color import no_style
@@ -670,7 +671,14 @@ def _restore_rows(source: Path, manifest: Manifest) -> Outcome:
             for batch in _rows_of(path, entry["model"], entry["rows"]):
                 try:
                     objects = [d.object for d in serializers.deserialize("python", batch)]
-                except serializers.base.DeserializationError as error:
+                except (
+                    serializers.base.DeserializationError,
+                    FieldDoesNotExist,
+                    ObjectDoesNotExist,
+                    LookupError,
+                    TypeError,
+                    ValueError,
+                ) as error:
                     raise BackupError(
                         _("A row of %(model)s cannot be read: %(error)s")
                         % {"model": entry["model"], "error": str(error)[:300]}

@@ -226,6 +226,20 @@ def test_a_tampered_backup_is_refused_before_anything_is_written(
     restore_refused(backup, "đã bị thay đổi hoặc hư hỏng: files/evidence/")
 
 
+def rewrite_rows(backup: Path, model: str, change: Any) -> None:
+    """Change the rows of a model, and make the manifest's checksum match again."""
+    rows = backup / "data" / f"{model}.jsonl"
+    lines = [json.loads(line) for line in rows.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        change(line)
+    rows.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    found = manifest(backup)
+    entry = next(e for e in found["models"] if e["model"] == model)
+    entry["size"] = rows.stat().st_size
+    entry["sha256"] = hashlib.sha256(rows.read_bytes()).hexdigest()
+    (backup / MANIFEST).write_text(json.dumps(found), encoding="utf-8")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rows_that_do_not_fit_together_leave_the_installation_empty(
     backup: Path, settings: Any, tmp_path: Path
@@ -235,16 +249,29 @@ def test_rows_that_do_not_fit_together_leave_the_installation_empty(
     empty_the_installation()
     settings.MEDIA_ROOT = tmp_path / "media-after"
     (tmp_path / "media-after").mkdir()
-    rows = backup / "data" / "assessments.itemevidence.jsonl"
-    line = json.loads(rows.read_text(encoding="utf-8"))
-    line["fields"]["item"] = 987654321
-    rows.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    found = manifest(backup)
-    entry = next(e for e in found["models"] if e["model"] == "assessments.itemevidence")
-    entry["size"] = rows.stat().st_size
-    entry["sha256"] = hashlib.sha256(rows.read_bytes()).hexdigest()
-    (backup / MANIFEST).write_text(json.dumps(found), encoding="utf-8")
+    rewrite_rows(
+        backup, "assessments.itemevidence", lambda row: row["fields"].update(item=987654321)
+    )
     restore_refused(backup, "không khớp với nhau")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda row: row["fields"].update(is_superuser_of_everything=True),
+        lambda row: row["fields"].update(date_joined="the day before yesterday"),
+        lambda row: row.update(model="org.unit"),
+    ],
+)
+def test_a_row_that_is_not_one_is_refused(
+    backup: Path, settings: Any, tmp_path: Path, change: Any
+) -> None:
+    empty_the_installation()
+    settings.MEDIA_ROOT = tmp_path / "media-after"
+    (tmp_path / "media-after").mkdir()
+    rewrite_rows(backup, "org.user", change)
+    restore_refused(backup, "Không đọc được một dòng của org.user|không phải một dòng của bảng")
 
 
 def edit_manifest(folder: Path, change: Any) -> None:
