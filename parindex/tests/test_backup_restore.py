@@ -24,10 +24,10 @@ from parindex.assessments.models import Assessment, Cycle, EvidenceFile
 from parindex.conftest import Cast
 from parindex.org.backups import MANIFEST, installation_rows
 from parindex.org.models import Unit
-from parindex.org.tests.s3 import Bucket, s3_bucket, s3_endpoint
+from parindex.org.tests.s3 import Bucket, either_storage, s3_bucket, s3_endpoint
 from parindex.results.models import ImportedResult
 
-__all__ = ["s3_bucket", "s3_endpoint"]  # fixtures
+__all__ = ["either_storage", "s3_bucket", "s3_endpoint"]  # fixtures
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = (
@@ -96,17 +96,13 @@ def a_used_installation(cast: Cast, assessment_a: Assessment) -> None:
     )
 
 
-@pytest.fixture(params=["local", "s3"])
-def storage(request: pytest.FixtureRequest) -> Bucket | None:
-    if request.param == "s3":
-        bucket: Bucket = request.getfixturevalue("s3_bucket")
-        return bucket
-    return None
-
-
 @pytest.mark.django_db(transaction=True)
 def test_restore_then_backup_gives_identical_checksums(
-    cast: Cast, assessment_a: Assessment, tmp_path: Path, settings: Any, storage: Bucket | None
+    cast: Cast,
+    assessment_a: Assessment,
+    tmp_path: Path,
+    settings: Any,
+    either_storage: Bucket | None,
 ) -> None:
     a_used_installation(cast, assessment_a)
     unit_type_before = ContentType.objects.get_for_model(Unit).pk
@@ -122,14 +118,14 @@ def test_restore_then_backup_gives_identical_checksums(
     # Into an empty installation with an empty storage of its own.
     empty_the_installation()
     settings.MEDIA_ROOT = tmp_path / "media-after"
-    if storage is not None:
-        storage.client.create_bucket(Bucket=storage.name + "-after")
+    if either_storage is not None:
+        either_storage.client.create_bucket(Bucket=either_storage.name + "-after")
         options = settings.STORAGES["default"]["OPTIONS"]
         settings.STORAGES = {
             **settings.STORAGES,
             "default": {
                 **settings.STORAGES["default"],
-                "OPTIONS": {**options, "bucket_name": storage.name + "-after"},
+                "OPTIONS": {**options, "bucket_name": either_storage.name + "-after"},
             },
         }
     assert not default_storage.exists(names[0])

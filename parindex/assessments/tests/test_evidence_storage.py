@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -16,11 +15,17 @@ from django.urls import reverse
 
 from parindex.assessments.models import Assessment, AssessmentItem, EvidenceFile, ItemEvidence
 from parindex.conftest import Cast
-from parindex.org.tests.s3 import Bucket, s3_bucket, s3_endpoint, storages_from_environment
+from parindex.org.tests.s3 import (
+    Bucket,
+    either_storage,
+    s3_bucket,
+    s3_endpoint,
+    storages_from_environment,
+)
 
 from .files import PDF, PNG, upload
 
-__all__ = ["s3_bucket", "s3_endpoint"]  # fixtures
+__all__ = ["either_storage", "s3_bucket", "s3_endpoint"]  # fixtures
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -106,21 +111,12 @@ def test_an_object_is_not_readable_without_a_signature(
     assert all("URI" not in grant["Grantee"] for grant in grants)  # no AllUsers, no Authenticated
 
 
-@pytest.fixture(params=["local", "s3"])
-def storage(request: pytest.FixtureRequest) -> Bucket | None:
-    """Each test below runs on the local disk and on the bucket."""
-    if request.param == "s3":
-        bucket: Bucket = request.getfixturevalue("s3_bucket")
-        return bucket
-    return None
-
-
 def stored(name: str) -> bool:
     return bool(default_storage.exists(name))
 
 
 def test_citing_and_no_longer_citing_behave_alike_on_both_storages(
-    cast: Cast, assessment_a: Assessment, storage: Any
+    cast: Cast, assessment_a: Assessment, either_storage: Bucket | None
 ) -> None:
     post_file(cast, assessment_a, "1.1.1", "ke-hoach.pdf", PDF)
     post_file(cast, assessment_a, "1.1.2", "KH 2024.pdf", PDF)  # the same document again
@@ -129,8 +125,8 @@ def test_citing_and_no_longer_citing_behave_alike_on_both_storages(
     post_file(cast, assessment_a, "1.2", "anh.png", PNG)
     photo = EvidenceFile.objects.get(kind="png")
     names = sorted([plan.file.name, photo.file.name])
-    if storage is not None:
-        assert storage.keys() == names  # one object per document, whatever it was called
+    if either_storage is not None:
+        assert either_storage.keys() == names  # one object per document, whatever it was called
     response = cast.client(cast.scorer_a).post(
         action(assessment_a, "1.1.1", "evidence_unlink", plan.pk), **HTMX
     )
@@ -147,5 +143,5 @@ def test_citing_and_no_longer_citing_behave_alike_on_both_storages(
     assert b"".join(got.streaming_content) == PDF  # type: ignore[attr-defined]
     default_storage.delete(photo.file.name)
     assert not stored(photo.file.name)
-    if storage is not None:
-        assert storage.keys() == [plan.file.name]
+    if either_storage is not None:
+        assert either_storage.keys() == [plan.file.name]

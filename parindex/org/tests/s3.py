@@ -75,3 +75,12 @@ def s3_bucket(s3_endpoint: str, settings: Any) -> Bucket:
         }
     )
     return Bucket(name=name, endpoint=s3_endpoint, client=client)
+
+
+@pytest.fixture(params=["local", "s3"])
+def either_storage(request: pytest.FixtureRequest) -> Bucket | None:
+    """The test runs twice: on the local disk (None), and on a bucket of its own."""
+    if request.param == "s3":
+        bucket: Bucket = request.getfixturevalue("s3_bucket")
+        return bucket
+    return None
