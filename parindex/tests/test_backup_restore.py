@@ -320,3 +320,20 @@ def test_a_manifest_too_large_or_not_json_is_refused(backup: Path) -> None:
 def test_a_backup_goes_into_an_empty_folder_only(backup: Path) -> None:
     with pytest.raises(CommandError, match="không phải là một thư mục trống"):
         call_command("backup", out=str(backup), verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_province_comes_back_as_it_was(tmp_path: Path, settings: Any) -> None:
+    """The demo: every app's rows (frameworks, a cycle, earlier years' results, surveys,
+    the outbox, targets) and its evidence files."""
+    from io import StringIO
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("backup", out=str(tmp_path / "demo"), verbosity=0)
+    counts = {e["model"]: e["rows"] for e in manifest(tmp_path / "demo")["models"]}
+    assert counts["assessments.evidencefile"] >= 1 and counts["results.importedresult"] >= 1
+    empty_the_installation()
+    settings.MEDIA_ROOT = tmp_path / "media-after"
+    call_command("restore", str(tmp_path / "demo"), verbosity=0)
+    call_command("backup", out=str(tmp_path / "again"), verbosity=0)
+    assert checksums(tmp_path / "again") == checksums(tmp_path / "demo")
