@@ -145,3 +145,17 @@ def test_citing_and_no_longer_citing_behave_alike_on_both_storages(
     assert not stored(photo.file.name)
     if either_storage is not None:
         assert either_storage.keys() == [plan.file.name]
+
+
+def test_the_admin_site_links_to_the_view_not_to_the_bucket(
+    cast: Cast, assessment_a: Assessment, s3_bucket: Bucket
+) -> None:
+    post_file(cast, assessment_a, "1.1.1", "ke-hoach.pdf", PDF)
+    file = EvidenceFile.objects.get()
+    page = cast.client(cast.admin).get(
+        reverse("admin:assessments_evidencefile_change", args=[file.pk])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="{reverse("assessments:evidence", args=[file.pk])}"' in text
+    assert s3_bucket.endpoint not in text and "X-Amz-Signature" not in text
