@@ -52,7 +52,7 @@ EXCLUDED = {
     "contenttypes.contenttype": "made by migrate in every installation; rows refer to it by name",
     "auth.permission": "made by migrate in every installation; rows refer to it by name",
     # Background work (issue 10's jobs): a restored installation starts with no queue.
-    "django_tasks_db.dbtaskresult": "the task queue of the source: a restore starts empty",
+    "django_tasks_database.dbtaskresult": "the task queue of the source: a restore starts empty",
     "jobs.job": "the source's background jobs and their progress, kept with its logs",
     "jobs.schedule": "when periodic tasks are next due: the workers set it again",
 }
