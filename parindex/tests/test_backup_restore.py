@@ -177,6 +177,8 @@ def test_a_cycle_backup_holds_the_cycle_and_what_it_needs(
 def test_there_is_no_backup_of_a_cycle_that_does_not_exist(cast: Cast, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Không có kỳ đánh giá năm 2031"):
         call_command("backup", out=str(tmp_path / "x"), cycle=2031, verbosity=0)
+    with pytest.raises(CommandError, match="--cycle là một năm"):
+        call_command("backup", out=str(tmp_path / "y"), cycle=10**9, verbosity=0)
 
 
 @pytest.fixture
