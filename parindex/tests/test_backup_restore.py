@@ -15,6 +15,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -339,3 +340,26 @@ def test_the_demo_province_comes_back_as_it_was(tmp_path: Path, settings: Any) -
     call_command("restore", str(tmp_path / "demo"), verbosity=0)
     call_command("backup", out=str(tmp_path / "again"), verbosity=0)
     assert checksums(tmp_path / "again") == checksums(tmp_path / "demo")
+
+
+def test_a_file_that_leads_out_of_the_backup_is_refused(backup: Path) -> None:
+    entry = manifest(backup)["files"][0]
+    stored = backup / entry["path"]
+    stored.unlink()
+    stored.symlink_to("/etc/hostname")
+    restore_refused(backup, "ra ngoài thư mục sao lưu")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_already_in_the_storage_are_kept_if_they_are_the_same(backup: Path) -> None:
+    """Restoring on the machine that made the backup, its files still there: the same
+    bytes are kept; other bytes under the same name are refused, and nothing changes."""
+    name = manifest(backup)["files"][0]["name"]
+    empty_the_installation()
+    call_command("restore", str(backup), verbosity=0)
+    assert default_storage.open(name).read() == PDF
+    empty_the_installation()
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"%PDF-1.4 not the same"))
+    restore_refused(backup, "đã có một tệp khác tên " + name)
+    assert default_storage.open(name).read() == b"%PDF-1.4 not the same"
