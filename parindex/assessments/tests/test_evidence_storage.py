@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -159,3 +160,24 @@ def test_the_admin_site_links_to_the_view_not_to_the_bucket(
     text = page.content.decode()
     assert f'href="{reverse("assessments:evidence", args=[file.pk])}"' in text
     assert s3_bucket.endpoint not in text and "X-Amz-Signature" not in text
+
+
+def test_readyz_checks_the_bucket(s3_bucket: Bucket, settings: Any) -> None:
+    """The load balancer's probe writes to the bucket and removes its file; a bucket that
+    is not there keeps the node out of the balancer."""
+    from django.test import Client
+
+    response = Client().get("/readyz", HTTP_HOST="10.0.3.7")
+    assert response.status_code == 200, response.content
+    assert s3_bucket.keys() == []  # the probe's file is gone again
+    options = settings.STORAGES["default"]["OPTIONS"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**options, "bucket_name": s3_bucket.name + "-missing"},
+        },
+    }
+    response = Client().get("/readyz", HTTP_HOST="10.0.3.7")
+    assert response.status_code == 503
+    assert "file storage unreachable" in response.json()["reason"]
