@@ -64,6 +64,9 @@ def s3_bucket(s3_endpoint: str, settings: Any) -> Bucket:
         region_name=REGION,
     )
     client.create_bucket(Bucket=name)
+    # Through pytest-django's settings: Django's setting_changed handler then empties
+    # the storages' cache (django.core.files.storage.storages, default_storage), now
+    # and again when the test ends, so no other test keeps the bucket.
     settings.STORAGES = storages_from_environment(
         {
             "STORAGE_BACKEND": "s3",
