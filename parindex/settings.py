@@ -232,11 +232,51 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "parindex" / "static"]
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Files (issue 10, object storage): evidence and every uploaded file in MEDIA_ROOT by
+# default, or in an S3-compatible bucket (MinIO, Ceph RGW, a cloud's S3) with
+# STORAGE_BACKEND=s3. The bucket is never public: objects are private (no ACL given, the
+# bucket's own policy applies), a URL to one is signed and short-lived, a name already
+# taken is never overwritten; evidence is served by the permission-checked view anyway.
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            # Empty: the cloud's own endpoint for S3_REGION; MinIO and Ceph need theirs.
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Empty keys: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for MinIO and Ceph RGW without wildcard DNS; "virtual" for most clouds.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # A CA bundle for an internal endpoint's certificate, or the system's.
+            "verify": env_str("S3_CA_BUNDLE") or None,
+            # A folder inside the bucket, when the bucket is shared.
+            "location": env_str("S3_PREFIX"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 300),
+            "file_overwrite": False,
+            # A download larger than this spills to a temporary file instead of memory.
+            "max_memory_size": 4 * 1024 * 1024,
+        },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND is local or s3.")
 # Production serves collected static files with hashed names and precompressed copies
 # (whitenoise, `manage.py collectstatic`); elsewhere the files are read where they are,
 # so that the demo and the tests need no collectstatic.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -245,7 +285,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 # Framework uploads (YAML, Excel) are small; refuse anything bigger.
 FRAMEWORK_UPLOAD_MAX_BYTES = env_int("FRAMEWORK_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
