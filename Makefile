@@ -49,7 +49,9 @@ serve: install
 	@test -s var/serve-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (gunicorn; /healthz, /readyz)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (gunicorn; /healthz, /readyz), a background worker beside it"
+	@$(SERVE_ENV) $(PY) manage.py run_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
 
 lint: install-dev
