@@ -19,7 +19,8 @@ install: $(PY)
 install-dev: $(PY)
 	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
 
-# Set up, load the demo province (idempotent) and serve it on SQLite.
+# Set up, load the demo province (idempotent) and serve it on SQLite, with the worker
+# that sends the outbox and runs the jobs (stopped with the server).
 demo: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
@@ -29,8 +30,29 @@ demo: install
 	@$(PY) manage.py demo_logins | head -n 13
 	@echo "  … and a scorer (<unit>.scorer) and a head (<unit>.head) for every unit."
 	@echo
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	@echo "Serving on http://127.0.0.1:$(PORT)/, a background worker beside it (outbox, reminders, jobs)"
+	@SITE_URL=$(SITE_URL) $(PY) manage.py run_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine: production settings, static files collected and
+# served by whitenoise, gunicorn (deploy/gunicorn.conf.py) on 127.0.0.1:$(PORT), on
+# DATABASE_URL if set (SQLite otherwise). Plain HTTP on loopback, so the TLS-only settings
+# are off; a secret key is made once in var/. docs/deployment.md, "Serving".
+SERVE_ENV = PARINDEX_ENV=production \
+	SECRET_KEY="$$(cat var/serve-secret-key)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	LOG_FORMAT="$${LOG_FORMAT:-plain}" SITE_URL=$(SITE_URL) PORT=$(PORT)
+serve: install
+	@mkdir -p var
+	@test -s var/serve-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (gunicorn; /healthz, /readyz), a background worker beside it"
+	@$(SERVE_ENV) $(PY) manage.py run_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
 
 lint: install-dev
 	$(PY) -m ruff check parindex

@@ -171,10 +171,12 @@ def _media_in_tmp(settings: object, tmp_path: object) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache: rolled-back rows may reuse their ids."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache: no failed log-in of an earlier test (all from
+    127.0.0.1) counts towards the log-in throttle, nothing cached outlives its rows."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -192,6 +194,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     logging.getLogger("parindex.security").setLevel(logging.WARNING)
     logging.getLogger("parindex.notify").setLevel(logging.WARNING)  # the console's messages
+    logging.getLogger("parindex.requests").setLevel(logging.WARNING)  # a line per request
     logging.getLogger("axes").setLevel(logging.ERROR)
 
 

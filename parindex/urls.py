@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parindex import views
+from parindex.jobs import views as jobs_views
 from parindex.notify import views as notify_views
 from parindex.org import views as org_views
 from parindex.org.access import role_required
@@ -23,9 +24,19 @@ manage_patterns = [
     path("outbox/", role_required(Role.ADMIN)(notify_views.outbox), name="outbox"),
 ]
 
+# Background jobs: jobs knows no roles either; a job's page checks who may see it.
+job_patterns = [
+    path("", role_required(Role.ADMIN)(jobs_views.job_list), name="list"),
+    path("<int:pk>/", jobs_views.detail, name="detail"),
+    path("<int:pk>/retry/", role_required(Role.ADMIN)(jobs_views.retry), name="retry"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The load balancer's probes (HealthCheckMiddleware answers them before the rest).
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -40,5 +51,6 @@ urlpatterns = [
     path("results/", include("parindex.results.urls")),
     path("assessments/", include("parindex.assessments.urls")),
     path("manage/", include((manage_patterns, "manage"))),
+    path("jobs/", include((job_patterns, "jobs"))),
     path("admin/", admin.site.urls),
 ]

@@ -2,15 +2,27 @@
 app's own administration. Project-level glue, like urls.py."""
 
 import datetime
+import logging
+import os
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from parindex.assessments.selectors import assessments_in, current_cycle, progress
 from parindex.frameworks.models import Criterion, Framework
@@ -27,6 +39,8 @@ from parindex.org.models import (
     User,
 )
 from parindex.results.selectors import published_years
+
+logger = logging.getLogger("parindex.health")
 
 # The security log's summary on the administrator's pages covers this many days.
 SECURITY_SUMMARY_DAYS = 7
@@ -165,3 +179,59 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"typed": typed, "back": request.META.get("HTTP_REFERER", "")},
         status=403,
     )
+
+
+# Health ------------------------------------------------------------------------------
+# For a load balancer, answered before the host check and the HTTPS redirect
+# (org.middleware.HealthCheckMiddleware): no log-in, nothing about the installation.
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and answers; nothing else is asked (no database)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready for traffic: the database answers, every migration is applied, the file
+    storage takes a file and gives it back. 503 with the reason otherwise."""
+    for check in (_database_answers, _migrations_applied, _storage_writable):
+        reason = check()
+        if reason:
+            logger.warning("not ready: %s", reason, extra={"check": check.__name__})
+            return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
+    return JsonResponse({"status": "ok", "checks": ["database", "migrations", "storage"]})
+
+
+def _database_answers() -> str:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any driver's error: the reason is its class
+        return f"database unreachable ({type(error).__name__})"
+    return ""
+
+
+def _migrations_applied() -> str:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as error:
+        return f"migrations unreadable ({type(error).__name__})"
+    if plan:
+        first = plan[0][0]
+        return f"{len(plan)} migration(s) not applied, first {first.app_label}.{first.name}"
+    return ""
+
+
+def _storage_writable() -> str:
+    try:
+        name = default_storage.save(f"readyz/{os.getpid()}.probe", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except Exception as error:
+        return f"file storage unreachable ({type(error).__name__})"
+    return ""

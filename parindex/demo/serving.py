@@ -189,6 +189,7 @@ def server_env() -> dict[str, str]:
 class Server:
     process: subprocess.Popen[bytes]
     port: int
+    log: Path
 
     @property
     def url(self) -> str:
@@ -235,12 +236,18 @@ def start_server(port: int | None = None, workers: int = WORKERS, threads: int =
         "--timeout",
         "60",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=server_env())  # noqa: S603
-    server = Server(process, port)
+    # The server's log (a JSON line per request) in a file: thousands of lines a second.
+    log = tempfile.NamedTemporaryFile(prefix="parindex-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        command, cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT
+    )
+    log.close()
+    server = Server(process, port, Path(log.name))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ServeError(f"gunicorn exited with {process.returncode}")
+            tail = server.log.read_text(errors="replace")[-2000:]
+            raise ServeError(f"gunicorn exited with {process.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(f"{server.url}/bench/minimal/", timeout=2) as answer:  # noqa: S310
                 if answer.status == 200:
@@ -258,6 +265,7 @@ def stop_server(server: Server) -> None:
             server.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill_hard()
+    server.log.unlink(missing_ok=True)
 
 
 @contextmanager

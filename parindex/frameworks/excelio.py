@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.org.spreadsheets import neutralise
 from parindex.scoring.rules import Issue
 from parindex.scoring.tree import Tree
 
@@ -66,7 +67,7 @@ def tree_to_xlsx(tree: Tree) -> bytes:
         start=1,
     ):
         sheet.cell(row=row, column=1, value=label).font = bold
-        sheet.cell(row=row, column=2, value=value)
+        neutralise(sheet.cell(row=row, column=2, value=value))
     header_row = FIRST_NODE_ROW - 1
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, label in enumerate(COLUMNS, start=1):
@@ -90,7 +91,7 @@ def tree_to_xlsx(tree: Tree) -> bytes:
             "x" if node.allow_not_applicable else None,
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = neutralise(sheet.cell(row=row, column=column, value=value))
             cell.alignment = wrap
             if column == 1:
                 cell.number_format = "@"  # codes are text: 1.10 is not 1.1

@@ -52,7 +52,7 @@ def message_enqueue(
         return None
     try:
         with transaction.atomic():
-            return Message.objects.create(
+            message = Message.objects.create(
                 event_key=event_key[:200],
                 channel=channel,
                 recipient=recipient.strip(),
@@ -62,6 +62,27 @@ def message_enqueue(
             )
     except IntegrityError:
         return None  # sent or queued already: nothing twice
+    outbox_kick()
+    return message
+
+
+def _send_soon() -> None:
+    from .tasks import outbox_send_due
+
+    outbox_send_due.enqueue()
+
+
+def outbox_kick() -> None:
+    """Have a worker send the outbox once the transaction that queued messages commits:
+    one task per transaction, however many messages it queued."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _send_soon for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    # Robust: a queue that cannot be reached must not undo what queued the message; the
+    # workers' minute-by-minute send picks it up.
+    transaction.on_commit(_send_soon, robust=True)
 
 
 @dataclass

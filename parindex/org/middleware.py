@@ -1,18 +1,209 @@
+import contextlib
+import ipaddress
+import logging
+import re
 import tempfile
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .models import SecurityEvent
-from .security import record
+from .logs import request_context
+from .models import SecurityEvent, User
+from .security import client_ip, record
 from .templatetags.parindex import megabytes
+
+request_logger = logging.getLogger("parindex.requests")
+security_logger = logging.getLogger("parindex.security")
+
+
+class HealthCheckMiddleware:
+    """Answers the load balancer's /healthz and /readyz before anything else runs: no
+    host check (a balancer calls a node by its address), no HTTPS redirect, no session,
+    no log line every few seconds. The views are the project's (parindex/views.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in settings.HEALTH_CHECK_PATHS:
+            match = resolve(request.path_info)
+            response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            return response
+        return self.get_response(request)
+
+
+class ClientAddressMiddleware:
+    """Behind a proxy, the client's address is the one the proxy passes in
+    CLIENT_IP_HEADER (its own would make every person one address to the lock-out and
+    the log-in throttle). Only set where every request comes through the proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        header = settings.CLIENT_IP_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.meta_key:
+            # The proxy appends the address it saw: the last one is the proxy's own word.
+            passed = request.META.get(self.meta_key, "").split(",")[-1].strip()
+            with contextlib.suppress(ValueError):  # not an address: the socket's stays
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(passed))
+        return self.get_response(request)
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A URL argument with one of these in its name is a secret: the route is logged instead.
+SECRET_URL_ARGUMENTS = ("token", "key", "secret", "uidb64")
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path (no query string: only its names), route,
+    status, duration, the user's id, role and unit, and the request's id (the proxy's
+    X-Request-ID if it sends one), which every other line written meanwhile carries too
+    and the response returns. Never a body, a password or a token."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        context = request_context.set({"request_id": request_id})
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request_id
+            fields = _request_fields(request)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                fields["path"],
+                response.status_code,
+                extra={
+                    **fields,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                    "request_id": request_id,
+                },
+            )
+            return response
+        finally:
+            request_context.reset(context)
+
+
+def _request_fields(request: HttpRequest) -> dict[str, object]:
+    match = request.resolver_match
+    route = match.route if match is not None else ""
+    hide_path = match is not None and any(
+        marker in name for name in match.kwargs for marker in SECRET_URL_ARGUMENTS
+    )
+    try:
+        query_keys = sorted(request.GET.keys())[:20]
+    except SuspiciousOperation:  # more fields than Django reads: the view refused it
+        query_keys = ["…"]
+    fields: dict[str, object] = {
+        "method": request.method,
+        "path": ("/" + route if hide_path else request.path)[:500],
+        "route": route,
+        "query_keys": [key[:40] for key in query_keys],
+        "user_id": None,
+        "role": None,
+        "unit": None,
+    }
+    user = _signed_in_user(request)
+    if user is not None:
+        unit = user.unit if user.unit_id is not None else None
+        fields.update(user_id=user.pk, role=user.role, unit=unit.code if unit else None)
+    return fields
+
+
+def _signed_in_user(request: HttpRequest) -> User | None:
+    """The signed-in user, without opening a session that the request did not bring."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "user"):
+        return None
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+class SecurityHeadersMiddleware:
+    """The content security policy on every page (a view may set a stricter one, as the
+    evidence download's sandbox), and `Cache-Control: private, no-store` on every answer
+    to a signed-in person, so that no proxy or shared browser keeps a page behind the
+    log-in. Public pages keep their caching; static files never reach here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if _signed_in_user(request) is not None:
+            response["Cache-Control"] = "private, no-store"
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+
+class LoginThrottleMiddleware:
+    """On top of axes' lock-out (a username from an address): an address that failed
+    LOGIN_THROTTLE_FAILURES log-ins over any usernames in the current window may not try
+    again, on the app's log-in or the admin's, before the window ends: a 429 page in
+    Vietnamese, with Retry-After."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path_info in (
+            reverse("login"),
+            reverse("admin:login"),
+        ):
+            key, retry_after = _throttle_key(request)
+            if cache.get(key, 0) >= settings.LOGIN_THROTTLE_FAILURES:
+                security_logger.warning(
+                    "login throttled", extra={"ip": client_ip(request), "retry_after": retry_after}
+                )
+                response = render(
+                    request,
+                    "429.html",
+                    {"minutes": max(1, -(-retry_after // 60))},
+                    status=429,
+                )
+                response["Retry-After"] = str(retry_after)
+                return response
+        return self.get_response(request)
+
+
+def _throttle_key(request: HttpRequest) -> tuple[str, int]:
+    """The cache key of the address's failures in the current window, and the seconds
+    left in the window."""
+    window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
+    now = int(time.time())
+    return f"login-throttle:{client_ip(request)}:{now // window}", window - now % window
+
+
+def login_failure_count(request: HttpRequest | None) -> None:
+    """Count a failed log-in against its address, for LoginThrottleMiddleware."""
+    if request is None:
+        return
+    key, _left = _throttle_key(request)
+    cache.add(key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
 
 
 class RefusalLogMiddleware:

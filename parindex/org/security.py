@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from .models import SecurityEvent, User
 
@@ -42,3 +43,25 @@ def record(
         detail=detail[:500],
     )
     logger.info("%s user=%s ip=%s path=%s %s", kind, username or "-", ip, path, detail)
+
+
+# Django's password validators' messages, which its Vietnamese catalogue lacks: named here
+# so that makemessages keeps their translations in ours (which Django reads first).
+DJANGO_PASSWORD_MESSAGES = (
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    gettext_lazy("The password is too similar to the %(verbose_name)s."),
+    gettext_lazy("Your password can’t be too similar to your other personal information."),
+    gettext_lazy("This password is too common."),
+    gettext_lazy("Your password can’t be a commonly used password."),
+    gettext_lazy("This password is entirely numeric."),
+    gettext_lazy("Your password can’t be entirely numeric."),
+)

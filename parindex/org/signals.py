@@ -5,6 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .middleware import login_failure_count
 from .models import SecurityEvent, User
 from .security import record
 
@@ -25,6 +26,7 @@ def _login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     record(SecurityEvent.Kind.LOGIN_FAILED, request, username=str(credentials.get("username", "")))
+    login_failure_count(request)
 
 
 @receiver(user_locked_out)

@@ -6,7 +6,7 @@ import gc
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, IntegerField, Max, Sum, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from parindex.assessments.models import (
     Assessment,
@@ -50,10 +51,18 @@ class ComputedCycle:
     digest: str
 
 
-def load_and_compute(cycle: Cycle) -> ComputedCycle:
+# How far a computation got: a step in words, done out of total (a job's progress).
+Progress = Callable[[str, int, int], None]
+
+
+def load_and_compute(cycle: Cycle, *, on_progress: Progress | None = None) -> ComputedCycle:
     """Every unit of the cycle through the engine: one query per table, no loops of queries."""
     with collection_paused():
-        return _load_and_compute(cycle)
+        return _load_and_compute(cycle, on_progress or _silent)
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    return None
 
 
 @contextmanager
@@ -77,7 +86,8 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_and_compute(cycle: Cycle) -> ComputedCycle:
+def _load_and_compute(cycle: Cycle, on_progress: Progress) -> ComputedCycle:
+    on_progress(_("Reading the answers"), 0, 0)
     cycle_groups = list(CycleGroup.objects.filter(cycle=cycle).select_related("framework"))
     trees = _trees(cycle_groups)
     code_of = dict(
@@ -95,7 +105,11 @@ def _load_and_compute(cycle: Cycle) -> ComputedCycle:
     results = []
     unit_groups = {}
     cache = EngineCache()
-    for assessment_id, unit_id, group_id in assessments:
+    scoring = _("Scoring the units")
+    every = max(1, -(-len(assessments) // 20))  # twenty steps at most, whatever the size
+    for done, (assessment_id, unit_id, group_id) in enumerate(assessments):
+        if done % every == 0:
+            on_progress(scoring, done, len(assessments))
         tree = trees.get(group_id)
         if tree is None:
             continue
@@ -111,6 +125,7 @@ def _load_and_compute(cycle: Cycle) -> ComputedCycle:
                 cache=cache,
             )
         )
+    on_progress(_("Ranking the units in their groups"), len(assessments), len(assessments))
     bands = {cg.group_id: cg.band_rules() for cg in cycle_groups}
     by_group = {
         group_id: compute_cycle([r for r in results if r.group == str(group_id)], bands[group_id])

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import F, Q
 
@@ -179,18 +179,18 @@ def published_state() -> str:
     seconds = settings.RESULTS_STATE_SECONDS
     if seconds <= 0:
         return read_published_state()
-    state: str | None = cache.get(STATE_KEY)
+    state: str | None = caches["pages"].get(STATE_KEY)
     if state is None:
         state = read_published_state()
-        cache.set(STATE_KEY, state, seconds)
+        caches["pages"].set(STATE_KEY, state, seconds)
     return state
 
 
 def forget_published_state(**_kwargs: Any) -> None:
     """After a publication, an import or a national figure is saved (their signals): now,
     and again once committed, in case a page read the state in between."""
-    cache.delete(STATE_KEY)
-    transaction.on_commit(lambda: cache.delete(STATE_KEY))
+    caches["pages"].delete(STATE_KEY)
+    transaction.on_commit(lambda: caches["pages"].delete(STATE_KEY))
 
 
 def read_published_state() -> str:
@@ -235,14 +235,14 @@ def _from_snapshot(
     key = f"results:snapshot:{snapshot.pk}:{stamp}:{group or ''}"
     found = _PUBLISHED.get(key)
     if found is None:
-        found = cache.get(key)
+        found = caches["pages"].get(key)
     if found is None:
         found = _compute_snapshot(snapshot, [], unit)
         if found is None:
             return None
         found.ranked("")  # index the units before storing
         found = replace(found, snapshot=None)
-        cache.set(key, found, settings.RESULTS_CACHE_SECONDS)
+        caches["pages"].set(key, found, settings.RESULTS_CACHE_SECONDS)
     _remember(key, found)
     return replace(found, snapshot=snapshot, revisions=revisions)
 

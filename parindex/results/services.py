@@ -4,6 +4,7 @@ results sent when an appraisal round closes."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,31 +17,55 @@ from parindex.org.errors import Refused
 from parindex.org.models import Unit, User
 from parindex.scoring.engine import NodeResult
 
+if TYPE_CHECKING:
+    from .compute import ComputedCycle, Progress
+
 from . import notices
 from .models import ResultRow, ResultSnapshot
 
 # Computed results ---------------------------------------------------------------------
 
 
-@transaction.atomic
-def results_compute(*, cycle: Cycle, by: User | None, reason: str = "") -> ResultSnapshot:
+def results_compute(
+    *, cycle: Cycle, by: User | None, reason: str = "", on_progress: Progress | None = None
+) -> ResultSnapshot:
     """Compute the cycle from the database into a snapshot.
 
     The cycle's draft snapshot is replaced; once a snapshot is published, computing again
-    starts a new revision, which needs a reason.
+    starts a new revision, which needs a reason. The engine runs before the transaction
+    that writes the snapshot, so that a large cycle holds no lock while it is scored and
+    `on_progress` (a job's progress) is seen by others as it goes.
     """
-    from .compute import collection_paused, load_and_compute
+    from .compute import load_and_compute
 
-    latest = (
-        ResultSnapshot.objects.select_for_update().filter(cycle=cycle).order_by("-revision").first()
-    )
+    _refuse_uncorrected(cycle, reason)
+    computed = load_and_compute(cycle, on_progress=on_progress)
+    if on_progress is not None:
+        units = len(computed.results)
+        on_progress(_("Writing the results"), units, units)
+    return _snapshot_write(cycle=cycle, by=by, reason=reason, computed=computed)
+
+
+def _refuse_uncorrected(cycle: Cycle, reason: str, *, lock: bool = False) -> ResultSnapshot | None:
+    """The cycle's latest snapshot, refusing to replace a published one without a reason."""
+    snapshots = ResultSnapshot.objects.filter(cycle=cycle).order_by("-revision")
+    latest = (snapshots.select_for_update() if lock else snapshots).first()
     if (
         latest is not None
         and latest.status == ResultSnapshot.Status.PUBLISHED
         and not (reason.strip())
     ):
         raise Refused(_("The results are published: a correction needs its reason."))
-    computed = load_and_compute(cycle)
+    return latest
+
+
+@transaction.atomic
+def _snapshot_write(
+    *, cycle: Cycle, by: User | None, reason: str, computed: ComputedCycle
+) -> ResultSnapshot:
+    from .compute import collection_paused
+
+    latest = _refuse_uncorrected(cycle, reason, lock=True)
     bands = {
         str(cycle_group.group_id): bands_to_json(cycle_group.band_rules())
         for cycle_group in CycleGroup.objects.filter(cycle=cycle)

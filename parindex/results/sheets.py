@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from parindex.org.spreadsheets import neutralise
+
 POINTS = "0.00"
 PERCENT = "0.00%"
 
@@ -33,7 +35,7 @@ def write_rows(
     for number, row in enumerate(rows):
         cells = []
         for column, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = neutralise(WriteOnlyCell(sheet, value=value))
             if number == 0:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

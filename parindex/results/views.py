@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +30,7 @@ from django.views.decorators.http import (
 )
 
 from parindex.assessments.models import Cycle, CycleGroup
+from parindex.jobs.services import job_enqueue
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import Role, Unit, UnitGroup
@@ -56,6 +57,7 @@ from .provisional import (
     unranked_reason,
 )
 from .selectors import YearResults
+from .tasks import results_compute_cycle
 
 EVERYONE = tuple(Role)
 DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
@@ -137,7 +139,7 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         key = _page_key(request, view.__name__)
         if key is None:
             return _head(request, view(request, *args, **kwargs))
-        stored: tuple[bytes, dict[str, str]] | None = cache.get(key)
+        stored: tuple[bytes, dict[str, str]] | None = caches["pages"].get(key)
         if stored is None:
             request._csrf_placeholder = True  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
@@ -145,7 +147,7 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
                 return response
             kept = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
             stored = (response.content, kept)
-            cache.set(key, stored, settings.RESULTS_CACHE_SECONDS)
+            caches["pages"].set(key, stored, settings.RESULTS_CACHE_SECONDS)
         content, headers = stored
         placeholder = CSRF_PLACEHOLDER.encode()
         secret = ""
@@ -611,19 +613,17 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
         if action == "compute":
             compute_form = ComputeForm(request.POST, needs_reason=correcting)
             if compute_form.is_valid():
-                try:
-                    snapshot = services.results_compute(
-                        cycle=cycle, by=user, reason=compute_form.cleaned_data["reason"]
-                    )
-                except Refused as error:
-                    compute_form.add_error("reason", error.message)
-                else:
-                    messages.success(
-                        request,
-                        _("Revision %(revision)s computed: %(units)s units.")
-                        % {"revision": snapshot.revision, "units": snapshot.rows.count()},
-                    )
-                    return redirect("results:manage", year=year)
+                # Seconds at 10,000 units: a job, whose page shows its progress.
+                job = job_enqueue(
+                    task=results_compute_cycle,
+                    kind=_("Compute the %(year)s results") % {"year": year},
+                    by=user,
+                    link=reverse("results:manage", args=[year]),
+                    cycle_id=cycle.pk,
+                    by_id=user.pk,
+                    reason=compute_form.cleaned_data["reason"],
+                )
+                return redirect(job)
         elif action == "publish":
             publish_form = PublishForm(request.POST)
             if publish_form.is_valid():

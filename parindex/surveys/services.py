@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from parindex.org.errors import Refused
 from parindex.org.models import Unit, User, normalize_name
+from parindex.org.spreadsheets import safe_row
 from parindex.org.templatetags.parindex import as_written
 
 from .models import MAX_RESPONDENTS, PERCENT_PLACES, UnitSurveyResult
@@ -401,7 +402,7 @@ def template_xlsx(rows: Iterable[tuple[Unit, str, SurveyValue | None]]) -> bytes
     sheet = book.create_sheet(title="khao-sat")
     for letter, width in zip("ABCD", (48, 10, 12, 14), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append(list(COLUMNS))
+    sheet.append(safe_row(sheet, COLUMNS))
     rows = list(rows)
     names: dict[str, set[int]] = {}
     for unit, _source, _value in rows:
@@ -410,12 +411,15 @@ def template_xlsx(rows: Iterable[tuple[Unit, str, SurveyValue | None]]) -> bytes
         # A unit is named as people know it, by its code where two share a name.
         shared = len(names[normalize_name(unit.name).lower()]) > 1
         sheet.append(
-            [
-                unit.code if shared else unit.name,
-                source,
-                value.percent.normalize() if value else None,
-                value.respondents if value else None,
-            ]
+            safe_row(
+                sheet,
+                [
+                    unit.code if shared else unit.name,
+                    source,
+                    value.percent.normalize() if value else None,
+                    value.respondents if value else None,
+                ],
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -48,13 +48,57 @@ def _chromium() -> Iterator[Any]:
         browser.close()
 
 
+# Every page reports what the content security policy refused, to the console (Chromium
+# writes "Refused to apply inline style ...") and as a securitypolicyviolation event.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy: ${event.violatedDirective} ${event.blockedURI}`);
+});"""
+
+
+def _csp_violation(message: Any) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+class _WatchedBrowser:
+    """The browser, whose every new context collects the pages' policy violations."""
+
+    def __init__(self, browser: Any, violations: list[str]) -> None:
+        self._browser = browser
+        self._violations = violations
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                self._violations.append(
+                    f"{message.page.url if message.page else ''}: {message.text}"
+                )
+                if _csp_violation(message)
+                else None
+            ),
+        )
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        return self.new_context(**options).new_page()
+
+
 @pytest.fixture
 def browser(_chromium: Any) -> Iterator[Any]:
     """The one headless Chromium, with every context a test opened closed after it, so
-    that no page of an earlier test is still open while the next one runs."""
-    yield _chromium
+    that no page of an earlier test is still open while the next one runs; a test fails
+    if any page broke the content security policy (an inline style or script)."""
+    violations: list[str] = []
+    yield _WatchedBrowser(_chromium, violations)
     for context in list(_chromium.contexts):
         context.close()
+    if violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(violations[:20]))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""In a browser: the administrator computes and publishes a year; a visitor who never
-logs in reads it, opens a unit and downloads the table; a target shows its status."""
+"""In a browser: the administrator computes a year (a job, which a real worker runs while
+its page follows it) and publishes it; a visitor who never logs in reads it, opens a unit
+and downloads the table; a target shows its status."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from parindex.assessments.models import Cycle
 from parindex.conftest import Cast
+from parindex.jobs.tests.conftest import Workers
 from parindex.results.models import NationalResult, ResultSnapshot
 from parindex.results.selectors import year_results
 from parindex.tests.browser import log_in
@@ -26,7 +28,18 @@ def test_compute_publish_then_read_without_logging_in(
     admin.goto(f"{live_server.url}/results/")
     admin.get_by_role("link", name="Tính và công bố").click()
     admin.get_by_role("button", name="Tính kết quả").click()
-    assert "Đã tính lần 1: 11 đơn vị." in admin.locator(".messages").inner_text()
+    # The job's page: waiting, until a worker starts; it refreshes itself until done.
+    assert admin.locator("h1").inner_text() == "Tính kết quả năm 2024"
+    assert admin.locator("#job-status").inner_text() == "Đang chờ"
+    workers = Workers(tmp_path)
+    workers.start()
+    try:
+        admin.locator("#job-outcome").wait_for(timeout=30_000)
+    finally:
+        workers.stop()
+    assert admin.locator("#job-outcome").inner_text() == "Đã tính lần 1: 11 đơn vị."
+    assert admin.locator("#job-status").inner_text() == "Thành công"
+    admin.get_by_role("link", name="Tiếp tục").click()
     # A date Vietnamese officials would not write is refused, and what was typed stays.
     admin.fill("#id_decision", "Quyết định số 25/QĐ-UBND")
     admin.fill("#id_decision_date", "2025/13/08")

@@ -25,7 +25,13 @@ def test_every_message_is_translated_and_compiled() -> None:
     stale = [
         entry.msgid
         for entry in po.translated_entries()
-        if not entry.msgid_plural and compiled.gettext(entry.msgid) != entry.msgstr
+        if not entry.msgid_plural
+        and (
+            compiled.pgettext(entry.msgctxt, entry.msgid)
+            if entry.msgctxt
+            else compiled.gettext(entry.msgid)
+        )
+        != entry.msgstr
     ]
     assert stale == [], "run make messages: django.mo is older than django.po"
 

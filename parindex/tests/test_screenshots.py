@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from parindex.demo.province import DEMO_PASSWORD
 from parindex.frameworks.models import Framework
+from parindex.jobs.models import Job
 from parindex.notify.models import Message
 from parindex.notify.services import message_enqueue
 from parindex.tests.browser import log_in
@@ -48,6 +50,27 @@ def prepare() -> None:
         )
     Message.objects.filter(event_key="screenshots:so-y-te").update(
         status=Message.Status.FAILED, attempts=6, last_error="gateway answered 503"
+    )
+    # A computation running and one that failed, for the jobs' pages.
+    Job.objects.create(
+        task_path="parindex.results.tasks.results_compute_cycle",
+        kind="Tính kết quả năm 2024",
+        status=Job.Status.RUNNING,
+        step="Chấm điểm các đơn vị",
+        done=24,
+        total=40,
+        attempts=1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    Job.objects.create(
+        task_path="parindex.results.tasks.results_compute_cycle",
+        kind="Tính kết quả năm 2024",
+        status=Job.Status.FAILED,
+        attempts=3,
+        error="Công việc dừng do một lỗi không lường trước (OperationalError).",
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
     )
 
 
@@ -95,6 +118,11 @@ def pages_for(role: str) -> list[tuple[str, str]]:
             ("contact", "/manage/contacts/so-tu-phap/"),
             ("outbox", "/manage/outbox/"),
             ("security", "/manage/security/"),
+            ("jobs", "/jobs/"),
+            *(
+                (f"job-{job.status}", f"/jobs/{job.pk}/")
+                for job in Job.objects.filter(status__in=["running", "failed"])
+            ),
         ]
     return pages
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -201,10 +201,10 @@ def leaf(context: template.Context, row: Any) -> SafeString:
     if key is None:
         with context.push(row=row, show_requests=True):
             return mark_safe(leaf_template.render(context))  # noqa: S308 - a template's output
-    html: str | None = cache.get(key)
+    html: str | None = caches["pages"].get(key)
     if html is None:
         with context.push(row=row, show_requests=True, csrf_token=CSRF_PLACEHOLDER):
             html = str(leaf_template.render(context))
-        cache.set(key, html, LEAF_SECONDS)
+        caches["pages"].set(key, html, LEAF_SECONDS)
     token = str(context.get("csrf_token") or "")
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - a template's output

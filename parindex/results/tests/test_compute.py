@@ -178,3 +178,25 @@ def test_the_collector_is_paused_then_left_as_it_was_found() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_computation_says_how_far_it_got_step_by_step() -> None:
+    cycle = make_cycle(year=2041, units=45)
+    steps: list[tuple[str, int, int]] = []
+    snapshot = results_compute(
+        cycle=cycle,
+        by=None,
+        on_progress=lambda step, done, total: steps.append((step, done, total)),
+    )
+    assert snapshot.rows.count() == 45
+    names = list(dict.fromkeys(step for step, _, _ in steps))
+    assert names == [
+        "Đọc các câu trả lời",
+        "Chấm điểm các đơn vị",
+        "Xếp hạng các đơn vị trong nhóm",
+        "Ghi kết quả",
+    ]
+    scored = [done for step, done, total in steps if step == "Chấm điểm các đơn vị"]
+    assert scored == sorted(scored) and scored[0] == 0 and len(scored) <= 21
+    assert all(total == 45 for step, _, total in steps if step == "Chấm điểm các đơn vị")
+    assert steps[-1] == ("Ghi kết quả", 45, 45)

@@ -8,7 +8,7 @@ from parindex.assessments.services import assessment_reminders
 class Command(BaseCommand):
     help = (
         "Queue reminders to units that have not submitted, REMINDER_DAYS days before their "
-        "deadline (run it once a day; send_outbox sends them)."
+        "deadline (run_worker does it once a day; the outbox's send sends them)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
