@@ -7,7 +7,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install install-dev demo serve test lint typecheck check-migrations messages \
-	browser-deps screenshots clean
+	browser-deps screenshots clean bench-deps bench-serve load fault-saves
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -84,6 +84,30 @@ messages: install-dev
 # Screenshots of every page as every role, desktop and phone width, into screenshots/.
 screenshots: install-dev browser-deps
 	$(PY) -m pytest -q -m browser parindex/tests/test_screenshots.py --screenshots
+
+# Debian's wrk drives the server benchmark, the load test and the fault test.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install Debian's wrk (sudo apt-get install wrk) for the server benchmarks."; exit 1; fi; }
+
+# Under gunicorn (2 workers) on the PostgreSQL of DATABASE_URL, loopback only. The data
+# (the demo and a published 3,000-unit year) is built on the first run, then reused.
+SECONDS_PER_PAGE ?= 10
+bench-serve: install bench-deps
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py bench_serve --seconds $(SECONDS_PER_PAGE)
+
+# 200 citizens on the public results pages and 40 scorers saving leaves, 60 s.
+load: install bench-deps
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_test --citizens 200 --scorers 40 --seconds 60
+
+# kill -9 the server in the middle of saves; nothing acknowledged may be lost.
+fault-saves: install bench-deps
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py fault_saves
 
 clean:
 	rm -rf $(VENV) var screenshots

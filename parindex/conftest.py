@@ -173,9 +173,10 @@ def _media_in_tmp(settings: object, tmp_path: object) -> None:
 def _empty_cache() -> None:
     """Each test starts with an empty cache: no failed log-in of an earlier test (all from
     127.0.0.1) counts towards the log-in throttle, nothing cached outlives its rows."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

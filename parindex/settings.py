@@ -401,3 +401,66 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# Cache and compression (issue 10, speed) ---------------------------------------------
+# The cache holds what a published revision computed once (its engine output, its public
+# pages); every key names the published state it was computed from, so a correction is
+# a new key and no node ever serves a stale figure: a cache of each process's own
+# (locmem, the default) is correct behind a load balancer too, and a shared one only
+# saves the first computation per node. CACHE_URL: locmem:// (default), db://TABLE
+# (shared by several web nodes, one indexed query per hit; run `manage.py
+# createcachetable` once), redis://HOST:PORT/DB (needs the redis package), dummy:// (off).
+def cache_from_url(url: str, suffix: str = "", entries: int = 1000) -> dict[str, object]:
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": (rest or "parindex") + suffix,
+            "OPTIONS": {"MAX_ENTRIES": entries},
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": (rest or "parindex_cache") + suffix,
+            "OPTIONS": {"MAX_ENTRIES": entries * 2},
+        }
+    if scheme in ("redis", "rediss"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": suffix,
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {scheme!r}")
+
+
+# "pages" holds the computed pages and leaves, apart from the default cache's counters
+# (the log-in throttle), which many pages must never push out.
+CACHES = {
+    "default": cache_from_url(env_str("CACHE_URL", "locmem://")),
+    "pages": cache_from_url(env_str("CACHE_URL", "locmem://"), "_pages", 10000),
+}
+# How long a published page stays cached: its key changes with every publication; this
+# bounds only what a key cannot see (a unit or group renamed since).
+RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 3600)
+# How long a process trusts the published state it read (0: a query on every page): a
+# publication shows at once in the process that made it, in the others within this.
+RESULTS_STATE_SECONDS = env_int("RESULTS_STATE_SECONDS", 1)
+# A unit's leaves as rendered, by everything they show (off: render every leaf each time).
+ASSESSMENT_LEAF_CACHE = env_bool("ASSESSMENT_LEAF_CACHE", True)
+# HTML is compressed for visitors who are not logged in (their pages hold no secret but
+# a masked CSRF token; Django's gzip adds BREACH's random padding); logged-in pages are not.
+# After security (and whitenoise, which serves its own compressed static files).
+_after = "whitenoise.middleware.WhiteNoiseMiddleware"
+if _after not in MIDDLEWARE:
+    _after = "django.middleware.security.SecurityMiddleware"
+MIDDLEWARE[MIDDLEWARE.index(_after) + 1 : MIDDLEWARE.index(_after) + 1] = [
+    "parindex.org.compression.PublicGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+]
+# The benchmark's minimal view (/bench/minimal/), under `bench_serve` only.
+PARINDEX_BENCH = env_bool("PARINDEX_BENCH", False) and not PRODUCTION
+if PARINDEX_BENCH:
+    ROOT_URLCONF = "parindex.demo.bench_urls"

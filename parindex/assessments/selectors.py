@@ -4,13 +4,14 @@ appraisers' scores, the evidence, the requests, and the engine's points at every
 from __future__ import annotations
 
 import datetime
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from parindex.frameworks.models import Criterion
+from parindex.frameworks.models import Criterion, Framework
 from parindex.frameworks.rules import COMPUTED
 from parindex.org.models import User
 from parindex.scoring.engine import Answer, NodeResult, UnitResult, compute_unit
@@ -97,17 +98,53 @@ class AssessmentView:
 
 
 def framework_of(assessment: Assessment) -> CycleGroup:
-    return CycleGroup.objects.select_related("framework").get(
+    return CycleGroup.objects.select_related("framework__group").get(
         cycle_id=assessment.cycle_id, group_id=assessment.group_id
     )
 
 
-def assessment_view(assessment: Assessment) -> AssessmentView:
-    """The whole assessment: every node's row, the engine's totals of the unit."""
+@dataclass(frozen=True)
+class _Framework:
+    criteria: list[Criterion]  # in document order
+    tree: Tree
+    claimed: Tree  # without the leaves scored later
+    rules: dict[int, Rule]  # by criterion pk
+
+
+# A frozen framework never changes (editing it makes a new version): each process reads
+# its criteria and parses their rules once, not on every page and save.
+_FROZEN: dict[tuple[int, datetime.datetime | None], _Framework] = {}
+_FROZEN_MOST = 64
+_FROZEN_LOCK = threading.Lock()  # a threaded server's requests share it
+
+
+def _framework(framework: Framework) -> _Framework:
+    key = (framework.pk, framework.frozen_at)
+    found = _FROZEN.get(key) if framework.is_frozen else None
+    if found is not None:
+        return found
+    criteria = list(Criterion.objects.filter(framework=framework).order_by("position"))
+    tree = framework.to_tree(criteria)
+    found = _Framework(
+        criteria,
+        tree,
+        without_rules(tree, LATER),
+        {c.pk: c.rule() for c in criteria if c.rule_type},
+    )
+    if framework.is_frozen:
+        with _FROZEN_LOCK:
+            if len(_FROZEN) >= _FROZEN_MOST:
+                _FROZEN.clear()
+            _FROZEN[key] = found
+    return found
+
+
+def assessment_view(assessment: Assessment, *, evidence: bool = True) -> AssessmentView:
+    """The whole assessment: every node's row, the engine's totals of the unit; without
+    `evidence`, no leaf's files, links and requests (a save's answer shows none)."""
     cycle_group = framework_of(assessment)
-    criteria = list(Criterion.objects.filter(framework=cycle_group.framework).order_by("position"))
-    tree = cycle_group.framework.to_tree(criteria)
-    claimed = without_rules(tree, LATER)
+    parts = _framework(cycle_group.framework)
+    criteria, tree, claimed = parts.criteria, parts.tree, parts.claimed
     items = {
         item.criterion_id: item
         for item in AssessmentItem.objects.filter(assessment=assessment).select_related(
@@ -118,16 +155,17 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
     own = compute_unit(claimed, {code: _answer(i, own=True) for code, i in by_code.items() if i})
     appraised = compute_unit(claimed, {code: _answer(i) for code, i in by_code.items() if i})
     wanted = criteria
-    leaf_items = list(items.values())
-    files = _files(leaf_items)
+    leaf_items = list(items.values()) if evidence else []
+    files = _files(leaf_items) if evidence else {}
     urls: dict[int, list[EvidenceUrl]] = defaultdict(list)
-    for cited in EvidenceUrl.objects.filter(item__in=leaf_items):
-        urls[cited.item_id].append(cited)
     requests: dict[int, list[ExplanationRequest]] = defaultdict(list)
-    for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
-        "requested_by"
-    ):
-        requests[request.item_id].append(request)
+    if evidence:
+        for cited in EvidenceUrl.objects.filter(item__in=leaf_items):
+            urls[cited.item_id].append(cited)
+        for request in ExplanationRequest.objects.filter(item__in=leaf_items).select_related(
+            "requested_by"
+        ):
+            requests[request.item_id].append(request)
     rows = []
     for criterion in wanted:
         item = items.get(criterion.pk)
@@ -137,7 +175,7 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
                 own=own.nodes.get(criterion.code),
                 appraised=appraised.nodes.get(criterion.code),
                 item=item,
-                rule=criterion.rule() if criterion.rule_type else None,
+                rule=parts.rules.get(criterion.pk),
                 files=files.get(item.pk, []) if item else [],
                 urls=urls.get(item.pk, []) if item else [],
                 requests=requests.get(item.pk, []) if item else [],

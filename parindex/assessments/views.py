@@ -173,9 +173,12 @@ def _page_context(
     typed: dict[str, dict[str, str]] | None = None,
     errors: dict[str, dict[str, Any]] | None = None,
     view: selectors.AssessmentView | None = None,
+    brief: bool = False,
 ) -> dict[str, Any]:
+    """What the page shows; `brief`: what a save's answer shows (its leaf's points and
+    versions, the totals, the actions), without the leaves' evidence and requests."""
     user = current_user(request)
-    view = view or selectors.assessment_view(assessment)
+    view = view or selectors.assessment_view(assessment, evidence=not brief)
     _fill_values(view.rows, typed or {})
     if role in UNIT_ROLES:  # the appraisers' requests of the rounds that have ended only
         for row in view.rows:
@@ -188,6 +191,19 @@ def _page_context(
     }
     actions = [BY_ACTION[a] for a in allowed_actions(assessment, role, today)]
     appraisers_view = role not in UNIT_ROLES
+    if brief:
+        return {
+            "assessment": assessment,
+            "view": view,
+            "role": role,
+            "is_unit": role in UNIT_ROLES,
+            "may_edit": edit_problem is None,
+            "edit_problem": edit_problem,
+            "appraise": appraise,
+            "show_appraisal": role not in UNIT_ROLES or assessment.round_ended(1),
+            "actions": actions,
+            "deadline": assessment.phase_deadline,
+        }
     scored = services.appraised_this_round(assessment) if appraise else set()
     return {
         "assessment": assessment,
@@ -303,7 +319,7 @@ def _saved(
     """The answer to an HTMX save: only the parts that changed, swapped out of band, so
     that nothing the person is typing is replaced."""
     assessment.refresh_from_db(fields=["state", "state_changed_at"])  # a save may start it
-    context = _page_context(request, assessment, role)
+    context = _page_context(request, assessment, role, brief=True)
     view = context["view"]
     context.update(
         {

@@ -13,3 +13,14 @@ class ResultsConfig(AppConfig):
         from .services import preliminary_results
 
         round_closed.connect(preliminary_results, dispatch_uid="results.preliminary_results")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ImportedResult, NationalResult, ResultSnapshot
+        from .selectors import forget_published_state
+
+        # What the public pages' cache keys are made of (imports also call it: bulk_create
+        # sends no signal).
+        for model in (ResultSnapshot, ImportedResult, NationalResult):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_published_state, sender=model, dispatch_uid=f"{model}-state")

@@ -30,6 +30,7 @@ from parindex.scoring.numbers import ZERO, NumberOutOfBounds, to_decimal
 
 from .interchange import FIELD_COLUMN, IMPORT_COLUMNS
 from .models import ImportedResult, NationalResult
+from .selectors import forget_published_state
 
 
 class ResultsFileError(Refused):
@@ -200,6 +201,7 @@ def results_import(*, rows: list[FileRow], year: int) -> list[ImportedResult]:
             )
         )
     ImportedResult.objects.filter(year=year, unit__in=[r.unit for r in results]).delete()
+    forget_published_state()  # bulk_create sends no signal
     return ImportedResult.objects.bulk_create(results)
 
 

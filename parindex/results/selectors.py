@@ -9,12 +9,16 @@ by their stable codes.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
@@ -164,7 +168,103 @@ class _Row:
     result: UnitResult
 
 
+STATE_KEY = "results:published-state"
+
+
+def published_state() -> str:
+    """The published state (`read_published_state`), read again at most every
+    RESULTS_STATE_SECONDS in a process: a cached page then costs no query. A process
+    that publishes forgets it at once (`forget_published_state`), the others within
+    those seconds; with a shared cache (Redis), every node at once."""
+    seconds = settings.RESULTS_STATE_SECONDS
+    if seconds <= 0:
+        return read_published_state()
+    state: str | None = caches["pages"].get(STATE_KEY)
+    if state is None:
+        state = read_published_state()
+        caches["pages"].set(STATE_KEY, state, seconds)
+    return state
+
+
+def forget_published_state(**_kwargs: Any) -> None:
+    """After a publication, an import or a national figure is saved (their signals): now,
+    and again once committed, in case a page read the state in between."""
+    caches["pages"].delete(STATE_KEY)
+    transaction.on_commit(lambda: caches["pages"].delete(STATE_KEY))
+
+
+def read_published_state() -> str:
+    """What the public results pages are computed from, in one query: the published
+    revisions, the imported tables, the national results. It changes with every
+    publication, correction, import or national figure, so a key holding it is never
+    stale."""
+    snapshots = ResultSnapshot._meta.db_table
+    imported = ImportedResult._meta.db_table
+    national = NationalResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {snapshots} WHERE status = %s),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {snapshots} WHERE status = %s),"
+            f" (SELECT MAX(published_at) FROM {snapshots} WHERE status = %s),"
+            f" (SELECT COUNT(*) FROM {imported}), (SELECT MAX(id) FROM {imported}),"
+            f" (SELECT MAX(imported_at) FROM {imported}),"
+            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national})",
+            [ResultSnapshot.Status.PUBLISHED] * 3,
+        )
+        row = cursor.fetchone()
+    return "|".join(str(value) for value in row)
+
+
 def _from_snapshot(
+    snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
+) -> YearResults | None:
+    """A published revision never changes: its engine output is computed once and kept
+    in the cache, by revision (and group, for a unit's page)."""
+    if not snapshot.is_published:
+        return _compute_snapshot(snapshot, revisions, unit)
+    group = None
+    if unit is not None:
+        group = (
+            ResultRow.objects.filter(snapshot=snapshot, unit=unit)
+            .values_list("group_id", flat=True)
+            .first()
+        )
+        if group is None:
+            return None
+    stamp = snapshot.published_at.timestamp() if snapshot.published_at else ""
+    key = f"results:snapshot:{snapshot.pk}:{stamp}:{group or ''}"
+    found = _PUBLISHED.get(key)
+    if found is None:
+        found = caches["pages"].get(key)
+    if found is None:
+        found = _compute_snapshot(snapshot, [], unit)
+        if found is None:
+            return None
+        found.ranked("")  # index the units before storing
+        found = replace(found, snapshot=None)
+        caches["pages"].set(key, found, settings.RESULTS_CACHE_SECONDS)
+    _remember(key, found)
+    return replace(found, snapshot=snapshot, revisions=revisions)
+
+
+# The newest published years' engine output, in this process: unpickling a 3,000-unit
+# year from the cache costs as much as a page (0.3 s), keeping it costs its memory.
+_PUBLISHED: dict[str, YearResults] = {}
+_PUBLISHED_MOST = 8
+
+
+_PUBLISHED_LOCK = threading.Lock()  # a threaded server's requests share it
+
+
+def _remember(key: str, found: YearResults) -> None:
+    with _PUBLISHED_LOCK:
+        _PUBLISHED.pop(key, None)
+        if len(_PUBLISHED) >= _PUBLISHED_MOST:
+            del _PUBLISHED[next(iter(_PUBLISHED))]  # the least recently used
+        _PUBLISHED[key] = found
+
+
+def _compute_snapshot(
     snapshot: ResultSnapshot, revisions: list[ResultSnapshot], unit: int | None
 ) -> YearResults | None:
     """Values rather than model instances: a cycle can hold thousands of rows."""

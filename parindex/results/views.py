@@ -4,20 +4,30 @@ computes, publishes and records targets."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from parindex.assessments.models import Cycle, CycleGroup
 from parindex.jobs.services import job_enqueue
@@ -100,10 +110,81 @@ def _suffix(results: YearResults) -> str:
     return f"-r{snapshot.revision}-du-thao"
 
 
+# Published pages from the cache -------------------------------------------------------
+
+# Stands for each visitor's own CSRF token (the language form's) in a cached page.
+CSRF_PLACEHOLDER = "csrf-placeholder-for-the-visitor"
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+QUERY_NAMES = frozenset(ResultsQueryForm.base_fields)
+
+
+def _page_key(request: HttpRequest, name: str) -> str | None:
+    """The cache key of a public page as a visitor who is not logged in sees it: the
+    published state it shows, its language and its address. None: not from the cache
+    (logged in — drafts, other menus —, or a query the page does not read)."""
+    if request.user.is_authenticated or request.method not in ("GET", "HEAD"):
+        return None
+    if not QUERY_NAMES.issuperset(request.GET):
+        return None
+    parts = (selectors.published_state(), get_language(), name, request.get_full_path())
+    return "results:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public results page (or its download) from what was computed when its
+    state was published; a new revision has a new key, so it shows at once."""
+
+    @wraps(view)
+    def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = _page_key(request, view.__name__)
+        if key is None:
+            return _head(request, view(request, *args, **kwargs))
+        stored: tuple[bytes, dict[str, str]] | None = caches["pages"].get(key)
+        if stored is None:
+            request._csrf_placeholder = True  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            kept = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+            stored = (response.content, kept)
+            caches["pages"].set(key, stored, settings.RESULTS_CACHE_SECONDS)
+        content, headers = stored
+        placeholder = CSRF_PLACEHOLDER.encode()
+        secret = ""
+        if placeholder in content:
+            content = content.replace(placeholder, get_token(request).encode())
+            secret = request.META.get("CSRF_COOKIE", "")
+        response = HttpResponse(content, headers=headers)
+        # The same page with a token of the same secret: a browser may revalidate it (304).
+        mark = f"{key}|{secret}"
+        response["ETag"] = f'"{hashlib.sha256(mark.encode()).hexdigest()[:32]}"'
+        return _head(request, response)
+
+    return cached
+
+
+def _head(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """HEAD: the headers of GET (its length too), no body — the WSGI server would drop it
+    with a warning per request."""
+    if request.method == "HEAD" and not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+    return response
+
+
+def _page_context(request: HttpRequest) -> dict[str, Any]:
+    """A page rendered for the cache holds a placeholder for each visitor's CSRF token."""
+    if getattr(request, "_csrf_placeholder", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
 # The list of years ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
+@published_page
 def index(request: HttpRequest) -> HttpResponse:
     """Every year with published results, the province's national results."""
     years = selectors.all_published()
@@ -116,7 +197,7 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if _may_see_drafts(request):
         context["cycles"] = selectors.cycles_with_results()
-    return render(request, "results/index.html", context)
+    return render(request, "results/index.html", {**context, **_page_context(request)})
 
 
 def _averages_chart(years: dict[int, YearResults]) -> charts.LineChart | None:
@@ -194,7 +275,8 @@ def _names(results: YearResults, codes: tuple[str, ...], most: int = 5) -> str:
     return ", ".join(names)
 
 
-@require_GET
+@require_safe
+@published_page
 def year(request: HttpRequest, year: int) -> HttpResponse:
     """A year's results in the report's layout, group by group, with their bars."""
     results, form = _get_results(request, year)
@@ -279,10 +361,12 @@ def _year_context(
         "years": selectors.published_years(),
         "groups": list(results.groups.values()),
         "may_manage": request.user.is_authenticated and current_user(request).is_admin,
+        **_page_context(request),
     }
 
 
-@require_GET
+@require_safe
+@published_page
 def year_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     results, _form = _get_results(request, year)
     return _download(year_to_xlsx(results), f"chi-so-cchc-{year}{_suffix(results)}.xlsx")
@@ -332,7 +416,8 @@ class FieldTable:
         return 3 + len(self.columns) + int(self.with_adjustment)
 
 
-@require_GET
+@require_safe
+@published_page
 def fields(request: HttpRequest, year: int) -> HttpResponse:
     """Points (and % where the maxima are known) in each field, unit by unit."""
     results, form = _get_results(request, year)
@@ -420,7 +505,8 @@ def _field_chart(columns: list[FieldColumn], with_pct: bool) -> charts.BarChart 
     return None
 
 
-@require_GET
+@require_safe
+@published_page
 def fields_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     results, _form = _get_results(request, year)
     if not results.has_fields:
@@ -442,7 +528,8 @@ def _unit_page(request: HttpRequest, year: int, code: str) -> tuple[selectors.Un
     return page, form
 
 
-@require_GET
+@require_safe
+@published_page
 def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A unit's result: its fields against its group's average, its earlier years."""
     page, form = _unit_page(request, year, code)
@@ -501,7 +588,8 @@ def unit_latest(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "results/unit_none.html", {"unit": unit})
 
 
-@require_GET
+@require_safe
+@published_page
 def unit_xlsx(request: HttpRequest, year: int, code: str) -> HttpResponse:
     page, _form = _unit_page(request, year, code)
     return _download(unit_to_xlsx(page), f"chi-so-cchc-{year}-{code}{_suffix(page.results)}.xlsx")

@@ -3,9 +3,17 @@ Numbers and dates are written by the project's library (`org/templatetags/parind
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from django import template
+from django.conf import settings
+from django.core.cache import caches
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parindex.assessments.models import State
@@ -105,3 +113,98 @@ def _is_number(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+# A leaf's URLs differ only by its code: each is reversed once per unit (reversing is the
+# dearest part of a leaf's forms, a dozen times per leaf), then the code put in.
+LEAF = "__leaf__"
+
+
+@lru_cache(maxsize=4096)
+def _leaf_pattern(name: str, year: int, unit: str, prefix: str) -> str:
+    return reverse(name, args=[year, unit, LEAF])
+
+
+@register.simple_tag
+def leaf_url(name: str, year: int, unit: str, code: str) -> str:
+    """`{% url name year unit code %}` for the URLs of a leaf (`…/items/<code>/…`)."""
+    return _leaf_pattern(name, int(year), str(unit), get_script_prefix()).replace(
+        LEAF, str(code), 1
+    )
+
+
+# A leaf as its unit sees it, rendered once for what it shows: the key holds everything
+# the leaf's template reads (its criterion, its item, the engine's points, its evidence
+# and requests, the page's flags); each page's own CSRF token is put in afterwards.
+LEAF_TEMPLATE = "assessments/_leaf.html"
+CSRF_PLACEHOLDER = "csrf-placeholder-for-the-leaf"
+LEAF_SECONDS = 3600
+
+
+def _leaf_key(context: template.Context, row: Any) -> str | None:
+    item = row.item
+    code = row.criterion.code
+    if (
+        item is None
+        or not context.get("is_unit")
+        or (context.get("errors") or {}).get(code)
+        or context.get("evidence_message")
+        or context.get("appraise")
+        or context.get("revision")
+    ):
+        return None
+    answered = context.get("answered") or {}
+    assessment = context["assessment"]
+    parts = (
+        get_language(),
+        assessment.cycle.year,
+        assessment.unit.code,
+        [context.get(flag) for flag in ("may_edit", "show_appraisal", "may_read_evidence")],
+        context.get("evidence_max_bytes"),
+        row.criterion.pk,
+        row.criterion.framework_id,
+        [
+            getattr(item, name)
+            for name in (
+                "pk",
+                "version",
+                "updated_at",
+                "self_inputs",
+                "appraised_inputs",
+                "note",
+                "appraisal_note",
+                "not_applicable_claimed",
+                "not_applicable_reason",
+                "not_applicable_accepted",
+            )
+        ],
+        row.own,
+        row.appraised,
+        sorted(row.self_values.items()),
+        sorted(row.appraisal_values.items()),
+        [(f.pk, f.name, f.kind, f.size, f.previewable) for f in row.files],
+        [(u.pk, u.url, u.title) for u in row.urls],
+        [(r.pk, r.message, r.requested_at, answered.get(r.pk)) for r in row.requests],
+        [(f.pk, f.name) for f in context.get("files") or ()],
+    )
+    return "assessments:leaf:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@register.simple_tag(takes_context=True)
+def leaf(context: template.Context, row: Any) -> SafeString:
+    """`{% include "assessments/_leaf.html" with show_requests=True %}`, from the cache
+    when the same leaf was shown the same way (rendering a leaf's forms is most of the
+    page)."""
+    assert context.template is not None  # a tag renders inside a template
+    leaf_template = context.template.engine.get_template(LEAF_TEMPLATE)
+    key = _leaf_key(context, row) if settings.ASSESSMENT_LEAF_CACHE else None
+    if key is None:
+        with context.push(row=row, show_requests=True):
+            return mark_safe(leaf_template.render(context))  # noqa: S308 - a template's output
+    html: str | None = caches["pages"].get(key)
+    if html is None:
+        with context.push(row=row, show_requests=True, csrf_token=CSRF_PLACEHOLDER):
+            html = str(leaf_template.render(context))
+        caches["pages"].set(key, html, LEAF_SECONDS)
+    token = str(context.get("csrf_token") or "")
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - a template's output
