@@ -73,7 +73,7 @@ browser-deps:
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; }
 
 # Everything: lint, types, migrations, unit and browser tests (on DATABASE_URL if set).
-test: install-dev browser-deps lint typecheck check-migrations
+test: install-dev browser-deps bench-deps lint typecheck check-migrations
 	$(PY) -m pytest -q
 
 # Recompile translations after editing parindex/locale/*/LC_MESSAGES/django.po.
