@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django import template
@@ -141,6 +142,27 @@ CSRF_PLACEHOLDER = "csrf-placeholder-for-the-leaf"
 LEAF_SECONDS = 3600
 
 
+@lru_cache(maxsize=1)
+def _rendering_version() -> str:
+    """The code a leaf is rendered with: its templates, the rule partials and the tags and
+    translations they use. A cache shared by several servers (the database's) then never
+    serves a leaf rendered by an earlier release."""
+    package = Path(__file__).resolve().parents[2]
+    sources = sorted(
+        [
+            *(package / "assessments" / "templates").rglob("*.html"),
+            *(package / "frameworks" / "templates").rglob("*.html"),
+            *(package / "assessments" / "templatetags").glob("*.py"),
+            *(package / "org" / "templatetags").glob("*.py"),
+            *(package / "locale").rglob("*.mo"),
+        ]
+    )
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _leaf_key(context: template.Context, row: Any) -> str | None:
     item = row.item
     code = row.criterion.code
@@ -156,6 +178,7 @@ def _leaf_key(context: template.Context, row: Any) -> str | None:
     answered = context.get("answered") or {}
     assessment = context["assessment"]
     parts = (
+        _rendering_version(),
         get_language(),
         assessment.cycle.year,
         assessment.unit.code,
