@@ -221,24 +221,34 @@ AWAITING_APPRAISAL = tuple(state for states in APPRAISAL_STATES.values() for sta
 
 
 class AssessmentItemQuerySet(models.QuerySet["AssessmentItem"]):
-    def missing_evidence(self) -> AssessmentItemQuerySet:
-        """Leaves that need evidence and have neither a file nor an explanation (leaves
-        claimed not applicable excepted): what refuses a submission."""
+    def lacking_evidence(self) -> AssessmentItemQuerySet:
+        """Leaves that need evidence and cite neither a file nor a web page (leaves
+        claimed not applicable excepted), explained or not."""
         return (
-            self.filter(criterion__evidence_required=True, note="")
+            self.filter(criterion__evidence_required=True)
             .exclude(not_applicable_claimed=True)
             .exclude(_cites_evidence())
         )
 
+    def missing_evidence(self) -> AssessmentItemQuerySet:
+        """Leaves that need evidence and have neither a file nor an explanation: what
+        refuses a submission."""
+        return self.lacking_evidence().filter(note="")
+
     def explained_without_evidence(self) -> AssessmentItemQuerySet:
         """Leaves that need evidence and have an explanation but no file nor link: a
         submission passes, the appraisers judge the explanation."""
-        return (
-            self.filter(criterion__evidence_required=True)
-            .exclude(note="")
-            .exclude(not_applicable_claimed=True)
-            .exclude(_cites_evidence())
-        )
+        return self.lacking_evidence().exclude(note="")
+
+    def evidence_gaps(self) -> tuple[list[str], list[str]]:
+        """The codes of `missing_evidence()` and of `explained_without_evidence()`, in
+        document order, read in one query."""
+        missing: list[str] = []
+        explained: list[str] = []
+        rows = self.lacking_evidence().order_by("criterion__position")
+        for code, note in rows.values_list("criterion__code", "note"):
+            (missing if note == "" else explained).append(code)
+        return missing, explained
 
     def in_field(self, field_code: str) -> AssessmentItemQuerySet:
         return self.filter(criterion__code__startswith=f"{field_code}.")
@@ -252,10 +262,11 @@ class AssessmentItemQuerySet(models.QuerySet["AssessmentItem"]):
 
 
 def _cites_evidence() -> models.Q:
-    """An item cites evidence: a file, or a web page."""
-    return models.Q(pk__in=ItemEvidence.objects.values("item_id")) | models.Q(
-        pk__in=EvidenceUrl.objects.values("item_id")
-    )
+    """An item cites evidence: a file, or a web page (each looked up by the item's own
+    index, whatever the number of files of all units)."""
+    return models.Q(
+        models.Exists(ItemEvidence.objects.filter(item_id=models.OuterRef("pk")))
+    ) | models.Q(models.Exists(EvidenceUrl.objects.filter(item_id=models.OuterRef("pk"))))
 
 
 # What "answered" means, in SQL and in Python (`AssessmentItem.is_answered`): the unit

@@ -196,6 +196,7 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
                 own.nodes.get(criterion.code),
             )
         )
+    missing, explained = AssessmentItem.objects.filter(assessment=assessment).evidence_gaps()
     return AssessmentView(
         assessment=assessment,
         tree=tree,
@@ -204,12 +205,8 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
         appraised=appraised,
         answered=sum(f.answered for f in fields),
         leaves=sum(f.leaves for f in fields),
-        missing_evidence=_codes(
-            AssessmentItem.objects.filter(assessment=assessment).missing_evidence()
-        ),
-        explained_only=_codes(
-            AssessmentItem.objects.filter(assessment=assessment).explained_without_evidence()
-        ),
+        missing_evidence=missing,
+        explained_only=explained,
         fields=fields,
     )
 
@@ -221,10 +218,6 @@ def _answer(item: AssessmentItem, *, own: bool = False) -> Answer:
         not_applicable_claimed=item.not_applicable_claimed,
         not_applicable_accepted=None if own else item.not_applicable_accepted,
     )
-
-
-def _codes(items: QuerySet[AssessmentItem]) -> list[str]:
-    return list(items.order_by("criterion__position").values_list("criterion__code", flat=True))
 
 
 def _files(items: list[AssessmentItem]) -> dict[int, list[EvidenceFile]]:

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .logs import request_context
-from .models import SecurityEvent, User
+from .models import SecurityEvent, Unit, User
 from .security import client_ip, record
 from .templatetags.parindex import megabytes
 
@@ -124,9 +124,20 @@ def _request_fields(request: HttpRequest) -> dict[str, object]:
     }
     user = _signed_in_user(request)
     if user is not None:
-        unit = user.unit if user.unit_id is not None else None
-        fields.update(user_id=user.pk, role=user.role, unit=unit.code if unit else None)
+        unit = _unit_code(user.unit_id) if user.unit_id is not None else None
+        fields.update(user_id=user.pk, role=user.role, unit=unit)
     return fields
+
+
+def _unit_code(unit_id: int) -> str:
+    """A unit's code for the log, from the cache after its first request: a unit's code
+    never changes (a reorganised unit is a successor with its own)."""
+    key = f"parindex:unit-code:{unit_id}"
+    code: str | None = cache.get(key)
+    if code is None:
+        code = Unit.objects.filter(pk=unit_id).values_list("code", flat=True).first() or ""
+        cache.set(key, code, 24 * 60 * 60)
+    return code
 
 
 def _signed_in_user(request: HttpRequest) -> User | None:

@@ -30,8 +30,8 @@ def test_the_field_page_reads_a_fixed_number_of_queries(
     evidence = reverse("assessments:evidence_upload", args=[2024, assessment_a.unit.code, "1.1.1"])
     assert scorer.post(evidence, {"file": upload("bao-cao.pdf", PDF)}).status_code in (200, 302)
     # session, user, the assessment, its framework, items, evidence files, links, requests,
-    # the two evidence lists, requests' state, the unit's files; the request log's unit
-    with django_assert_num_queries(13):
+    # the leaves lacking evidence, requests' state, the unit's files
+    with django_assert_num_queries(11):
         again = scorer.get(url)
     assert "bao-cao.pdf" in again.content.decode()
 
@@ -44,9 +44,8 @@ def test_a_save_answers_in_a_fixed_number_of_queries(
     url = reverse("assessments:item_save", args=[2024, assessment_a.unit.code, "1.1.1"])
     scorer.get(reverse("assessments:detail", args=[2024, assessment_a.unit.code]))
     # session, user, the assessment, the item; the save in its transaction (lock, update,
-    # audit); the state; framework, items and the two evidence lists for the answer; the
-    # request log's unit
-    with django_assert_num_queries(15):
+    # audit); the state; framework, items and the leaves lacking evidence for the answer
+    with django_assert_num_queries(13):
         saved = scorer.post(url, {"version": item.version, "yes": "yes"}, **HTMX)
     assert saved.status_code == 200 and 'id="v-self-1_1_1" value="2"' in saved.content.decode()
 

@@ -7,11 +7,12 @@ import datetime
 
 import pytest
 
-from parindex.assessments.models import Assessment, AuditEntry, Phase, State
+from parindex.assessments.models import Assessment, AssessmentItem, AuditEntry, Phase, State
 from parindex.assessments.services import (
     SelfAnswer,
     assessment_extend,
     assessment_transition,
+    evidence_url_add,
     item_save_self,
 )
 from parindex.assessments.workflow import TRANSITIONS, TransitionRefused
@@ -179,6 +180,40 @@ def test_a_submission_lists_the_criteria_still_missing_evidence(
         assessment_transition(assessment=assessment_a, action="submit", by=cast.head_a, today=TODAY)
     assert needing[0] in refused.value.message and needing[1] not in refused.value.message
     assert refused.value.allowed == ["submit"]
+
+
+def test_the_gaps_in_evidence_are_the_missing_and_the_explained_only_leaves(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    items = {i.criterion.code: i for i in assessment_a.items.select_related("criterion")}
+    needing = [code for code, i in items.items() if i.criterion.evidence_required]
+    assert len(needing) >= 3
+    explained, cited = needing[0], needing[1]
+    for code in (explained, cited):
+        item_save_self(
+            item=items[code],
+            answer=SelfAnswer(None, "Kế hoạch số 12/KH-STP", False, ""),
+            version=items[code].version,
+            by=cast.scorer_a,
+            today=TODAY,
+        )
+    evidence_url_add(
+        item=AssessmentItem.objects.get(pk=items[cited].pk),
+        url="https://sotuphap.example.gov.vn/ke-hoach",
+        title="Kế hoạch",
+        by=cast.scorer_a,
+        today=TODAY,
+    )
+    leaves = AssessmentItem.objects.filter(assessment=assessment_a)
+    missing, explained_only = leaves.evidence_gaps()
+    assert explained_only == [explained]
+    assert cited not in missing and explained not in missing
+    assert missing == [code for code in needing if code not in (explained, cited)]
+    in_order = leaves.order_by("criterion__position")
+    assert missing == list(in_order.missing_evidence().values_list("criterion__code", flat=True))
+    assert explained_only == list(
+        in_order.explained_without_evidence().values_list("criterion__code", flat=True)
+    )
 
 
 def test_withdrawal_only_until_appraisal_has_started(cast: Cast, assessment_a: Assessment) -> None:
