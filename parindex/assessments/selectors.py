@@ -146,10 +146,7 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
     parts = _framework(cycle_group.framework)
     criteria, tree, claimed = parts.criteria, parts.tree, parts.claimed
     items = {
-        item.criterion_id: item
-        for item in AssessmentItem.objects.filter(assessment=assessment).select_related(
-            "updated_by"
-        )
+        item.criterion_id: item for item in AssessmentItem.objects.filter(assessment=assessment)
     }
     by_code = {c.code: items.get(c.pk) for c in criteria if c.rule_type}
     own = compute_unit(claimed, {code: _answer(i, own=True) for code, i in by_code.items() if i})
