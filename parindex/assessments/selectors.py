@@ -179,11 +179,14 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
             )
         )
     answerable = {c.code: items[c.pk] for c in criteria if c.is_answerable and c.pk in items}
+    in_field: dict[str, list[AssessmentItem]] = defaultdict(list)
+    for code, answerable_item in answerable.items():
+        in_field[Criterion.field_of(code)].append(answerable_item)
     fields = []
     for criterion in criteria:
         if criterion.depth != 0:
             continue
-        mine = [i for code, i in answerable.items() if Criterion.field_of(code) == criterion.code]
+        mine = in_field.get(criterion.code, [])
         fields.append(
             FieldProgress(
                 criterion.code,
