@@ -191,21 +191,7 @@ def _page_context(
     }
     actions = [BY_ACTION[a] for a in allowed_actions(assessment, role, today)]
     appraisers_view = role not in UNIT_ROLES
-    if brief:
-        return {
-            "assessment": assessment,
-            "view": view,
-            "role": role,
-            "is_unit": role in UNIT_ROLES,
-            "may_edit": edit_problem is None,
-            "edit_problem": edit_problem,
-            "appraise": appraise,
-            "show_appraisal": role not in UNIT_ROLES or assessment.round_ended(1),
-            "actions": actions,
-            "deadline": assessment.phase_deadline,
-        }
-    scored = services.appraised_this_round(assessment) if appraise else set()
-    return {
+    context = {
         "assessment": assessment,
         "view": view,
         "role": role,
@@ -215,11 +201,16 @@ def _page_context(
         "appraise": appraise,
         "show_appraisal": role not in UNIT_ROLES or assessment.round_ended(1),
         "actions": actions,
+        "deadline": assessment.phase_deadline,
+    }
+    if brief:
+        return context
+    scored = services.appraised_this_round(assessment) if appraise else set()
+    context |= {
         "files": selectors.unit_files(assessment) if edit_problem is None else [],
         "requests": [r for row in view.rows for r in row.requests],
         "typed": typed or {},
         "errors": errors or {},
-        "deadline": assessment.phase_deadline,
         "may_read_evidence": may_read_evidence(user, assessment),
         "extend_form": ExtendForm() if user.is_admin else None,
         # The appraisers' side: which fields are marked appraised this round, how many
@@ -245,6 +236,7 @@ def _page_context(
         "starts_appraisal": bool(appraise)
         and assessment.state in (State.SUBMITTED, State.RESUBMITTED),
     }
+    return context
 
 
 def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) -> None:
