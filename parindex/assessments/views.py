@@ -313,9 +313,17 @@ def _saved(
     assessment.refresh_from_db(fields=["state", "state_changed_at"])  # a save may start it
     context = _page_context(request, assessment, role, brief=True)
     view = context["view"]
+    row = view.row(code)
     context.update(
         {
-            "row": view.row(code),
+            "row": row,
+            # The saved leaf's field: its branches' points and its progress, which change.
+            "field_branches": [
+                node
+                for node in view.rows
+                if not node.criterion.rule_type and node.own and node.field_code == row.field_code
+            ],
+            "field_progress": [f for f in view.fields if f.code == row.field_code],
             "status": status,
             "error": error,
             "field_errors": field_errors or {},

@@ -92,3 +92,17 @@ def test_a_leaf_from_the_cache_is_the_leaf_as_rendered_after_every_change(
     assessment_a.refresh_from_db()
     closed = same_as_rendered()
     assert closed != with_evidence
+
+
+def test_a_save_answers_with_its_fields_branches_and_progress_only(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    scorer = cast.client(cast.scorer_a)
+    item = assessment_a.items.get(criterion__code="1.1.1")
+    url = reverse("assessments:item_save", args=[2024, assessment_a.unit.code, "1.1.1"])
+    saved = scorer.post(url, {"version": item.version, "yes": "yes"}, **HTMX).content.decode()
+    # The field and its branch above the leaf move; the other fields are not sent.
+    assert '<span id="f-1" hx-swap-oob="true">' in saved
+    assert '<span id="f-1_1" hx-swap-oob="true">' in saved
+    assert 'id="f-2"' not in saved
+    assert 'id="fp-1"' in saved and 'id="fp-2"' not in saved
