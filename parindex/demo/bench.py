@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import statistics
 import time
@@ -80,6 +81,22 @@ def _inputs(rule_type: str, rng: random.Random) -> dict[str, object]:
 
 
 @transaction.atomic
+def make_published_cycle(*, year: int, units: int, leaves: int) -> Cycle:
+    """`make_cycle`, computed and published (provisional units allowed): the benchmarks'
+    large published year."""
+    from parindex.results.services import results_compute, results_publish
+
+    cycle = make_cycle(year=year, units=units, leaves=leaves)
+    results_publish(
+        snapshot=results_compute(cycle=cycle, by=None),
+        decision="Quyết định thử",
+        decision_date=datetime.date(year + 1, 1, 8),
+        by=None,
+        allow_provisional=True,
+    )
+    return cycle
+
+
 def make_cycle(*, year: int, units: int, leaves: int, seed: int = 1) -> Cycle:
     """A cycle of `units` units in one group, every leaf self-scored, most appraised."""
     rng = random.Random(seed)

@@ -10,7 +10,6 @@ sends the next save with it, and logs every acknowledged save to a file of its o
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
@@ -35,9 +34,8 @@ from django.test import Client
 from parindex.assessments.models import AssessmentItem, AuditEntry, Cycle, Phase, State
 from parindex.org.models import User
 from parindex.results.models import ImportedResult, ResultSnapshot
-from parindex.results.services import results_compute, results_publish
 
-from .bench import make_cycle
+from .bench import make_published_cycle
 from .province import load_demo
 
 ROOT = Path(settings.BASE_DIR)
@@ -68,14 +66,7 @@ def ensure_data(write: Any = print) -> None:
     ).exists():
         write(f"building a published year of {BENCH_UNITS} units (once; a minute or two)…")
         Cycle.objects.filter(year=BENCH_YEAR).delete()
-        cycle = make_cycle(year=BENCH_YEAR, units=BENCH_UNITS, leaves=BENCH_LEAVES)
-        results_publish(
-            snapshot=results_compute(cycle=cycle, by=None),
-            decision="Quyết định thử",
-            decision_date=datetime.date(BENCH_YEAR + 1, 1, 8),
-            by=None,
-            allow_provisional=True,
-        )
+        make_published_cycle(year=BENCH_YEAR, units=BENCH_UNITS, leaves=BENCH_LEAVES)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 

@@ -7,15 +7,13 @@ anonymous visitor (median of N runs) and counts its queries. Everything is rolle
     python manage.py bench_results [--units 3000] [--leaves 120] [--repeat 5]
 """
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
 from django.test import Client
 
-from parindex.demo.bench import SyntheticBenchCommand, make_cycle, time_cases
-from parindex.results.services import results_compute, results_publish
+from parindex.demo.bench import SyntheticBenchCommand, make_published_cycle, time_cases
 
 YEAR = 2901
 
@@ -24,14 +22,7 @@ class Command(SyntheticBenchCommand):
     help = "Time the results pages of a large published cycle."
 
     def run(self, options: dict[str, Any]) -> None:
-        cycle = make_cycle(year=YEAR, units=options["units"], leaves=options["leaves"])
-        results_publish(
-            snapshot=results_compute(cycle=cycle, by=None),
-            decision="Quyết định thử",
-            decision_date=datetime.date(YEAR + 1, 1, 8),
-            by=None,
-            allow_provisional=True,
-        )
+        make_published_cycle(year=YEAR, units=options["units"], leaves=options["leaves"])
         self.stdout.write(f"database: {connection.vendor}; {options['units']} units published")
         client = Client()
         unit = f"bench-{YEAR}-0"
