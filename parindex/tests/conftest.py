@@ -160,6 +160,21 @@ class _WatchedBrowser:
         return self.new_context(**options).new_page()
 
 
+def _chromium_killed_after(seconds: int) -> tuple[threading.Timer, threading.Event]:
+    """A started timer that kills Chromium unless cancelled in time, and the event that
+    says it did."""
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        _kill_chromium()
+
+    timer = threading.Timer(seconds, kill)
+    timer.daemon = True
+    timer.start()
+    return timer, killed
+
+
 @pytest.fixture
 def browser(_chromium: _Chromium) -> Iterator[Any]:
     """The one headless Chromium, with every context a test opened closed after it, so
@@ -167,15 +182,7 @@ def browser(_chromium: _Chromium) -> Iterator[Any]:
     if any page broke the content security policy (an inline style or script)."""
     violations: list[str] = []
     chromium = _chromium.get()
-    hung = threading.Event()
-
-    def hang() -> None:
-        hung.set()
-        _kill_chromium()
-
-    watchdog = threading.Timer(BROWSER_HANG_SECONDS, hang)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog, hung = _chromium_killed_after(BROWSER_HANG_SECONDS)
     try:
         yield _WatchedBrowser(chromium, violations)
     finally:
@@ -186,15 +193,7 @@ def browser(_chromium: _Chromium) -> Iterator[Any]:
     # Closing the test's contexts has hung too, after the test had passed (a context whose
     # last answer was a refusal): Chromium is then killed and launched again for the next
     # test, and the test keeps its result; what its pages reported is still checked.
-    stuck = threading.Event()
-
-    def kill_stuck() -> None:
-        stuck.set()
-        _kill_chromium()
-
-    closing = threading.Timer(BROWSER_CLOSE_SECONDS, kill_stuck)
-    closing.daemon = True
-    closing.start()
+    closing, stuck = _chromium_killed_after(BROWSER_CLOSE_SECONDS)
     try:
         for context in list(chromium.contexts):
             with contextlib.suppress(PlaywrightError):
