@@ -79,7 +79,9 @@ class AssessmentView:
     tree: Tree
     rows: list[Row]
     own: UnitResult  # what the unit claims (leaves it answers only)
-    appraised: UnitResult  # the same leaves with the appraisers' scores where given
+    # The same leaves with the appraisers' scores where given; None when the page does
+    # not show the appraisal (the unit's people before round 1 has ended).
+    appraised: UnitResult | None
     answered: int
     leaves: int
     missing_evidence: list[str]  # need evidence, have no file, no link, no explanation
@@ -139,9 +141,12 @@ def _framework(framework: Framework) -> _Framework:
     return found
 
 
-def assessment_view(assessment: Assessment, *, evidence: bool = True) -> AssessmentView:
+def assessment_view(
+    assessment: Assessment, *, evidence: bool = True, appraisal: bool = True
+) -> AssessmentView:
     """The whole assessment: every node's row, the engine's totals of the unit; without
-    `evidence`, no leaf's files, links and requests (a save's answer shows none)."""
+    `evidence`, no leaf's files, links and requests (a save's answer shows none); without
+    `appraisal`, no appraised points (a page that does not show them)."""
     cycle_group = framework_of(assessment)
     parts = _framework(cycle_group.framework)
     criteria, tree, claimed = parts.criteria, parts.tree, parts.claimed
@@ -150,7 +155,11 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
     }
     by_code = {c.code: items.get(c.pk) for c in criteria if c.rule_type}
     own = compute_unit(claimed, {code: _answer(i, own=True) for code, i in by_code.items() if i})
-    appraised = compute_unit(claimed, {code: _answer(i) for code, i in by_code.items() if i})
+    appraised = (
+        compute_unit(claimed, {code: _answer(i) for code, i in by_code.items() if i})
+        if appraisal
+        else None
+    )
     wanted = criteria
     leaf_items = list(items.values()) if evidence else []
     files = _files(leaf_items) if evidence else {}
@@ -170,7 +179,7 @@ def assessment_view(assessment: Assessment, *, evidence: bool = True) -> Assessm
             Row(
                 criterion=criterion,
                 own=own.nodes.get(criterion.code),
-                appraised=appraised.nodes.get(criterion.code),
+                appraised=appraised.nodes.get(criterion.code) if appraised else None,
                 item=item,
                 rule=parts.rules.get(criterion.pk),
                 files=files.get(item.pk, []) if item else [],

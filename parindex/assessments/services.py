@@ -484,6 +484,7 @@ def _start_appraisal(assessment: Assessment, by: User) -> None:
     if action is not None:
         started = assessment_transition(assessment=assessment, action=action, by=by)
         assessment.state = started.state
+        assessment.state_changed_at = started.state_changed_at
 
 
 @dataclass(frozen=True)

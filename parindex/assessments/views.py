@@ -178,8 +178,12 @@ def _page_context(
     """What the page shows; `brief`: what a save's answer shows (its leaf's points and
     versions, the totals, the actions), without the leaves' evidence and requests."""
     user = current_user(request)
-    view = view or selectors.assessment_view(assessment, evidence=not brief)
-    _fill_values(view.rows, typed or {})
+    show_appraisal = role not in UNIT_ROLES or assessment.round_ended(1)
+    view = view or selectors.assessment_view(
+        assessment, evidence=not brief, appraisal=show_appraisal
+    )
+    if not brief:  # a save's answer fills its one leaf (_saved)
+        _fill_values(view.rows, typed or {})
     if role in UNIT_ROLES:  # the appraisers' requests of the rounds that have ended only
         for row in view.rows:
             row.requests = [r for r in row.requests if assessment.round_ended(r.round)]
@@ -199,7 +203,7 @@ def _page_context(
         "may_edit": edit_problem is None,
         "edit_problem": edit_problem,
         "appraise": appraise,
-        "show_appraisal": role not in UNIT_ROLES or assessment.round_ended(1),
+        "show_appraisal": show_appraisal,
         "actions": actions,
         "deadline": assessment.phase_deadline,
     }
@@ -307,13 +311,19 @@ def _saved(
     conflict: AssessmentItem | None = None,
     typed: dict[str, str] | None = None,
     side: str = "self",
+    saved: AssessmentItem | None = None,
 ) -> HttpResponse:
     """The answer to an HTMX save: only the parts that changed, swapped out of band, so
     that nothing the person is typing is replaced."""
-    assessment.refresh_from_db(fields=["state", "state_changed_at"])  # a save may start it
+    if saved is not None:  # the assessment as the save read it under the item's lock
+        assessment.state = saved.assessment.state
+        assessment.state_changed_at = saved.assessment.state_changed_at
+    elif side == "appraisal":  # an appraiser's first save starts the appraisal
+        assessment.refresh_from_db(fields=["state", "state_changed_at"])
     context = _page_context(request, assessment, role, brief=True)
     view = context["view"]
     row = view.row(code)
+    _fill_values([row], {})
     context.update(
         {
             "row": row,
@@ -402,7 +412,7 @@ def _save_leaf(
             request, assessment, role, criterion, form.typed(), error, form.errors, side
         )
     try:
-        save(item, form, current_user(request))
+        saved = save(item, form, current_user(request))
     except services.StaleItem as stale:
         if htmx:
             return _saved(
@@ -425,7 +435,15 @@ def _save_leaf(
             request, assessment, role, criterion, form.typed(), refused.message, side=side
         )
     if htmx:
-        return _saved(request, assessment, role, criterion, status=_("Saved"), side=side)
+        return _saved(
+            request,
+            assessment,
+            role,
+            criterion,
+            status=_("Saved"),
+            side=side,
+            saved=saved if isinstance(saved, AssessmentItem) else None,
+        )
     messages.success(request, _("Criterion %(code)s saved.") % {"code": criterion})
     return redirect(_leaf_url(year, code, criterion))
 

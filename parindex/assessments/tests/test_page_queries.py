@@ -44,8 +44,9 @@ def test_a_save_answers_in_a_fixed_number_of_queries(
     url = reverse("assessments:item_save", args=[2024, assessment_a.unit.code, "1.1.1"])
     scorer.get(reverse("assessments:detail", args=[2024, assessment_a.unit.code]))
     # session, user, the assessment, the item; the save in its transaction (lock, update,
-    # audit); the state; framework, items and the leaves lacking evidence for the answer
-    with django_assert_num_queries(13):
+    # audit; the assessment's state read with the lock); framework, items and the leaves
+    # lacking evidence for the answer
+    with django_assert_num_queries(12):
         saved = scorer.post(url, {"version": item.version, "yes": "yes"}, **HTMX)
     assert saved.status_code == 200 and 'id="v-self-1_1_1" value="2"' in saved.content.decode()
 
