@@ -431,12 +431,21 @@ class _Deduction(RuleKind[DeductionRule]):
 class _Survey(RuleKind[SurveyRule]):
     def _summary(self, rule: SurveyRule) -> str:
         source = _("citizen satisfaction (SIPAS)") if rule.source == "sipas" else _("staff survey")
+        if rule.indicator:
+            source = _("%(source)s, indicator “%(indicator)s”") % {
+                "source": source,
+                "indicator": rule.indicator,
+            }
         if rule.mode == "share":
-            return _("From the %(source)s: satisfied share × maximum") % {"source": source}
-        return _("From the %(source)s. %(tiers)s") % {
-            "source": source,
-            "tiers": tiers_words(rule.tiers),
-        }
+            text = _("From the %(source)s: satisfied share × maximum") % {"source": source}
+        else:
+            text = _("From the %(source)s. %(tiers)s") % {
+                "source": source,
+                "tiers": tiers_words(rule.tiers),
+            }
+        if rule.if_short == "provisional":
+            text += ". " + _("A sample short of its target leaves the result provisional")
+        return text
 
 
 class _History(RuleKind[HistoryRule]):

@@ -9,6 +9,7 @@ from .models import (
     CONTACT_FIELDS,
     AppraisalAssignment,
     EvaluatingBody,
+    Partner,
     SecurityEvent,
     Unit,
     UnitContactChange,
@@ -22,6 +23,11 @@ from .services import unit_rename, unit_set_contacts
 @admin.register(EvaluatingBody)
 class EvaluatingBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "body"]
 
 
 @admin.register(UnitGroup)
@@ -92,7 +98,10 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Role"), {"fields": ("role", "unit", "display_name", "email", "mobile")}),
+        (
+            _("Role"),
+            {"fields": ("role", "unit", "partner", "display_name", "email", "mobile")},
+        ),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -100,7 +109,15 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "password1", "password2", "role", "unit", "display_name"),
+                "fields": (
+                    "username",
+                    "password1",
+                    "password2",
+                    "role",
+                    "unit",
+                    "partner",
+                    "display_name",
+                ),
             },
         ),
     )

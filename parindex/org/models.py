@@ -42,6 +42,23 @@ class EvaluatingBody(models.Model):
         return self.name
 
 
+class Partner(models.Model):
+    """An organisation that takes part in the surveys beside the evaluating body: collects
+    responses in person (the post office) or supervises the collection (the Fatherland
+    Front, the veterans' association)."""
+
+    body = models.ForeignKey(EvaluatingBody, on_delete=models.PROTECT, related_name="partners")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("survey partner")
+        verbose_name_plural = _("survey partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UnitGroup(models.Model):
     """Units evaluated with the same framework and ranked together (e.g. sở ngành)."""
 
@@ -229,9 +246,14 @@ class Role(models.TextChoices):
     APPRAISER = "appraiser", _("Appraiser")
     COUNCIL_CHAIR = "council_chair", _("Council chair")
     VIEWER = "viewer", _("Viewer")
+    # A partner's staff who record survey responses in person for the units assigned.
+    COLLECTOR = "collector", _("Survey collector")
+    # A partner's staff who follow the collection's progress, and nothing else.
+    SUPERVISOR = "supervisor", _("Survey supervisor")
 
 
 UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
+PARTNER_ROLES = (Role.COLLECTOR, Role.SUPERVISOR)
 # Roles that see every unit of the body.
 OVERSIGHT_ROLES = (Role.ADMIN, Role.COUNCIL_CHAIR, Role.VIEWER)
 
@@ -303,6 +325,14 @@ class User(AbstractUser):
     mobile = models.CharField(
         _("mobile number"), max_length=15, blank=True, validators=[phone_validator]
     )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("survey partner"),
+    )
 
     objects = ParindexUserManager()  # type: ignore[misc]
 
@@ -313,6 +343,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=[r.value for r in UNIT_ROLES]) | Q(unit__isnull=False),
                 name="unit_role_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in PARTNER_ROLES]) | Q(partner__isnull=False),
+                name="partner_role_has_partner",
             ),
             # The flags follow the role, however a row is written (see role_flags).
             models.CheckConstraint(
@@ -336,6 +370,10 @@ class User(AbstractUser):
         super().clean()
         if self.role in UNIT_ROLES and self.unit_id is None:
             raise ValidationError({"unit": _("A unit scorer or unit head belongs to a unit.")})
+        if self.role in PARTNER_ROLES and self.partner_id is None:
+            raise ValidationError(
+                {"partner": _("A survey collector or supervisor belongs to a partner.")}
+            )
 
     def take_role_flags(self) -> None:
         """Set Django's staff and superuser flags from the role."""

@@ -35,6 +35,7 @@ from parindex.scoring.engine import (
     compute_cycle,
     compute_unit,
     reported_result,
+    survey_key,
 )
 from parindex.scoring.rules import Inputs
 from parindex.scoring.tree import Tree
@@ -204,14 +205,30 @@ def _trees(cycle_groups: list[CycleGroup]) -> dict[int, Tree]:
 
 
 def _surveys(year: int) -> dict[int, SurveyAggregates]:
-    found: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for unit_id, source, percent in UnitSurveyResult.objects.filter(year=year).values_list(
-        "unit_id", "source", "percent"
-    ):
-        found[unit_id][source] = percent
+    """Each unit's survey results of the year: each source overall and by indicator, and
+    which of them fell short of the unit's target sample."""
+    overall: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    indicators: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    short: dict[int, set[str]] = defaultdict(set)
+    units: set[int] = set()
+    for unit_id, source, indicator, percent, is_short in UnitSurveyResult.objects.filter(
+        year=year
+    ).values_list("unit_id", "source", "indicator", "percent", "short"):
+        units.add(unit_id)
+        if indicator:
+            indicators[unit_id][survey_key(source, indicator)] = percent
+        else:
+            overall[unit_id][source] = percent
+        if is_short:
+            short[unit_id].add(survey_key(source, indicator))
     return {
-        unit_id: SurveyAggregates(sipas=values.get("sipas"), staff=values.get("staff"))
-        for unit_id, values in found.items()
+        unit_id: SurveyAggregates(
+            sipas=overall[unit_id].get("sipas"),
+            staff=overall[unit_id].get("staff"),
+            indicators=indicators[unit_id],
+            short=frozenset(short[unit_id]),
+        )
+        for unit_id in units
     }
 
 

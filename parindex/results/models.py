@@ -107,6 +107,8 @@ class ResultRow(models.Model):
     pending = models.DecimalField(  # survey points waiting for those results
         max_digits=20, decimal_places=10, default=0
     )
+    # Survey results read from a sample short of its target: "sipas", "staff:1.3".
+    short_samples = models.JSONField(default=list)
     # code -> [points, max, bonus minus penalty], unrounded, as strings; then, where the
     # field misses something, its pending survey points and its criteria not appraised.
     fields = models.JSONField(default=dict)

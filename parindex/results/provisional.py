@@ -17,9 +17,20 @@ from parindex.scoring.engine import GroupSummary, RankedUnit, UnitResult
 
 
 def survey_names(sources: Sequence[str]) -> str:
-    """The survey sources as a reader names them: "SIPAS and CBCCVC"."""
+    """The survey sources (or their indicators, "sipas:procedure") as a reader names them:
+    "the SIPAS survey and the staff survey (indicator 1.3)"."""
     names = {"sipas": _("the SIPAS survey"), "staff": _("the staff survey")}
-    return _(" and ").join(names.get(source, source) for source in sources)
+    written = []
+    for key in sources:
+        source, _colon, indicator = key.partition(":")
+        name = names.get(source, source)
+        if indicator:
+            name = _("%(survey)s (indicator %(indicator)s)") % {
+                "survey": name,
+                "indicator": indicator,
+            }
+        written.append(name)
+    return _(" and ").join(written)
 
 
 def missing_parts(result: UnitResult) -> list[str]:
@@ -29,6 +40,11 @@ def missing_parts(result: UnitResult) -> list[str]:
         parts.append(
             _("without the points of %(sources)s: %(points)s points pending")
             % {"sources": survey_names(result.missing_surveys), "points": points(result.pending)}
+        )
+    if result.short_samples:
+        parts.append(
+            _("%(sources)s short of the unit's target sample")
+            % {"sources": survey_names(result.short_samples)}
         )
     if result.unappraised:
         parts.append(

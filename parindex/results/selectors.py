@@ -158,7 +158,14 @@ def year_results(
 _IDENTITY = ("unit_id", "unit__code", "unit__name", "group_id", "group__code", "group__name")
 _FIGURES = ("max_points", "self_assessed", "survey_staff", "survey_sipas", "fields")
 # What a computed row adds: its name then, and what its result still misses.
-_MISSING = ("unit_name", "provisional", "unappraised", "missing_surveys", "pending")
+_MISSING = (
+    "unit_name",
+    "provisional",
+    "unappraised",
+    "missing_surveys",
+    "pending",
+    "short_samples",
+)
 
 
 @dataclass(frozen=True)
@@ -356,7 +363,7 @@ def _row_from_import(values: tuple[Any, ...]) -> _Row:
 def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
     unit_id, unit_code, unit_name, group_id, group_code, group_name = values[:6]
     maximum, own, staff, sipas, fields, name_then, provisional = values[6:13]
-    unappraised, missing_surveys, pending = values[13:]
+    unappraised, missing_surveys, pending, short_samples = values[13:]
     nodes = {code: _stored_node(code, stored, provisional) for code, stored in fields.items()}
     result = UnitResult(
         unit=unit_code,
@@ -371,6 +378,7 @@ def _row_from_snapshot(values: tuple[Any, ...]) -> _Row:
         unappraised=unappraised,
         missing_surveys=tuple(missing_surveys),
         pending=pending,
+        short_samples=tuple(short_samples),
     )
     unit = UnitInfo(unit_id, unit_code, name_then or unit_name)
     return _Row(unit, (group_id, group_code, group_name), result)

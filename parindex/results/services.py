@@ -115,6 +115,7 @@ def _snapshot_write(
                         unappraised=result.unappraised,
                         missing_surveys=list(result.missing_surveys),
                         pending=result.pending,
+                        short_samples=list(result.short_samples),
                         fields={code: _stored_field(result.nodes[code]) for code in result.fields},
                     )
                 )

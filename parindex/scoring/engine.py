@@ -38,15 +38,30 @@ class Answer:
     not_applicable_accepted: bool | None = None
 
 
+def survey_key(source: str, indicator: str = "") -> str:
+    """What a survey leaf reads: a source overall ("sipas") or one of its indicators
+    ("sipas:procedure", "staff:1.3")."""
+    return f"{source}:{indicator}" if indicator else source
+
+
 @dataclass(frozen=True)
 class SurveyAggregates:
-    """The unit's survey results in percent (0-100), by source; None when not surveyed."""
+    """The unit's survey results in percent (0-100): each source overall, and by
+    indicator (`survey_key`); None when not surveyed. `short` holds the keys whose
+    sample fell short of the unit's target."""
 
     sipas: Decimal | None = None
     staff: Decimal | None = None
+    indicators: Mapping[str, Decimal] = field(default_factory=dict)
+    short: frozenset[str] = frozenset()
 
-    def for_source(self, source: str) -> Decimal | None:
-        return self.sipas if source == "sipas" else self.staff
+    def get(self, source: str, indicator: str = "") -> Decimal | None:
+        if indicator:
+            return self.indicators.get(survey_key(source, indicator))
+        return self.sipas if source == "sipas" else self.staff if source == "staff" else None
+
+    def is_short(self, source: str, indicator: str = "") -> bool:
+        return survey_key(source, indicator) in self.short
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class NodeResult:
     # Points of survey leaves under it whose survey result is not in yet: in the maximum,
     # not in the points, and not lost either.
     pending: Decimal = ZERO
+    short_sample: bool = False  # a survey leaf whose sample fell short of its target
 
     @property
     def pct(self) -> Decimal | None:
@@ -127,8 +143,13 @@ class UnitResult:
     # a table (no tree, no maxima per field); computed results have `nodes` instead.
     reported_fields: Mapping[str, Decimal] = field(default_factory=dict)
     unappraised: int = 0  # leaves not appraised yet: the unit's own score counts
-    missing_surveys: tuple[str, ...] = ()  # sources ("sipas", "staff") not in yet, sorted
+    # What survey leaves read that is not in yet: sources or indicators (`survey_key`:
+    # "sipas", "staff:1.3"), sorted.
+    missing_surveys: tuple[str, ...] = ()
     pending: Decimal = ZERO  # points of the survey leaves whose results are not in
+    # What survey leaves read from a sample short of its target (`survey_key`), sorted;
+    # where their rule says so, the result is provisional for it.
+    short_samples: tuple[str, ...] = ()
 
     @property
     def field_codes(self) -> tuple[str, ...]:
@@ -213,7 +234,7 @@ class _Plan:
     # Leaves scored from their answer alone: position, code, node, its results so far.
     plain: list[tuple[int, str, Node, _LeafResults]]
     # Survey and history leaves, which also read the unit's surveys or history.
-    special: list[tuple[int, Node, str, str, _LeafResults]]  # ... rule type, source
+    special: list[tuple[int, Node, str, str, str, _LeafResults]]  # ... type, source, indicator
     ancestors: dict[int, tuple[int, ...]]  # a special leaf's position -> its ancestors'
     inner: list[tuple[int, str, list[int]]]  # position, code, children's positions
     field_codes: tuple[str, ...]
@@ -246,7 +267,8 @@ def _visit(
         kind = rule.type if rule is not None else ""
         if kind in ("survey", "history"):
             source = getattr(rule, "source", "")
-            plan.special.append((position, node, kind, source, leaf_results(node)))
+            indicator = getattr(rule, "indicator", "")
+            plan.special.append((position, node, kind, source, indicator, leaf_results(node)))
             plan.ancestors[position] = ancestors
         else:
             plan.plain.append((position, node.code, node, leaf_results(node)))
@@ -314,8 +336,10 @@ def compute_unit(
             keep_answer(answer)
         outcomes[position] = result
     survey_points = {"sipas": ZERO, "staff": ZERO}
-    pending_leaves: list[tuple[int, str, Decimal]] = []  # position, source, points
-    for position, node, kind, source, results in plan.special:
+    pending_leaves: list[tuple[int, str, Decimal]] = []  # position, survey key, points
+    short: set[str] = set()
+    short_provisional = False
+    for position, node, kind, source, indicator, results in plan.special:
         found = get_answer(node.code)
         if found is None:
             # Scored for each unit: a key would take percents equal but written apart
@@ -323,7 +347,11 @@ def compute_unit(
             result = _leaf(node, no_answer, surveys, previous, before)
         else:
             if kind == "survey":
-                key: tuple[object, ...] = (id(found), surveys.for_source(source))
+                key: tuple[object, ...] = (
+                    id(found),
+                    surveys.get(source, indicator),
+                    surveys.is_short(source, indicator),
+                )
             else:
                 key = (id(found), previous, before)
             result = results.get(key)
@@ -331,9 +359,15 @@ def compute_unit(
                 result = results[key] = _leaf(node, found, surveys, previous, before)
                 keep_answer(found)
         if kind == "survey":
-            survey_points[source] += result.points
+            survey_points[source] = survey_points.get(source, ZERO) + result.points
             if result.pending:
-                pending_leaves.append((position, source, result.pending))
+                pending_leaves.append((position, survey_key(source, indicator), result.pending))
+            if result.short_sample:
+                short.add(survey_key(source, indicator))
+                rule = node.rule
+                short_provisional = short_provisional or (
+                    isinstance(rule, SurveyRule) and rule.if_short == "provisional"
+                )
         outcomes[position] = result
     any_provisional = False
     for position, code, children in plan.inner:
@@ -381,12 +415,13 @@ def compute_unit(
         survey_staff=survey_points["staff"],
         survey_sipas=survey_points["sipas"],
         max_points=max_points,
-        provisional=unappraised > 0 or bool(missing),
+        provisional=unappraised > 0 or bool(missing) or short_provisional,
         unappraised=unappraised,
         missing_surveys=missing,
         pending=sum((pending for _position, _source, pending in pending_leaves), ZERO)
         if pending_leaves
         else ZERO,
+        short_samples=tuple(sorted(short)),
     )
 
 
@@ -418,7 +453,7 @@ def _leaf(
     provisional = False
     if rule.type == "survey":
         assert isinstance(rule, SurveyRule)
-        survey_pct = surveys.for_source(rule.source)
+        survey_pct = surveys.get(rule.source, rule.indicator)
         if survey_pct is None:
             # Not in yet: the points wait, in the maximum, neither obtained nor lost.
             return NodeResult(
@@ -462,6 +497,8 @@ def _leaf(
         provisional=provisional,
         problem=problem,
         unappraised=int(provisional),
+        short_sample=rule.type == "survey"
+        and surveys.is_short(getattr(rule, "source", ""), getattr(rule, "indicator", "")),
     )
 
 

@@ -10,6 +10,7 @@ of Django and of any language.
 from __future__ import annotations
 
 import itertools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -426,17 +427,40 @@ class DeductionRule(Rule):
         return max(ZERO, max_points - self.per_occurrence * inputs.occurrences)
 
 
+SURVEY_SOURCES = ("sipas", "staff")
+# What a survey leaf does with a result whose sample fell short of the unit's target:
+# count it as it is, marked ("count"), or count it and leave the unit's result
+# provisional for it ("provisional").
+IF_SHORT = ("count", "provisional")
+_INDICATOR = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+
+
 @dataclass(frozen=True)
 class SurveyRule(Rule):
     type: ClassVar[str] = "survey"
     source: str = "sipas"
+    # The indicator of the source's questionnaire the leaf reads ("procedure", "1.3");
+    # empty: the source's overall result.
+    indicator: str = ""
     mode: str = "share"
     tiers: tuple[Tier, ...] = ()
+    if_short: str = "count"
+
+    def __post_init__(self) -> None:
+        # "sipas:procedure" as the source names the indicator too, as leaves are written.
+        if ":" in self.source and not self.indicator:
+            source, indicator = self.source.split(":", 1)
+            object.__setattr__(self, "source", source)
+            object.__setattr__(self, "indicator", indicator)
 
     def check(self, max_points: Decimal) -> list[Issue]:
         issues = super().check(max_points)
-        if self.source not in ("sipas", "staff"):
+        if self.source not in SURVEY_SOURCES:
             issues.append(Issue("bad_parameter", {"name": "source"}))
+        if self.indicator and not _INDICATOR.fullmatch(self.indicator):
+            issues.append(Issue("bad_parameter", {"name": "indicator"}))
+        if self.if_short not in IF_SHORT:
+            issues.append(Issue("bad_parameter", {"name": "if_short"}))
         if self.mode == "tiers":
             issues += check_tiers(self.tiers, max_points, ZERO, HUNDRED)
         elif self.mode != "share":
@@ -447,8 +471,12 @@ class SurveyRule(Rule):
 
     def params(self) -> dict[str, object]:
         data: dict[str, object] = {"type": self.type, "source": self.source, "mode": self.mode}
+        if self.indicator:
+            data["indicator"] = self.indicator
         if self.mode == "tiers":
             data["tiers"] = [tier.params() for tier in self.tiers]
+        if self.if_short != "count":
+            data["if_short"] = self.if_short
         return data
 
     def score(self, max_points: Decimal, inputs: Inputs) -> Decimal | None:
@@ -587,8 +615,10 @@ _PARAMS: dict[str, dict[str, tuple[str, str, bool]]] = {
     },
     "survey": {
         "source": ("source", _TEXT, True),
+        "indicator": ("indicator", _TEXT, False),
         "mode": ("mode", _TEXT, False),
         "tiers": ("tiers", _TIERS, False),
+        "if_short": ("if_short", _TEXT, False),
     },
     "history": {
         "tiers": ("tiers", _TIERS, True),

@@ -46,7 +46,9 @@ def _lacking_q(year: int, sources: Mapping[int, Sequence[str]]) -> Q:
 
 
 def _entered(year: int, source: str) -> Exists:
-    return Exists(UnitSurveyResult.objects.filter(year=year, source=source, unit=OuterRef("pk")))
+    return Exists(
+        UnitSurveyResult.objects.overall().filter(year=year, source=source, unit=OuterRef("pk"))
+    )
 
 
 def lacking(
@@ -78,7 +80,7 @@ def sheet(
     """The units (one page of them) with their results of the year: one query."""
     units = list(units)
     found: dict[int, dict[str, UnitSurveyResult]] = {unit.pk: {} for unit in units}
-    for result in UnitSurveyResult.objects.filter(year=year, unit__in=list(found)):
+    for result in UnitSurveyResult.objects.overall().filter(year=year, unit__in=list(found)):
         found[result.unit_id][result.source] = result
     return [SheetRow(unit, found[unit.pk], tuple(sources.get(unit.group_id, ()))) for unit in units]
 

@@ -145,9 +145,9 @@ def survey_results_save(*, year: int, changes: Sequence[SurveyChange], by: User)
         return 0
     current = {
         (r.unit_id, r.source): SurveyValue(r.percent, r.respondents)
-        for r in UnitSurveyResult.objects.select_for_update().filter(
-            year=year, unit__in=[c.unit.pk for c in changes]
-        )
+        for r in UnitSurveyResult.objects.overall()
+        .select_for_update()
+        .filter(year=year, unit__in=[c.unit.pk for c in changes])
     }
     stale = [c for c in changes if current.get((c.unit.pk, c.source)) != c.before]
     if stale:
@@ -164,7 +164,7 @@ def survey_results_save(*, year: int, changes: Sequence[SurveyChange], by: User)
         condition = Q(pk__in=[])
         for change in removed:
             condition |= Q(unit=change.unit, source=change.source)
-        UnitSurveyResult.objects.filter(condition, year=year).delete()
+        UnitSurveyResult.objects.overall().filter(condition, year=year).delete()
     _write(year, [(c.unit, c.source, c.after) for c in changes if c.after is not None], by)
     return len(changes)
 
@@ -187,8 +187,19 @@ def _write(year: int, rows: Iterable[tuple[Unit, str, SurveyValue]], by: User) -
         ],
         batch_size=500,
         update_conflicts=True,
-        unique_fields=["year", "unit", "source"],
-        update_fields=["percent", "respondents", "entered_at", "entered_by"],
+        unique_fields=["year", "unit", "source", "indicator"],
+        # A figure typed in takes the place of a campaign's: it is the administrator's now.
+        update_fields=[
+            "percent",
+            "respondents",
+            "entered_at",
+            "entered_by",
+            "campaign",
+            "low",
+            "high",
+            "target",
+            "short",
+        ],
     )
 
 
@@ -380,7 +391,9 @@ def survey_results_import(
         raise SurveyFileError(_("The file has no results to import."))
     stored = {
         (r.unit_id, r.source): SurveyValue(r.percent, r.respondents)
-        for r in UnitSurveyResult.objects.filter(year=year, unit__in={k[0] for k in parsed})
+        for r in UnitSurveyResult.objects.overall().filter(
+            year=year, unit__in={k[0] for k in parsed}
+        )
     }
     changed = [
         (unit, source, value)

@@ -564,3 +564,74 @@ def test_points_lost_in_each_field() -> None:
     lost = points_lost(result)
     assert lost["1"] == D("0.75")  # 4 - 3.25
     assert lost["8"] == D(6) - publish(result.nodes["8"].points)
+
+
+def indicator_tree(if_short: str = "count") -> Tree:
+    """Field 8 alone: SIPAS's procedure factor (2 points), the staff survey's indicator
+    for criterion 1.3 (3 points), SIPAS overall (1 point)."""
+    return Tree(
+        group="so",
+        year=2024,
+        title="t",
+        max_points=D(6),
+        nodes=[
+            Node(
+                "8",
+                "Tác động",
+                D(6),
+                children=[
+                    leaf("8.1", "2", SurveyRule(source="sipas:procedure", if_short=if_short)),
+                    leaf("8.2", "3", SurveyRule(source="staff", indicator="1.3")),
+                    leaf("8.3", "1", SurveyRule(source="sipas")),
+                ],
+            )
+        ],
+    )
+
+
+def test_survey_leaves_read_the_indicator_they_name() -> None:
+    surveys = SurveyAggregates(
+        sipas=D(90),
+        indicators={"sipas:procedure": D(75), "staff:1.3": D(50), "sipas:access": D(10)},
+    )
+    result = compute_unit(indicator_tree(), {}, surveys=surveys)
+    assert result.nodes["8.1"].points == D("1.5")  # 2 × 75 %
+    assert result.nodes["8.2"].points == D("1.5")  # 3 × 50 %
+    assert result.nodes["8.3"].points == D("0.9")  # 1 × 90 %, the overall figure
+    assert result.survey_sipas == D("2.4") and result.survey_staff == D("1.5")
+    assert not result.provisional and result.short_samples == ()
+
+
+def test_an_indicator_not_in_is_pending_on_its_own() -> None:
+    result = compute_unit(indicator_tree(), {}, surveys=SurveyAggregates(sipas=D(90), staff=D(80)))
+    # The staff survey's overall figure is in, but the leaf reads indicator 1.3.
+    assert result.missing_surveys == ("sipas:procedure", "staff:1.3")
+    assert result.pending == D(5) and result.nodes["8.3"].points == D("0.9")
+    assert result.provisional
+
+
+def test_a_sample_short_of_its_target_is_marked_or_leaves_the_result_provisional() -> None:
+    surveys = SurveyAggregates(
+        sipas=D(90),
+        indicators={"sipas:procedure": D(75), "staff:1.3": D(50)},
+        short=frozenset({"sipas:procedure"}),
+    )
+    counted = compute_unit(indicator_tree("count"), {}, surveys=surveys)
+    assert counted.nodes["8.1"].points == D("1.5") and counted.nodes["8.1"].short_sample
+    assert counted.short_samples == ("sipas:procedure",) and not counted.provisional
+    held = compute_unit(indicator_tree("provisional"), {}, surveys=surveys)
+    assert held.nodes["8.1"].points == D("1.5") and held.provisional
+    assert held.total == counted.total
+
+
+def test_the_indicator_is_written_back_as_given() -> None:
+    rule = SurveyRule(source="sipas:procedure", if_short="provisional")
+    assert rule.params() == {
+        "type": "survey",
+        "source": "sipas",
+        "indicator": "procedure",
+        "mode": "share",
+        "if_short": "provisional",
+    }
+    assert SurveyRule(source="staff", indicator="1 3").check(D(1))  # not an indicator code
+    assert SurveyRule(source="staff", if_short="drop").check(D(1))
