@@ -1,0 +1,211 @@
+"""A campaign's responses into figures, in the database: one GROUP BY over the answers
+(unit, respondent group, question, value), then the formula over those counts — never a
+loop over responses. The figures are written as the campaign's `Aggregate` rows (every
+question, indicator and unit, for all respondents and per group) and as each unit's
+`UnitSurveyResult` of the year (overall and per indicator), which the engine reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parindex.org.models import User
+from parindex.scoring.surveys import Score, Tally, UnitScores, below_target, unit_scores
+
+from .models import (
+    PERCENT_PLACES,
+    Aggregate,
+    Answer,
+    Campaign,
+    CampaignUnit,
+    Question,
+    Response,
+    UnitSurveyResult,
+)
+
+_PLACES = Decimal(1).scaleb(-PERCENT_PLACES)
+Progress = Callable[[str, int, int], None]
+
+
+def stored(value: Decimal | None) -> Decimal | None:
+    """A percentage as it is stored: four decimals, half up (16.68610 is 16.6861)."""
+    return None if value is None else four_places(value)
+
+
+def four_places(value: Decimal) -> Decimal:
+    return value.quantize(_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    units: int  # units with at least one counted response
+    responses: int
+    short: int  # units under their target sample
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    return None
+
+
+def campaign_aggregate(
+    *, campaign: Campaign, by: User | None = None, on_progress: Progress | None = None
+) -> Outcome:
+    """Aggregate the campaign's counted responses and store its figures, replacing those
+    of its last aggregation; units without a response get none (their points wait)."""
+    report = on_progress or _silent
+    report(_("Counting the answers"), 0, 0)
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(questionnaire__campaigns=campaign)
+        .select_related("indicator")
+        .order_by("pk")
+        if q.is_scored
+    }
+    counts: dict[tuple[int, int | None, int], dict[int, int]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(campaign=campaign, counted=True, question_id__in=list(questions))
+        .values_list("unit_id", "group_id", "question_id", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        unit_id, group_id, question_id, value, n = row
+        counts[(unit_id, group_id, question_id)][value] = n
+    respondents: dict[tuple[int, int | None], int] = {
+        (unit_id, group_id): n
+        for unit_id, group_id, n in Response.objects.filter(campaign=campaign, counted=True)
+        .values_list("unit_id", "group_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+    targets = {
+        cu.unit_id: cu.target
+        for cu in CampaignUnit.objects.filter(campaign=campaign).select_related("campaign")
+    }
+    # Per unit: the tallies of everyone (None) and of each respondent group.
+    by_unit: dict[int, dict[int | None, list[Tally]]] = defaultdict(lambda: defaultdict(list))
+    everyone: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (unit_id, group_id, question_id), values in counts.items():
+        if group_id is not None:
+            by_unit[unit_id][group_id].append(_tally(questions[question_id], values))
+        for value, n in values.items():
+            everyone[(unit_id, question_id)][value] += n
+    for (unit_id, question_id), values in everyone.items():
+        by_unit[unit_id][None].append(_tally(questions[question_id], dict(values)))
+    aggregates: list[Aggregate] = []
+    results: list[UnitSurveyResult] = []
+    now = timezone.now()
+    units = sorted(by_unit)
+    short_units = 0
+    for done, unit_id in enumerate(units):
+        if done % 50 == 0:
+            report(_("Computing the units' figures"), done, len(units))
+        total = sum(n for (unit, _group), n in respondents.items() if unit == unit_id)
+        target = targets.get(unit_id)
+        short = below_target(total, target)
+        short_units += short
+        for group_id, tallies in by_unit[unit_id].items():
+            scores = unit_scores(tallies, campaign.method)
+            aggregates += _rows(campaign, unit_id, group_id, scores, tallies)
+            if group_id is not None:
+                continue
+            for indicator, score in [("", scores.overall), *scores.indicators.items()]:
+                if score.pct is None:
+                    continue
+                results.append(
+                    UnitSurveyResult(
+                        year=campaign.year,
+                        unit_id=unit_id,
+                        source=campaign.source,
+                        indicator=indicator,
+                        percent=four_places(score.pct),
+                        respondents=total if not indicator else score.n,
+                        campaign=campaign,
+                        low=_bound(score, "low"),
+                        high=_bound(score, "high"),
+                        target=target,
+                        short=short,
+                        entered_at=now,
+                        entered_by=by,
+                    )
+                )
+    report(_("Writing the figures"), len(units), len(units))
+    with transaction.atomic():
+        Aggregate.objects.filter(campaign=campaign).delete()
+        Aggregate.objects.bulk_create(aggregates, batch_size=500)
+        UnitSurveyResult.objects.filter(campaign=campaign).delete()
+        UnitSurveyResult.objects.bulk_create(
+            results,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["year", "unit", "source", "indicator"],
+            update_fields=[
+                "percent",
+                "respondents",
+                "campaign",
+                "low",
+                "high",
+                "target",
+                "short",
+                "entered_at",
+                "entered_by",
+            ],
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(aggregated_at=now)
+    return Outcome(
+        units=len(units),
+        responses=sum(respondents.values()),
+        short=short_units,
+    )
+
+
+def _tally(question: Question, values: dict[int, int]) -> Tally:
+    assert question.indicator is not None  # scored questions only
+    return Tally(str(question.pk), question.indicator.code, values, question.worth)
+
+
+def _bound(score: Score, side: str) -> Decimal | None:
+    return stored(getattr(score.interval, side)) if score.interval is not None else None
+
+
+def _rows(
+    campaign: Campaign,
+    unit_id: int,
+    group_id: int | None,
+    scores: UnitScores,
+    tallies: list[Tally],
+) -> list[Aggregate]:
+    """The figures of one unit (and group): each question with its answers' counts,
+    each indicator, and the whole."""
+
+    def row(score: Score, **what: object) -> Aggregate:
+        return Aggregate(
+            campaign=campaign,
+            unit_id=unit_id,
+            group_id=group_id,
+            n=score.n,
+            pct=stored(score.pct),
+            low=_bound(score, "low"),
+            high=_bound(score, "high"),
+            **what,
+        )
+
+    rows = [
+        row(
+            scores.questions[tally.question],
+            question_id=int(tally.question),
+            indicator=tally.indicator,
+            counts={str(value): n for value, n in sorted(tally.counts.items())},
+        )
+        for tally in tallies
+    ]
+    rows += [row(score, indicator=code) for code, score in scores.indicators.items()]
+    rows.append(row(scores.overall))
+    return rows
