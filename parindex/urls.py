@@ -52,5 +52,7 @@ urlpatterns = [
     path("assessments/", include("parindex.assessments.urls")),
     path("manage/", include((manage_patterns, "manage"))),
     path("jobs/", include((job_patterns, "jobs"))),
+    # Surveys: /surveys/… for the administrator and partners, /s/… and /r/… for the public.
+    path("", include("parindex.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""The surveys' pages: campaigns (filled in by the survey work of issue 11)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
