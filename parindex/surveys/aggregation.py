@@ -7,18 +7,27 @@ question, indicator and unit, for all respondents and per group) and as each uni
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.org.models import User
-from parindex.scoring.surveys import Score, Tally, UnitScores, below_target, unit_scores
+from parindex.scoring.surveys import (
+    SCALE,
+    Score,
+    Tally,
+    UnitScores,
+    below_target,
+    unit_scores,
+)
 
 from .models import (
     PERCENT_PLACES,
@@ -69,15 +78,26 @@ def campaign_aggregate(
         .order_by("pk")
         if q.is_scored
     }
-    counts: dict[tuple[int, int | None, int], dict[int, int]] = defaultdict(dict)
+    # One count per value a scored question can take, as columns (COUNT … FILTER): a
+    # grouping by value as well cost 1.45× the bare GROUP BY unit, question at 10 million
+    # answers, the filtered counts 1.1×.
+    values = sorted({value for q in questions.values() for value in _values(q)})
+    columns = {f"v{value}": Count("value", filter=Q(value=value)) for value in values}
+    counts: dict[tuple[int, int | None, int], dict[int, int]] = {}
     for row in (
-        Answer.objects.filter(campaign=campaign, counted=True, question_id__in=list(questions))
-        .values_list("unit_id", "group_id", "question_id", "value")
-        .annotate(n=Count("*"))
+        # Every question of the campaign (unscored ones are left out below): a list of
+        # the scored ones in the query cost a seventh of its time.
+        Answer.objects.filter(campaign=campaign, counted=True)
+        .values_list("unit_id", "group_id", "question_id")
+        .annotate(**columns)
         .order_by()
     ):
-        unit_id, group_id, question_id, value, n = row
-        counts[(unit_id, group_id, question_id)][value] = n
+        unit_id, group_id, question_id, *numbers = row
+        if question_id not in questions:
+            continue
+        counts[(unit_id, group_id, question_id)] = {
+            value: n for value, n in zip(values, numbers, strict=True) if n
+        }
     respondents: dict[tuple[int, int | None], int] = {
         (unit_id, group_id): n
         for unit_id, group_id, n in Response.objects.filter(campaign=campaign, counted=True)
@@ -92,14 +112,14 @@ def campaign_aggregate(
     # Per unit: the tallies of everyone (None) and of each respondent group.
     by_unit: dict[int, dict[int | None, list[Tally]]] = defaultdict(lambda: defaultdict(list))
     everyone: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (unit_id, group_id, question_id), values in counts.items():
+    for (unit_id, group_id, question_id), by_value in counts.items():
         if group_id is not None:
-            by_unit[unit_id][group_id].append(_tally(questions[question_id], values))
-        for value, n in values.items():
+            by_unit[unit_id][group_id].append(_tally(questions[question_id], by_value))
+        for value, n in by_value.items():
             everyone[(unit_id, question_id)][value] += n
-    for (unit_id, question_id), values in everyone.items():
-        by_unit[unit_id][None].append(_tally(questions[question_id], dict(values)))
-    aggregates: list[Aggregate] = []
+    for (unit_id, question_id), by_value in everyone.items():
+        by_unit[unit_id][None].append(_tally(questions[question_id], dict(by_value)))
+    aggregates: list[Figure] = []
     results: list[UnitSurveyResult] = []
     now = timezone.now()
     units = sorted(by_unit)
@@ -139,7 +159,7 @@ def campaign_aggregate(
     report(_("Writing the figures"), len(units), len(units))
     with transaction.atomic():
         Aggregate.objects.filter(campaign=campaign).delete()
-        Aggregate.objects.bulk_create(aggregates, batch_size=500)
+        _insert(aggregates)
         UnitSurveyResult.objects.filter(campaign=campaign).delete()
         UnitSurveyResult.objects.bulk_create(
             results,
@@ -166,6 +186,45 @@ def campaign_aggregate(
     )
 
 
+AGGREGATE_COLUMNS = (
+    "campaign_id",
+    "unit_id",
+    "group_id",
+    "indicator",
+    "question_id",
+    "n",
+    "pct",
+    "low",
+    "high",
+    "counts",
+)
+
+
+Figure = tuple[Any, ...]  # an Aggregate's values, in AGGREGATE_COLUMNS' order
+
+
+def _insert(rows: list[Figure]) -> None:
+    """The figures written in one go: PostgreSQL's COPY of plain tuples (Django's INSERT
+    took a quarter of the aggregation preparing 2,600 model rows), else bulk_create."""
+    if connection.vendor != "postgresql":
+        Aggregate.objects.bulk_create(
+            [Aggregate(**dict(zip(AGGREGATE_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=500,
+        )
+        return
+    with connection.cursor() as cursor:
+        copy = f"COPY surveys_aggregate ({', '.join(AGGREGATE_COLUMNS)}) FROM STDIN"
+        with cursor.cursor.copy(copy) as writer:
+            for row in rows:
+                writer.write_row([*row[:-1], json.dumps(row[-1])])
+
+
+def _values(question: Question) -> list[int]:
+    """The values a scored question's answers count with."""
+    worth = question.worth
+    return list(worth) if worth is not None else list(SCALE)
+
+
 def _tally(question: Question, values: dict[int, int]) -> Tally:
     assert question.indicator is not None  # scored questions only
     return Tally(str(question.pk), question.indicator.code, values, question.worth)
@@ -181,31 +240,35 @@ def _rows(
     group_id: int | None,
     scores: UnitScores,
     tallies: list[Tally],
-) -> list[Aggregate]:
+) -> list[Figure]:
     """The figures of one unit (and group): each question with its answers' counts,
     each indicator, and the whole."""
 
-    def row(score: Score, **what: object) -> Aggregate:
-        return Aggregate(
-            campaign=campaign,
-            unit_id=unit_id,
-            group_id=group_id,
-            n=score.n,
-            pct=stored(score.pct),
-            low=_bound(score, "low"),
-            high=_bound(score, "high"),
-            **what,
+    def row(
+        score: Score, indicator: str = "", question: int | None = None, counts: object = None
+    ) -> Figure:
+        return (
+            campaign.pk,
+            unit_id,
+            group_id,
+            indicator,
+            question,
+            score.n,
+            stored(score.pct),
+            _bound(score, "low"),
+            _bound(score, "high"),
+            counts or {},
         )
 
     rows = [
         row(
             scores.questions[tally.question],
-            question_id=int(tally.question),
-            indicator=tally.indicator,
-            counts={str(value): n for value, n in sorted(tally.counts.items())},
+            tally.indicator,
+            int(tally.question),
+            {str(value): n for value, n in sorted(tally.counts.items())},
         )
         for tally in tallies
     ]
-    rows += [row(score, indicator=code) for code, score in scores.indicators.items()]
+    rows += [row(score, code) for code, score in scores.indicators.items()]
     rows.append(row(scores.overall))
     return rows

@@ -6,3 +6,14 @@ class SurveysConfig(AppConfig):
     name = "parindex.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import partitions
+        from .models import Campaign
+
+        post_save.connect(partitions.on_campaign_saved, sender=Campaign, dispatch_uid="partition")
+        post_delete.connect(
+            partitions.on_campaign_deleted, sender=Campaign, dispatch_uid="unpartition"
+        )
