@@ -237,7 +237,7 @@ class _Reader:
         if pattern is not None and not pattern.fullmatch(text):
             self.add(
                 place,
-                _("“%(value)s” is not a valid %(name)s: %(rule)s")
+                _("“%(value)s” is not a valid “%(name)s”: %(rule)s")
                 % {
                     "value": _cut(text),
                     "name": key,

@@ -173,7 +173,6 @@ class _Mapper:
             "code": self.setting("form_id"),
             "title": self.setting("form_title") or _label(form.get("title")),
             "survey": self.setting("survey"),
-            "year": self.year(),
         }
         if not data["code"]:
             self.problems.append(
@@ -187,6 +186,7 @@ class _Mapper:
                     "(ODK and KoboToolbox ignore it)."
                 )
             )
+        data["year"] = self.year()
         group = self.setting("respondent_group")
         if group:
             data["respondent_group"] = {
