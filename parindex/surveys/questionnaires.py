@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +35,7 @@ from parindex.scoring.rules import Issue
 
 from .models import (
     CODE_LENGTH,
+    Campaign,
     Indicator,
     Question,
     Questionnaire,
@@ -41,6 +44,7 @@ from .models import (
     Source,
 )
 from .responses import MAX_QUESTIONS, NUMBER_BOUND
+from .selectors import survey_leaves
 
 logger = logging.getLogger("parindex.surveys")
 
@@ -908,7 +912,7 @@ def questionnaire_read(*, data: bytes, filename: str) -> Reading:
     database, writing nothing; raises QuestionnaireFileError with every problem."""
     notes: list[str] = []
     if filename.lower().endswith(".xlsx"):
-        from .xlsform import spec_from_xlsform
+        from .xlsform import spec_from_xlsform  # it reads with this module's checks
 
         spec, notes = spec_from_xlsform(data)
     else:
@@ -1186,13 +1190,11 @@ def questionnaire_freeze(*, questionnaire: Questionnaire) -> Questionnaire:
 # Reading for the pages ----------------------------------------------------------------------
 
 
-def questionnaire_list(*, year: int | None = None, survey: str | None = None) -> Any:
+def questionnaire_list(
+    *, year: int | None = None, survey: str | None = None
+) -> QuerySet[Questionnaire]:
     """The questionnaires with their counts of indicators, questions and campaigns, in
     one query whatever their number."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from .models import Campaign
 
     def count(queryset: Any) -> Coalesce:
         return Coalesce(
@@ -1239,14 +1241,16 @@ class QuestionnaireView:
         return sum(len(part.questions) for part in self.parts)
 
     @property
+    def indicator_count(self) -> int:
+        return sum(1 for part in self.parts if part.indicator is not None)
+
+    @property
     def lacking_count(self) -> int:
         return sum(1 for leaf in self.leaves if leaf.lacking)
 
 
 def questionnaire_view(questionnaire: Questionnaire) -> QuestionnaireView:
     """Everything the page shows, in a handful of queries."""
-    from .selectors import survey_leaves
-
     indicators = list(questionnaire.indicators.order_by("position", "pk"))
     by_indicator: dict[int | None, list[Question]] = {}
     for question in questionnaire.questions.select_related("previous").order_by("position", "pk"):

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from parindex.frameworks.models import Criterion
+from parindex.frameworks.models import Criterion, Framework
 from parindex.org.models import Unit
 from parindex.scoring.rules import Issue, SurveyRule
 from parindex.scoring.tree import Tree
 
-from .models import UnitSurveyResult
+from .models import Questionnaire, UnitSurveyResult
 
 SOURCES = tuple(UnitSurveyResult.Source.values)  # ("sipas", "staff")
 
@@ -164,8 +164,6 @@ def _leaf_source(params: object) -> tuple[str, str]:
 def year_indicators(year: int) -> dict[str, set[str]]:
     """The indicators of the year's questionnaires, by source; a source with a
     questionnaire but no indicator maps to an empty set. One query."""
-    from .models import Questionnaire
-
     found: dict[str, set[str]] = {}
     for source, code in Questionnaire.objects.filter(year=year).values_list(
         "source", "indicators__code"
@@ -182,8 +180,6 @@ def survey_leaves(
     """The survey leaves of the year's frameworks (the newest version of each group's, or
     the frameworks given), each marked lacking where it reads an indicator no
     questionnaire of the year and its source has. Two queries."""
-    from parindex.frameworks.models import Framework
-
     criteria = Criterion.objects.filter(rule_type="survey")
     if framework_ids is None:
         criteria = criteria.filter(

@@ -28,9 +28,11 @@ from .questionnaires import (
     spec_from_data,
 )
 from .responses import MAX_QUESTIONS
-from .services import MAX_UNPACKED_BYTES
 
 MAX_XLSX_BYTES = 2 * 1024 * 1024
+# What it may unpack into: an XLSForm of 800 questions is well under a megabyte of XML,
+# and pyxform reads every row before the rows can be counted.
+MAX_UNPACKED_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 200  # files inside the workbook's zip
 MAX_SHEETS = 20
 MAX_SURVEY_ROWS = 2 * MAX_QUESTIONS + 200  # questions, groups' ends, notes
