@@ -29,7 +29,7 @@ from parindex.frameworks.yamlio import load_data
 from parindex.frameworks.years import carry_years
 from parindex.org.errors import Refused
 from parindex.org.models import User
-from parindex.org.templatetags.parindex import day
+from parindex.org.templatetags.parindex import as_written, day
 from parindex.scoring.numbers import to_decimal
 from parindex.scoring.rules import Issue
 
@@ -263,7 +263,7 @@ class _Reader:
             self.add(
                 place,
                 _("“%(name)s” should be a whole number from %(low)s to %(high)s")
-                % {"name": key, "low": low, "high": high},
+                % {"name": key, "low": as_written(low), "high": as_written(high)},
             )
             return None
         return value

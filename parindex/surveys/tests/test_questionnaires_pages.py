@@ -150,7 +150,17 @@ def test_a_replaced_draft_lists_the_questions_it_loses(cast: Cast, sipas: Questi
         (
             "n.yaml",
             SIPAS.read_bytes().replace(b"max: 100", b"max: 1e99999999"),
-            "Câu hỏi thông tin chung “age”",
+            "Câu hỏi thông tin chung “age”: “max” phải là số nguyên",
+        ),
+        (
+            "huge.yaml",
+            SIPAS.read_bytes().replace(b"max: 100", b"max: " + b"9" * 5000),
+            "số quá lớn hoặc quá dài đối với một phiếu khảo sát",
+        ),
+        (
+            "float.yaml",
+            SIPAS.read_bytes().replace(b"max: 100", b"max: 1.5e+999999"),
+            "số quá lớn hoặc quá dài đối với một phiếu khảo sát",
         ),
     ],
 )
