@@ -281,5 +281,10 @@ def test_the_questionnaire_pages(
             problems.append(f"{name} at {width}: {overflow}px wider than the screen")
         if screenshot_dir is not None:
             page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+    # The preview's confirmation stores what was shown, and leads to the new questionnaire.
+    with page.expect_navigation():
+        page.click("form.confirm-form button[type=submit].primary")
+    if "kobo-so-2024" not in page.content():
+        problems.append(f"the confirmed import did not lead to its questionnaire: {page.url}")
     context.close()
     assert problems == []
