@@ -76,6 +76,10 @@ def _messages() -> dict[str, str]:
         ),
         "excel_layout": _("The Excel file does not follow the template (%(detail)s)."),
         "excel_row": _("row %(row)s: %(detail)s"),
+        "survey_indicator_missing": _(
+            "the survey leaf reads “%(key)s”, but no %(year)s questionnaire of that survey "
+            "has the indicator “%(indicator)s”"
+        ),
     }
 
 

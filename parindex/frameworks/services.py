@@ -10,8 +10,9 @@ from parindex.org.errors import Refused
 from parindex.org.models import UnitGroup, User
 from parindex.scoring.tree import Node, Tree
 
+from . import checks
 from .models import Criterion, Framework
-from .spec import json_params
+from .spec import SpecError, json_params
 from .years import carried_tree
 
 
@@ -67,8 +68,12 @@ def framework_import(*, tree: Tree, by: User | None) -> Framework:
     """Store a validated tree for its group and year.
 
     The newest draft of that group and year is replaced; when the newest version is
-    frozen (in use), the tree becomes a new version based on it.
+    frozen (in use), the tree becomes a new version based on it. The checks other rooms
+    registered (`checks`) run first: a problem they find refuses the tree.
     """
+    issues = checks.run(tree)
+    if issues:
+        raise SpecError(issues)
     group = UnitGroup.objects.filter(code=tree.group).first()
     if group is None:
         raise Refused(_("There is no unit group with the code “%(code)s”.") % {"code": tree.group})

@@ -95,6 +95,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("results:surveys_import", args=[2024]),
             {role: (400 if role == "admin" else 403) for role in ROLES},  # no file chosen
         ),
+        *questionnaire_rows(),
     ]
 
 
@@ -148,3 +149,33 @@ def test_anonymous_visitors_get_nothing_but_the_login_page_and_results(
         response = client.get(url) if method == "GET" else client.post(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     assert client.get(reverse("login")).status_code == 200
+
+
+def questionnaire_rows() -> list[tuple[str, str, dict[str, int]]]:
+    """The survey questionnaires' pages (issue 11): the administrator's only."""
+    from parindex.conftest import DEMO_DATA
+    from parindex.surveys.models import Questionnaire
+    from parindex.surveys.questionnaires import questionnaire_import
+
+    questionnaire = Questionnaire.objects.filter(code="sipas-2024").first() or (
+        questionnaire_import(
+            data=(DEMO_DATA / "questionnaires" / "sipas-2024.yaml").read_bytes(), by=None
+        )
+    )
+    pk = questionnaire.pk
+    posted = {role: (302 if role == "admin" else 403) for role in ROLES}
+    return [
+        ("GET", reverse("surveys:questionnaire_list"), ADMIN_ONLY),
+        ("GET", reverse("surveys:questionnaire_detail", args=[pk]), ADMIN_ONLY),
+        ("GET", reverse("surveys:questionnaire_export", args=[pk]), ADMIN_ONLY),
+        ("GET", reverse("surveys:questionnaire_import"), ADMIN_ONLY),
+        ("GET", reverse("surveys:questionnaire_copy", args=[pk]) + "?year=2025", ADMIN_ONLY),
+        ("GET", reverse("surveys:questionnaire_crosswalk", args=[pk]), ADMIN_ONLY),
+        (
+            "POST",
+            reverse("surveys:questionnaire_import"),
+            {role: (400 if role == "admin" else 403) for role in ROLES},  # no file chosen
+        ),
+        ("POST", reverse("surveys:questionnaire_copy", args=[pk]), posted),  # no year given
+        ("POST", reverse("surveys:questionnaire_crosswalk", args=[pk]), posted),  # no links
+    ]

@@ -119,6 +119,7 @@ def pages_for(role: str) -> list[tuple[str, str]]:
             ("outbox", "/manage/outbox/"),
             ("security", "/manage/security/"),
             ("jobs", "/jobs/"),
+            ("questionnaires", "/surveys/questionnaires/"),
             *(
                 (f"job-{job.status}", f"/jobs/{job.pk}/")
                 for job in Job.objects.filter(status__in=["running", "failed"])
@@ -221,5 +222,69 @@ def test_the_preliminary_results_and_the_survey_page(
             problems.append(f"{path} at {width}: {overflow}px wider than the screen")
         if screenshot_dir is not None:
             page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_questionnaire_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None, cast: Any
+) -> None:
+    """The survey questionnaires' pages (issue 11) with the demo's 2024 forms, a framework
+    whose survey leaves read their indicators, and a copy into 2025: the list, a form, the
+    import's preview of an XLSForm, the copy's preview, the crosswalk."""
+    from parindex.conftest import DEMO_DATA, PASSWORD
+    from parindex.frameworks.services import framework_import
+    from parindex.frameworks.yamlio import tree_from_yaml
+    from parindex.surveys.questionnaires import questionnaire_copy, questionnaire_import
+    from parindex.surveys.tests.test_questionnaires_leaves import FRAMEWORK
+    from parindex.surveys.tests.test_questionnaires_xlsform import SETTINGS, workbook
+
+    framework_import(tree=tree_from_yaml(FRAMEWORK.replace("policies", "feedback")), by=None)
+    forms = sorted((DEMO_DATA / "questionnaires").glob("*.yaml"))
+    made = {path.stem: questionnaire_import(data=path.read_bytes(), by=None) for path in forms}
+    sipas, staff = made["sipas-2024"], made["cbccvc-so-nganh-2024"]
+    copy = questionnaire_copy(questionnaire=sipas, year=2025, by=None)
+    upload = Path(screenshot_dir or "/tmp") / "kobo-phieu.xlsx"
+    # The demo has the group “so-nganh” under its own name: the form names another.
+    settings = [SETTINGS[0], [*SETTINGS[1][:5], "kobo-so", "Công chức sở (KoboToolbox)"]]
+    upload.write_bytes(workbook(settings=settings))
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    log_in(page, live_server.url, cast.admin.username, PASSWORD)
+    problems = []
+    for name, path in [
+        ("questionnaires", "/surveys/questionnaires/"),
+        ("questionnaire-sipas", f"/surveys/questionnaires/{sipas.pk}/"),
+        ("questionnaire-staff", f"/surveys/questionnaires/{staff.pk}/"),
+        ("questionnaire-copy", f"/surveys/questionnaires/{sipas.pk}/copy/?year=2026"),
+        ("questionnaire-crosswalk", f"/surveys/questionnaires/{copy.pk}/crosswalk/"),
+        ("questionnaire-import", "/surveys/questionnaires/import/"),
+        ("questionnaire-import-preview", ""),
+    ]:
+        if path:
+            response = page.goto(live_server.url + path)
+            status = response.status if response else 0
+        else:  # the preview of an upload, as the administrator sees it before saving
+            page.set_input_files("#id_file", str(upload))
+            with page.expect_navigation():
+                page.click("button[type=submit].primary")
+            status = 200 if page.locator("textarea[name=content]").count() else 400
+        if status != 200:
+            problems.append(f"{name}: {status}")
+            continue
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            problems.append(f"{name} at {width}: {overflow}px wider than the screen")
+        if screenshot_dir is not None:
+            page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+    # The preview's confirmation stores what was shown, and leads to the new questionnaire.
+    with page.expect_navigation():
+        page.click("form.confirm-form button[type=submit].primary")
+    if "kobo-so-2024" not in page.content():
+        problems.append(f"the confirmed import did not lead to its questionnaire: {page.url}")
     context.close()
     assert problems == []
