@@ -109,7 +109,7 @@ def poster_figure(*, unit_name: str, campaign_title: str, link: str) -> Figure:
     figure.text(0.5, 0.862, name_lines, ha="center", va="top", color=INK,
                 fontsize=name_size, family=SANS, weight="bold", linespacing=1.15)  # fmt: skip
     below_name = 0.862 - _height(name_lines, name_size, 1.15) - 0.018
-    figure.text(0.5, below_name, _wrapped(invitation, 58, 4), ha="center", va="top",
+    figure.text(0.5, below_name, _wrapped(invitation, 62, 4), ha="center", va="top",
                 color=INK, fontsize=14.5, family=SANS, linespacing=1.35)  # fmt: skip
 
     matrix = qr_matrix(link)
@@ -139,9 +139,9 @@ def poster_figure(*, unit_name: str, campaign_title: str, link: str) -> Figure:
 
     written = link_as_written(link)
     link_size = max(12.0, min(26.0, 560 / (0.6 * max(len(written), 1))))
-    figure.text(0.5, 0.248, or_open, ha="center", va="center", color=INK, fontsize=13,
+    figure.text(0.5, 0.226, or_open, ha="center", va="center", color=INK, fontsize=13,
                 family=SANS)  # fmt: skip
-    figure.text(0.5, 0.208, written, ha="center", va="center", color="black",
+    figure.text(0.5, 0.186, written, ha="center", va="center", color="black",
                 fontsize=link_size, family=MONO, weight="bold")  # fmt: skip
     figure.text(0.5, 0.08, anonymous, ha="center", va="center", color="#5b6675",
                 fontsize=11.5, family=SANS)  # fmt: skip

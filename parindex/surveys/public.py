@@ -256,9 +256,22 @@ def _readable(value: str) -> bool:
     return "\x00" not in value and "\ufffd" not in value
 
 
-def read_post(form: Form, post: QueryDict) -> Sent:
+def body_of(request: HttpRequest) -> bytes | None:
+    """The raw body of a urlencoded post, to check its encoding (Django reads one that
+    is not UTF-8 as Latin-1, silently); None for another kind of body."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return None
+    return request.body
+
+
+def read_post(form: Form, post: QueryDict, body: bytes | None = None) -> Sent:
     """The answers of a form's post, refused whole (`Unreadable`) when it cannot be a
     person's response to this form."""
+    if body is not None:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(_("What was sent is not readable text (UTF-8).")) from None
     if len(post) > len(form.questions) + EXTRA_FIELDS:
         raise Unreadable(_("The form sent has more fields than this questionnaire has questions."))
     sent = Sent()
@@ -376,7 +389,12 @@ def abuse_flag(
 
 
 def public_submit(
-    *, entry: PublicEntry, post: QueryDict, address: str, day: datetime.date
+    *,
+    entry: PublicEntry,
+    post: QueryDict,
+    address: str,
+    day: datetime.date,
+    body: bytes | None = None,
 ) -> Response:
     """A response on a unit's public form: read with bounds, flagged if suspicious,
     stored whole (one row, its answers in one statement). Raises `Throttled`,
@@ -384,7 +402,7 @@ def public_submit(
     assert entry.questionnaire is not None
     throttle_check(campaign=entry.campaign, address=address)
     form = form_of(entry.questionnaire)
-    sent = read_post(form, post)
+    sent = read_post(form, post, body)
     parsed, dossier = parse_sent(form, sent)
     flag = abuse_flag(
         campaign=entry.campaign,
@@ -402,9 +420,9 @@ def public_submit(
     )
 
 
-def answers_of(form: Form, post: QueryDict) -> dict[str, Sequence[str]]:
+def answers_of(form: Form, post: QueryDict, body: bytes | None = None) -> dict[str, Sequence[str]]:
     """A personal link's answers by question code, read with bounds (`Unreadable`)."""
-    return dict(read_post(form, post).answers)
+    return dict(read_post(form, post, body).answers)
 
 
 def collector_submit(
@@ -415,12 +433,13 @@ def collector_submit(
     collector: User,
     post: QueryDict,
     day: datetime.date,
+    body: bytes | None = None,
 ) -> Response:
     """A response a collector records in person, tagged with the collector. No address
     counter (a collector records many in an hour from one place) and no honeypot; a
     dossier already rated is still flagged by `response_store`."""
     form = form_of(questionnaire)
-    parsed, dossier = parse_sent(form, read_post(form, post))
+    parsed, dossier = parse_sent(form, read_post(form, post, body))
     return response_store(
         who=Who(campaign, questionnaire, unit, Channel.COLLECTOR, day, collector=collector),
         parsed=parsed,

@@ -51,6 +51,7 @@ from ..public import (
     Unreadable,
     address_key,
     answers_of,
+    body_of,
     collector_submit,
     public_entry,
     public_submit,
@@ -184,7 +185,13 @@ def public_form(request: HttpRequest, link_code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            public_submit(entry=entry, post=request.POST, address=address_key(request), day=today)
+            public_submit(
+                entry=entry,
+                post=request.POST,
+                address=address_key(request),
+                day=today,
+                body=body_of(request),
+            )
         except Throttled as refusal:
             response = _message_page(
                 request,
@@ -275,7 +282,7 @@ def personal_form(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            raw = answers_of(form_of(questionnaire), request.POST)
+            raw = answers_of(form_of(questionnaire), request.POST, body_of(request))
             response_submit_by_link(token=token, raw=raw, day=today)
         except SuspiciousOperation:  # more fields than Django reads at all
             return _unreadable(request, _("The form sent has too many fields."))
@@ -427,6 +434,7 @@ def collect_unit(request: HttpRequest, campaign: str, unit: str) -> HttpResponse
                 collector=user,
                 post=request.POST,
                 day=today,
+                body=body_of(request),
             )
         except Unreadable as refusal:
             context.update(_form_context(sections=sections_of(questionnaire)))
