@@ -27,7 +27,7 @@ import hmac
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -226,6 +226,26 @@ def _shown(number: int, question: Question) -> Shown:
     )
 
 
+_BLANK: dict[tuple[int, str], str] = {}
+
+
+def blank_questions(questionnaire: Questionnaire, language: str, render: Callable[[], str]) -> str:
+    """The questions of a frozen questionnaire as an empty form's HTML, rendered once
+    per process and language (`render`): most visits open an empty form, and rendering
+    a hundred choices is most of such a page's time."""
+    if not questionnaire.is_frozen:
+        return render()
+    key = (questionnaire.pk, language)
+    found = _BLANK.get(key)
+    if found is None:
+        found = render()
+        with _SHOWN_LOCK:
+            if len(_BLANK) > 200:
+                _BLANK.clear()
+            _BLANK[key] = found
+    return found
+
+
 def forget_forms() -> None:
     """Forget every questionnaire read (tests, whose rows reuse keys; a process never
     needs to: a frozen questionnaire does not change)."""
@@ -233,6 +253,7 @@ def forget_forms() -> None:
 
     with _SHOWN_LOCK:
         _SHOWN.clear()
+        _BLANK.clear()
     with responses._FORMS_LOCK:
         responses._FORMS.clear()
 

@@ -27,8 +27,11 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -40,7 +43,15 @@ from parindex.org.access import current_user, refuse, role_required
 from parindex.org.models import UNIT_ROLES, Role, Unit
 
 from .. import posters as poster_files
-from ..models import Campaign, CampaignUnit, CollectorAssignment, Question, Response, Source
+from ..models import (
+    Campaign,
+    CampaignUnit,
+    CollectorAssignment,
+    Question,
+    Questionnaire,
+    Response,
+    Source,
+)
 from ..public import (
     DOSSIER_FIELD,
     HONEYPOT_FIELD,
@@ -51,6 +62,7 @@ from ..public import (
     Unreadable,
     address_key,
     answers_of,
+    blank_questions,
     body_of,
     collector_submit,
     public_entry,
@@ -120,6 +132,24 @@ def _rows(
 _TYPED = (Question.Kind.NUMBER, Question.Kind.TEXT)
 
 
+def _blank_context(questionnaire: Questionnaire) -> dict[str, object]:
+    """An empty form: its questions rendered once per process for a frozen questionnaire."""
+    sections = sections_of(questionnaire)
+
+    def render() -> str:
+        return render_to_string(
+            "surveys/public/_questions.html",
+            {"sections": _rows(sections, None, {}), "scale": _scale_words()},
+        )
+
+    return {
+        **_form_context(sections=()),
+        "questions_html": mark_safe(  # noqa: S308 - the template's own output
+            blank_questions(questionnaire, get_language(), render)
+        ),
+    }
+
+
 def _form_context(
     *,
     sections: Sequence[Section],
@@ -129,11 +159,15 @@ def _form_context(
     message: str = "",
 ) -> dict[str, object]:
     errors = errors or {}
+    shown = _rows(sections, post, errors)
     return {
-        "sections": _rows(sections, post, errors),
+        "sections": shown,
         "scale": _scale_words(),
         "errors": errors,
-        "error_count": len(errors) + bool(dossier_error),
+        # Links to each answer to correct: without JavaScript nothing scrolls to them.
+        "error_rows": [
+            (row.q.number, row.q.name) for section in shown for row in section.rows if row.error
+        ],
         "dossier_error": dossier_error,
         "dossier": (post.get(DOSSIER_FIELD, "")[:80] if post is not None else ""),
         "message": message,
@@ -227,7 +261,7 @@ def public_form(request: HttpRequest, link_code: str) -> HttpResponse:
         else:
             return redirect("surveys:public_thanks", link_code=entry.link_code)
     else:
-        context.update(_form_context(sections=sections_of(entry.questionnaire)))
+        context.update(_blank_context(entry.questionnaire))
     context["public"] = True
     return render(request, "surveys/public/form.html", context, status=status)
 
@@ -305,7 +339,7 @@ def personal_form(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect("surveys:personal_thanks")
     else:
-        context.update(_form_context(sections=sections_of(questionnaire)))
+        context.update(_blank_context(questionnaire))
     return render(request, "surveys/public/form.html", context, status=status)
 
 
@@ -437,7 +471,7 @@ def collect_unit(request: HttpRequest, campaign: str, unit: str) -> HttpResponse
                 body=body_of(request),
             )
         except Unreadable as refusal:
-            context.update(_form_context(sections=sections_of(questionnaire)))
+            context.update(_blank_context(questionnaire))
             context["message"] = refusal.message + " " + _("Nothing was stored.")
             status = 400
         except NeedsCorrecting as refusal:
@@ -457,7 +491,7 @@ def collect_unit(request: HttpRequest, campaign: str, unit: str) -> HttpResponse
             )
             return redirect("surveys:collect_unit", campaign=survey.code, unit=place.code)
     else:
-        context.update(_form_context(sections=sections_of(questionnaire)))
+        context.update(_blank_context(questionnaire))
     context["with_dossier"] = True
     mine = Response.objects.filter(campaign=survey, unit=place, collector=user)
     context["today_count"] = mine.filter(day=today).count()
