@@ -39,7 +39,16 @@ from parindex.org.errors import Refused
 from parindex.org.models import Unit, User
 from parindex.org.security import client_ip
 
-from .models import Campaign, CampaignUnit, Channel, Flag, Question, Questionnaire, Response
+from .models import (
+    Campaign,
+    CampaignUnit,
+    Channel,
+    Flag,
+    Question,
+    Questionnaire,
+    Response,
+    Source,
+)
 from .responses import (
     Form,
     Parsed,
@@ -138,7 +147,7 @@ def _read_entry(link_code: str) -> PublicEntry | None:
     if row is None:
         return None
     questionnaire = (
-        questionnaire_for(row.campaign, None) if row.campaign.source == "sipas" else None
+        questionnaire_for(row.campaign, None) if row.campaign.source == Source.SIPAS else None
     )
     return PublicEntry(link_code, row.campaign, row.unit, questionnaire)
 

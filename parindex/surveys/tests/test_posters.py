@@ -206,3 +206,15 @@ def test_the_administrator_gets_every_poster_in_one_zip_made_by_a_job(
     assert (
         admin.get(reverse("surveys:posters_zip_file", args=[other.code, job.pk])).status_code == 404
     )
+
+
+def test_the_posters_page_reads_a_few_rows_whatever_the_units(
+    cast: Cast, survey: Campaign, django_assert_num_queries: object
+) -> None:
+    admin = cast.client(cast.admin)
+    admin.get(reverse("surveys:posters", args=[survey.code]))
+    # the session, the user, the campaign, its units, the last ZIP's job
+    with django_assert_num_queries(5):  # type: ignore[operator]
+        page = admin.get(reverse("surveys:posters", args=[survey.code]))
+    html = page.content.decode()
+    assert "Sở Tư pháp" in html and "Sở Y tế" in html
