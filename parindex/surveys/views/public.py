@@ -397,6 +397,7 @@ def collect(request: HttpRequest) -> HttpResponse:
     assignments = list(
         CollectorAssignment.objects.filter(
             collector=user,
+            campaign__source=Source.SIPAS,
             campaign__opens_on__lte=today,
             campaign__closes_on__gte=today,
         )
@@ -432,7 +433,10 @@ def collect_unit(request: HttpRequest, campaign: str, unit: str) -> HttpResponse
     user = current_user(request)
     assignment = (
         CollectorAssignment.objects.filter(
-            collector=user, campaign__code=campaign[:80], unit__code=unit[:50]
+            collector=user,
+            campaign__code=campaign[:80],
+            campaign__source=Source.SIPAS,
+            unit__code=unit[:50],
         )
         .filter(
             Exists(
