@@ -96,6 +96,13 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             {role: (400 if role == "admin" else 403) for role in ROLES},  # no file chosen
         ),
         *questionnaire_rows(),
+        # Recording survey responses in person is a partner's collector's work only.
+        ("GET", reverse("surveys:collect"), dict.fromkeys(ROLES, 403)),
+        (
+            "POST",
+            reverse("surveys:collect_unit", args=["sipas-2024", cast.unit_a.code]),
+            dict.fromkeys(ROLES, 403),
+        ),
     ]
 
 

@@ -288,3 +288,83 @@ def test_the_questionnaire_pages(
         problems.append(f"the confirmed import did not lead to its questionnaire: {page.url}")
     context.close()
     assert problems == []
+
+
+# Surveys: collecting responses -------------------------------------------------------
+
+
+def prepare_survey() -> tuple[dict[str, str], bytes]:
+    """The demo with a SIPAS campaign over five departments, the national form's 25
+    questions, a post-office collector with three of them; the first unit's poster."""
+    from parindex.org.models import EvaluatingBody, Partner, Role, Unit, User
+    from parindex.surveys.models import CampaignUnit
+    from parindex.surveys.posters import poster_png
+    from parindex.surveys.public import forget_entries, forget_forms
+    from parindex.surveys.tests.factories import campaign
+    from parindex.surveys.tests.factories_public import assign, sipas_national
+
+    prepare()
+    forget_entries()
+    forget_forms()
+    units = list(Unit.objects.filter(group__code="so-nganh").order_by("position")[:5])
+    survey = campaign([sipas_national(code="anh-sipas-2024")], units, code="anh-sipas-2024")
+    survey.title = "Khảo sát sự hài lòng của người dân, tổ chức năm 2024"
+    survey.save(update_fields=["title"])
+    partner = Partner.objects.create(
+        body=EvaluatingBody.objects.get(), name="Bưu điện tỉnh Sóc Trăng"
+    )
+    collector = User(username="buu-dien.collector", role=Role.COLLECTOR, partner=partner)
+    collector.set_password(DEMO_PASSWORD)
+    collector.save()
+    assign(survey, collector, *units[:3])
+    entry = CampaignUnit.objects.select_related("campaign", "unit").get(
+        campaign=survey, unit=units[0]
+    )
+    pages = {
+        "form": f"/s/{entry.link_code}/",
+        "thanks": f"/s/{entry.link_code}/thanks/",
+        "collect": "/surveys/collect/",
+        "collect-unit": f"/surveys/collect/{survey.code}/{units[0].code}/",
+        "posters": f"/surveys/{survey.code}/posters/",
+    }
+    return pages, poster_png(entry)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_survey_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    """The public form and its thanks, a collector's pages, the posters' page (and, with
+    --screenshots, a poster as the PNG the unit prints)."""
+    pages, poster = prepare_survey()
+    if screenshot_dir is not None:
+        (screenshot_dir / "poster-a4.png").write_bytes(poster)
+    w, h = WIDTHS[width]
+    problems = []
+    for who, names in (
+        (None, ["form", "thanks"]),
+        ("buu-dien.collector", ["collect", "collect-unit"]),
+        ("admin", ["posters"]),
+        ("so-tu-phap.scorer", ["posters"]),
+    ):
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        if who is not None:
+            log_in(page, live_server.url, who, DEMO_PASSWORD)
+        for name in names:
+            response = page.goto(live_server.url + pages[name])
+            if response is None or response.status != 200:
+                problems.append(f"{who} {name}: {response.status if response else 'none'}")
+                continue
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 1:
+                problems.append(f"{who} {name} at {width}: {overflow}px wider than the screen")
+            if screenshot_dir is not None:
+                role = (who or "anonymous").split(".")[-1]
+                page.screenshot(
+                    path=str(screenshot_dir / f"{role}-survey-{name}-{width}.png"), full_page=True
+                )
+        context.close()
+    assert problems == []
