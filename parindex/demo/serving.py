@@ -440,25 +440,37 @@ def start_wrk(
     return process, folder
 
 
-def wrk_result(process: subprocess.Popen[str], folder: Path) -> Measure:
+def wrk_result(
+    process: subprocess.Popen[str], folder: Path, extra: dict[str, Any] | None = None
+) -> Measure:
+    """The run's figures; a script's own counts (a line "EXTRA {json}") go into `extra`."""
     output, _err = process.communicate(timeout=600)
     shutil.rmtree(folder, ignore_errors=True)
     line = next((ln for ln in output.splitlines() if ln.startswith("RESULT ")), None)
     if line is None:
         raise ServeError(f"wrk gave no result:\n{output}")
+    more = next((ln for ln in output.splitlines() if ln.startswith("EXTRA ")), None)
+    if more is not None and extra is not None:
+        extra.update(json.loads(more.removeprefix("EXTRA ")))
     data = json.loads(line.removeprefix("RESULT "))
     errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
     return Measure(data["requests"], data["seconds"], data["p50"], data["p95"], data["p99"], errors)
 
 
 def run_wrk(
-    server: Server, script: str, *, connections: int = 16, threads: int = 2, seconds: float = 10
+    server: Server,
+    script: str,
+    *,
+    connections: int = 16,
+    threads: int = 2,
+    seconds: float = 10,
+    extra: dict[str, Any] | None = None,
 ) -> Measure:
     with cpu_meter(server) as spent:
         process, folder = start_wrk(
             server, script, connections=connections, threads=threads, seconds=seconds
         )
-        measure = wrk_result(process, folder)
+        measure = wrk_result(process, folder, extra)
     if not measure.requests:
         return measure
     return replace(

@@ -58,6 +58,13 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=100)
         parser.add_argument("--repeat", type=int, default=3)
         parser.add_argument("--keep", action="store_true", help="keep the generated campaign")
+        parser.add_argument(
+            "--http-seconds",
+            type=int,
+            default=10,
+            help="the public form under gunicorn and wrk, this long per case (0: not run)",
+        )
+        parser.add_argument("--only-http", action="store_true", help="skip the generated campaign")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -67,16 +74,39 @@ class Command(BaseCommand):
             raise CommandError("--respondents 1-10,000,000 and --questions 1-100.")
         if not 1 <= options["units"] <= 10_000 or not 1 <= options["repeat"] <= 20:
             raise CommandError("--units 1-10,000 and --repeat 1-20.")
-        self._remove()
-        campaign = self._campaign(questions, options["units"])
-        try:
-            self._generate(campaign, respondents)
-            self._through_the_app(campaign)
-            self._aggregate(campaign, options["repeat"])
-        finally:
-            if not options["keep"]:
-                self._remove()
-                self.stdout.write("(generated campaign removed)")
+        if not 0 <= options["http_seconds"] <= 300:
+            raise CommandError("--http-seconds 0-300.")
+        if not options["only_http"]:
+            self._remove()
+            campaign = self._campaign(questions, options["units"])
+            try:
+                self._generate(campaign, respondents)
+                self._through_the_app(campaign)
+                self._aggregate(campaign, options["repeat"])
+            finally:
+                if not options["keep"]:
+                    self._remove()
+                    self.stdout.write("(generated campaign removed)")
+        if options["http_seconds"]:
+            self._http(options["http_seconds"])
+
+    def _http(self, seconds: int) -> None:
+        from parindex.demo.survey_serving import form_run
+
+        run = form_run(seconds)
+        minimal, form = run.minimal, run.form
+        self.stdout.write(
+            f"gunicorn (2 workers) and wrk (16 connections, {seconds} s each), in one run:\n"
+            f"  minimal view storing one row: {minimal.rate:,.1f} requests/s, p50 "
+            f"{minimal.p50:.1f} ms, p99 {minimal.p99:.1f} ms, {minimal.errors} errors, "
+            f"{minimal.server_cpu_ms or 0:.2f} + {minimal.db_cpu_ms or 0:.2f} ms CPU each\n"
+            f"  public form, {run.answers} answers a response: {form.rate:,.1f} requests/s "
+            f"({form.rate / minimal.rate:.0%} of the minimal view), p50 {form.p50:.1f} ms, "
+            f"p99 {form.p99:.1f} ms, {form.errors} errors, "
+            f"{form.server_cpu_ms or 0:.2f} + {form.db_cpu_ms or 0:.2f} ms CPU each\n"
+            f"  {run.accepted:,} responses accepted (redirected to the thanks page), "
+            f"{run.stored:,} stored, {max(0, run.accepted - run.stored)} lost"
+        )
 
     # Building ----------------------------------------------------------------------
 
