@@ -480,6 +480,7 @@ class IndicatorBlock:
     title: str
     figure: Figure | None
     questions: list[QuestionLine] = field(default_factory=list)
+    hidden: bool = False  # a staff indicator answered by fewer than the minimum
 
 
 @dataclass(frozen=True)
@@ -499,7 +500,7 @@ class UnitResults:
     short: bool
     indicators: list[IndicatorBlock]
     groups: list[GroupLine]
-    groups_hidden: int  # groups with fewer respondents than the minimum
+    groups_hidden: int  # groups not shown: all of them, when one is under the minimum
     previous_campaign: Campaign | None
 
     @property
@@ -546,17 +547,31 @@ def unit_results(campaign: Campaign, entry: CampaignUnit) -> UnitResults:
     }
     minimum = campaign.min_group_count
     staff = campaign.source == Source.STAFF
+    per_group: dict[int, dict[str, Aggregate]] = defaultdict(dict)
+    for row in rows:
+        if row.group_id is not None and row.question_id is None:
+            per_group[row.group_id][row.indicator] = row
+    # One group under the minimum hides every group's figures and every question's (each
+    # a group's): shown beside the unit's, the others would let its figure be worked out.
+    suppressed = staff and any(
+        found.get("") is None or found[""].n < minimum for found in per_group.values()
+    )
     blocks: dict[str, IndicatorBlock] = {}
     for code in titles:
+        figure = everyone.get((code, None))
+        small = staff and figure is not None and figure.n < minimum
         blocks[code] = IndicatorBlock(
-            code, titles[code], _figure(everyone.get((code, None)), before.get((code, None)))
+            code,
+            titles[code],
+            None if small else _figure(figure, before.get((code, None))),
+            hidden=small,
         )
     for question in questions:
         assert question.indicator is not None
         answered = everyone.get(("", question.pk))
         if answered is None or not question.is_scored:
             continue
-        hidden = staff and answered.n < minimum
+        hidden = staff and (suppressed or answered.n < minimum)
         last_year = before.get(("", question.previous_id)) if question.previous_id else None
         if staff and last_year is not None and last_year.n < minimum:
             last_year = None
@@ -571,26 +586,16 @@ def unit_results(campaign: Campaign, entry: CampaignUnit) -> UnitResults:
         g.pk: g
         for g in RespondentGroup.objects.filter(pk__in={r.group_id for r in rows if r.group_id})
     }
-    per_group: dict[int, dict[str, Aggregate]] = defaultdict(dict)
-    for row in rows:
-        if row.group_id is not None and row.question_id is None:
-            per_group[row.group_id][row.indicator] = row
     groups = []
-    hidden_groups = 0
+    hidden_groups = len(per_group) if suppressed else 0
     for group_id, found in per_group.items():
-        overall = found.get("")
-        if overall is None or overall.n < minimum:
-            hidden_groups += 1
-            continue
+        if suppressed:
+            break
         groups.append(
             GroupLine(
                 groups_by_pk[group_id],
-                _figure(overall),
-                {
-                    code: f
-                    for code, row in found.items()
-                    if code and row.n >= minimum and (f := _figure(row))
-                },
+                _figure(found[""]),
+                {code: f for code, row in found.items() if code and (f := _figure(row))},
             )
         )
     groups.sort(key=lambda line: (line.group.position, line.group.name))
@@ -605,7 +610,9 @@ def unit_results(campaign: Campaign, entry: CampaignUnit) -> UnitResults:
         respondents=respondents,
         target=target,
         short=result.short if result else target is not None and respondents < target,
-        indicators=[block for block in blocks.values() if block.figure or block.questions],
+        indicators=[
+            block for block in blocks.values() if block.figure or block.questions or block.hidden
+        ],
         groups=groups,
         groups_hidden=hidden_groups,
         previous_campaign=previous[0] if previous else None,

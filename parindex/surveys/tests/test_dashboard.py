@@ -222,56 +222,64 @@ def test_a_units_results_show_intervals_and_last_years_figure_through_the_crossw
     assert other.status_code == 404
 
 
-def test_a_staff_units_groups_are_shown_only_from_the_minimum_count(cast: Cast) -> None:
+def staff_cells(cast: Cast, code: str) -> list[str]:
+    response = cast.client(cast.admin).get(
+        reverse("surveys:unit_results_xlsx", args=[code, cast.unit_a.code])
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    return [
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+
+
+def test_a_staff_units_groups_are_shown_only_when_each_has_the_minimum_count(
+    cast: Cast,
+) -> None:
+    """Two leaders and five staff: shown beside the unit's figure, the staff's would
+    give the leaders' away, so no group's figures are shown, nor the questions' (each
+    is one group's); with five leaders, both groups are."""
     survey = staff_survey([cast.unit_a])
-    for n in range(5):
-        answer(
-            survey.campaign,
-            cast.unit_a,
-            {"q1": str(1 + n % 5), "q2": "4"},
-            group=survey.staff,
-            channel=Channel.PAPER,
-        )
-    for _ in range(2):
-        answer(
-            survey.campaign,
-            cast.unit_a,
-            {"q1": "5", "q2": "5"},
-            group=survey.leaders,
-            channel=Channel.PAPER,
-        )
+
+    def answers(group: Any, count: int, q1: str) -> None:
+        for _ in range(count):
+            answer(
+                survey.campaign,
+                cast.unit_a,
+                {"q1": q1, "q2": "4"},
+                group=group,
+                channel=Channel.PAPER,
+            )
+
+    answers(survey.staff, 5, "2")
+    answers(survey.leaders, 2, "5")
     campaign_aggregate(campaign=survey.campaign)
     entry = CampaignUnit.objects.select_related("unit__group").get(unit=cast.unit_a)
     results = unit_results(survey.campaign, entry)
-    assert [line.group for line in results.groups] == [survey.staff]
-    assert results.groups_hidden == 1
-    shown = [line for block in results.indicators for line in block.questions]
-    # Each staff question is one group's: the leaders' two answers are not shown.
-    assert sorted(
-        (line.question.questionnaire.respondent_group.code, line.figure is None) for line in shown
-    ) == [  # type: ignore[union-attr]
-        ("cong-chuc", False),
-        ("cong-chuc", False),
-        ("lanh-dao", True),
-        ("lanh-dao", True),
-    ]
-    book = load_workbook(
-        io.BytesIO(
-            cast.client(cast.admin)
-            .get(
-                reverse("surveys:unit_results_xlsx", args=[survey.campaign.code, cast.unit_a.code])
-            )
-            .content
-        )
+    assert results.groups == [] and results.groups_hidden == 2
+    lines = [line for block in results.indicators for line in block.questions]
+    assert len(lines) == 4 and all(line.figure is None for line in lines)
+    assert results.overall is not None and results.respondents == 7  # the unit's own figure
+    cells = staff_cells(cast, survey.campaign.code)
+    assert "Lãnh đạo phòng" not in cells and "Công chức" not in cells
+    page = cast.client(cast.admin).get(
+        reverse("surveys:unit_results", args=[survey.campaign.code, cast.unit_a.code])
     )
-    cells = [
-        str(c)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for c in row
-        if c is not None
-    ]
-    assert "Lãnh đạo phòng" not in cells and "Công chức" in cells
+    assert (
+        "không hiển thị" in page.content.decode() and "Công chức</td>" not in page.content.decode()
+    )
+    answers(survey.leaders, 3, "5")
+    campaign_aggregate(campaign=survey.campaign)
+    results = unit_results(survey.campaign, entry)
+    assert [line.group for line in results.groups] == [survey.leaders, survey.staff]
+    shown = [line for block in results.indicators for line in block.questions]
+    assert all(line.figure is not None for line in shown)
+    leaders = results.groups[0]
+    assert leaders.overall is not None and leaders.overall.pct == Decimal("100.0000")
+    assert "Lãnh đạo phòng" in staff_cells(cast, survey.campaign.code)
     assert survey.campaign.source == Source.STAFF
 
 
