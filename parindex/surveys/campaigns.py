@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.jobs.tasks import progress, task
 from parindex.notify.models import Message
 from parindex.notify.services import message_enqueue
 from parindex.org.errors import Refused
@@ -54,6 +55,9 @@ RESERVED_CODES = frozenset(
 )
 NAMES_SHOWN = 10  # units named in a refusal, then "and N more"
 MAX_REASON = 1000
+# More messages than this are queued by a job, whose page shows the progress.
+SEND_IN_REQUEST = 500
+Progress = Callable[[str, int, int], None]
 
 
 def link_code() -> str:
@@ -443,7 +447,13 @@ def _may_send(campaign: Campaign, today: datetime.date) -> None:
 
 
 def _send(
-    campaign: Campaign, due: Q, *, reminder: bool, now: datetime.datetime, today: datetime.date
+    campaign: Campaign,
+    due: Q,
+    *,
+    reminder: bool,
+    now: datetime.datetime,
+    today: datetime.date,
+    on_progress: Progress | None,
 ) -> int:
     """A new personal link for each respondent due, in a message each: the hash is
     stored, the token only written into the message."""
@@ -455,7 +465,10 @@ def _send(
         .order_by("pk")
     )
     sent = 0
-    for person in people:
+    step = _("Queueing the reminders") if reminder else _("Queueing the invitations")
+    for done, person in enumerate(people):
+        if on_progress is not None and done % 200 == 0:
+            on_progress(step, done, len(people))
         token, person.token_hash = new_token()
         notice = notices.invitation(campaign, person, token, reminder=reminder)
         channel = Message.Channel.EMAIL if person.email else Message.Channel.SMS
@@ -479,25 +492,54 @@ def _send(
 
 
 @transaction.atomic
-def invitations_send(*, campaign: Campaign, today: datetime.date) -> int:
+def invitations_send(
+    *, campaign: Campaign, today: datetime.date, on_progress: Progress | None = None
+) -> int:
     """Send each respondent not invited yet their personal link, by e-mail (by SMS when
     they have no e-mail). Returns how many messages were queued."""
     _may_send(campaign, today)
     return _send(
-        campaign, _invitations_due(campaign), reminder=False, now=timezone.now(), today=today
+        campaign,
+        _invitations_due(campaign),
+        reminder=False,
+        now=timezone.now(),
+        today=today,
+        on_progress=on_progress,
     )
 
 
 @transaction.atomic
-def reminders_send(*, campaign: Campaign, today: datetime.date) -> int:
+def reminders_send(
+    *, campaign: Campaign, today: datetime.date, on_progress: Progress | None = None
+) -> int:
     """Remind those invited who have not answered, at most once a day each: a new link,
     in place of the one sent before."""
     _may_send(campaign, today)
     if campaign.opens_on > today:
         raise Refused(_("The campaign is not open yet: there is nobody to remind."))
     return _send(
-        campaign, _reminders_due(campaign, today), reminder=True, now=timezone.now(), today=today
+        campaign,
+        _reminders_due(campaign, today),
+        reminder=True,
+        now=timezone.now(),
+        today=today,
+        on_progress=on_progress,
     )
+
+
+@task()
+def messages_send_job(*, campaign_id: int, reminder: bool, today: str) -> str:
+    """Many invitations or reminders, queued as a job with its progress. Run again, it
+    queues only those still due: nobody gets two."""
+
+    def on_progress(step: str, done: int, total: int) -> None:
+        progress(step=step, done=done, total=total)
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    day = datetime.date.fromisoformat(today)
+    send = reminders_send if reminder else invitations_send
+    sent = send(campaign=campaign, today=day, on_progress=on_progress)
+    return _("%(count)s messages queued in the outbox.") % {"count": sent}
 
 
 @transaction.atomic

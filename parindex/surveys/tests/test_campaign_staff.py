@@ -223,3 +223,29 @@ def test_the_response_rate_shows_per_unit_and_group(cast: Cast, survey: StaffSur
         r"<td class=\"num\">1</td><td class=\"num\">50,00%",
         text,
     )
+
+
+def test_many_invitations_are_queued_by_a_job_that_queues_each_once(
+    cast: Cast, survey: StaffSurvey, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.jobs.models import Job
+
+    from .. import campaigns
+
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    monkeypatch.setattr(campaigns, "SEND_IN_REQUEST", 1)
+    imported(survey)
+    done = cast.client(cast.admin).post(
+        reverse("surveys:invitations_send", args=[survey.campaign.code]), {"confirmed": "on"}
+    )
+    job = Job.objects.get()
+    assert done["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.SUCCEEDED and "3" in job.outcome
+    assert job.link == reverse("surveys:respondents", args=[survey.campaign.code])
+    assert Message.objects.count() == 3
+    campaigns.messages_send_job.call(
+        campaign_id=survey.campaign.pk, reminder=False, today=TODAY.isoformat()
+    )
+    assert Message.objects.count() == 3  # run again: nobody is invited twice

@@ -77,6 +77,36 @@ def test_the_dashboard_reads_in_the_same_queries_for_two_units_or_forty(
     assert "UBND xã 39" in text
 
 
+def test_a_staff_dashboard_reads_its_response_rates_in_four_queries_more(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    from ..imports import respondents_import
+
+    survey = staff_survey([cast.unit_a])
+
+    def listed(units: list[Unit]) -> None:
+        table = "unit,group,name,email,mobile\n" + "".join(
+            f"{unit.code},cong-chuc,Người {n},{unit.code}.{n}@x.vn,\n"
+            for unit in units
+            for n in range(3)
+        )
+        respondents_import(campaign=survey.campaign, content=table.encode(), filename="d.csv")
+
+    listed([cast.unit_a])
+    dashboard_queries(cast, survey.campaign.code, django_assert_num_queries, 16)
+    many = [
+        Unit.objects.create(code=f"xa-{n}", name=f"UBND xã {n}", group=cast.districts, position=n)
+        for n in range(30)
+    ]
+    CampaignUnit.objects.bulk_create(
+        CampaignUnit(campaign=survey.campaign, unit=unit, link_code=f"XA{n:05d}")
+        for n, unit in enumerate(many)
+    )
+    listed(many)
+    text = dashboard_queries(cast, survey.campaign.code, django_assert_num_queries, 16)
+    assert "UBND xã 29" in text
+
+
 def test_the_dashboard_shows_progress_against_target_partners_and_days(
     cast: Cast, partners: Partners
 ) -> None:
@@ -215,6 +245,8 @@ def test_a_units_results_show_intervals_and_last_years_figure_through_the_crossw
     text = page.content.decode()
     assert page.status_code == 200 and '<svg class="whisker"' in text and "style=" not in text
     assert "50,00%" in text and "2023" in text
+    home = cast.client(cast.scorer_a).get(reverse("home")).content.decode()
+    assert reverse("surveys:unit_results", args=[survey.code, cast.unit_a.code]) in home
     # Another unit's results: not theirs to see.
     other = cast.client(cast.scorer_a).get(
         reverse("surveys:unit_results", args=[survey.code, cast.unit_b.code])

@@ -665,6 +665,8 @@ def invitations_send(request: HttpRequest, code: str) -> HttpResponse:
             back_url=back,
             label=_("Send the invitations"),
         )
+    if services.invitations_preview(survey).messages > services.SEND_IN_REQUEST:
+        return _send_job(request, survey, reminder=False)
     try:
         sent = services.invitations_send(campaign=survey, today=_today())
     except Refused as refused:
@@ -714,6 +716,8 @@ def reminders_send(request: HttpRequest, code: str) -> HttpResponse:
             back_url=back,
             label=_("Send the reminders"),
         )
+    if services.reminders_preview(survey, _today()).messages > services.SEND_IN_REQUEST:
+        return _send_job(request, survey, reminder=True)
     try:
         sent = services.reminders_send(campaign=survey, today=_today())
     except Refused as refused:
@@ -725,6 +729,25 @@ def reminders_send(request: HttpRequest, code: str) -> HttpResponse:
             % {"count": sent},
         )
     return redirect(back)
+
+
+def _send_job(request: HttpRequest, survey: Campaign, *, reminder: bool) -> HttpResponse:
+    """Many messages: queued by a job, whose page shows the progress and leads back."""
+    job = job_enqueue(
+        task=services.messages_send_job,
+        kind=(
+            _("Send the reminders of “%(title)s”")
+            if reminder
+            else _("Send the invitations of “%(title)s”")
+        )
+        % {"title": survey.title},
+        by=current_user(request),
+        link=reverse("surveys:respondents", args=[survey.code]),
+        campaign_id=survey.pk,
+        reminder=reminder,
+        today=_today().isoformat(),
+    )
+    return redirect(job)
 
 
 @require_POST
