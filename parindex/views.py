@@ -30,6 +30,7 @@ from parindex.frameworks.selectors import framework_list
 from parindex.notify.models import Message
 from parindex.org.access import current_user, role_required, visible_units
 from parindex.org.models import (
+    PARTNER_ROLES,
     UNIT_ROLES,
     AppraisalAssignment,
     Role,
@@ -39,6 +40,8 @@ from parindex.org.models import (
     User,
 )
 from parindex.results.selectors import published_years
+from parindex.surveys.dashboards import partner_campaigns
+from parindex.surveys.models import Campaign, CollectorAssignment
 
 logger = logging.getLogger("parindex.health")
 
@@ -50,6 +53,8 @@ SECURITY_SUMMARY_DAYS = 7
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if user.role in PARTNER_ROLES:
+        return render(request, "home.html", _partner_home(user))
     cycle = current_cycle()
     context: dict[str, object] = {"role": user.role, "cycle": cycle}
     if cycle is not None:
@@ -69,6 +74,9 @@ def home(request: HttpRequest) -> HttpResponse:
             unit.people.filter(is_active=True).exclude(pk=user.pk).order_by("role")
         )
         context["missing_contacts"] = unit.missing_contacts()
+        context["survey_results"] = Campaign.objects.filter(
+            units__unit=unit, aggregated_at__isnull=False
+        ).order_by("-year", "source")
     elif user.role == Role.APPRAISER:
         context["appraisal_groups"] = _appraisal_groups(user, list(latest))
     else:
@@ -90,6 +98,28 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             context.update(_administration_summary())
     return render(request, "home.html", context)
+
+
+def _partner_home(user: User) -> dict[str, object]:
+    """A survey partner's home: a collector's units to record responses for, by
+    campaign not closed yet; a supervisor's campaigns to follow."""
+    context: dict[str, object] = {"role": user.role, "partner": user.partner}
+    if user.role == Role.COLLECTOR:
+        today = timezone.localdate()
+        by_campaign: dict[int, tuple[Campaign, list[Unit]]] = {}
+        for assignment in (
+            CollectorAssignment.objects.filter(collector=user, campaign__closes_on__gte=today)
+            .select_related("campaign", "unit")
+            .order_by("campaign__opens_on", "campaign__pk", "unit__position", "unit__name")
+        ):
+            entry = by_campaign.setdefault(assignment.campaign_id, (assignment.campaign, []))
+            entry[1].append(assignment.unit)
+        context["collections"] = list(by_campaign.values())
+        context["today"] = today
+    else:
+        context["partner_campaigns"] = partner_campaigns(user)
+        context["today"] = timezone.localdate()
+    return context
 
 
 @require_GET

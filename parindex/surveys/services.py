@@ -7,15 +7,12 @@ checked whole, row by row, and stored whole or not at all.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -28,6 +25,8 @@ from parindex.org.spreadsheets import safe_row
 from parindex.org.templatetags.parindex import as_written
 
 from .models import MAX_RESPONDENTS, PERCENT_PLACES, UnitSurveyResult
+from .tables import Limits, Row, blank, checked_header, read_table
+from .tables import TableError as SurveyFileError  # the file is rejected whole
 
 # What a file may be: the columns, and sizes far above a province's needs (two rows per
 # unit) that keep a hostile file from costing more than a moment.
@@ -35,6 +34,7 @@ COLUMNS = ("unit", "source", "percent", "respondents")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # an .xlsx is a zip: what it unpacks to
 MAX_ROWS = 20_000
+LIMITS = Limits(max_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS, max_unpacked=MAX_UNPACKED_BYTES)
 # Written forms of a source, as a province's table may name it.
 SOURCE_NAMES = {
     "sipas": "sipas",
@@ -46,10 +46,6 @@ SOURCE_NAMES = {
 _PERCENT = re.compile(r"\d{1,3}(?:[.,]\d{1,20})?")  # the decimals are counted apart
 _PLACES = Decimal(1).scaleb(-PERCENT_PLACES)
 _COUNT = re.compile(r"\d{1,7}|\d{1,3}(?:[. ]\d{3}){1,2}")
-
-
-class SurveyFileError(Refused):
-    """The file is rejected whole; `message` names the row and the column."""
 
 
 class BadValue(ValueError):
@@ -213,114 +209,17 @@ class ImportOutcome:
     skipped: int  # rows left empty (a template's units without figures)
 
 
-def read_rows(content: bytes, filename: str) -> list[tuple[int, dict[str, Any], set[str]]]:
+def read_rows(content: bytes, filename: str) -> list[Row]:
     """(row number, values by column, columns formatted as percentages) of a UTF-8 CSV
     (comma or semicolon) or of an .xlsx's first sheet; the header is row 1."""
-    if len(content) > MAX_FILE_BYTES:
-        raise SurveyFileError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    if filename.lower().endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if not filename.lower().endswith(".csv"):
-        raise SurveyFileError(_("Send a .csv or .xlsx file."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SurveyFileError(_("The file is not UTF-8 text.")) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[tuple[int, dict[str, Any], set[str]]] = []
-    try:
-        header = _checked_header(next(reader, []))
-        for number, values in enumerate(reader, start=2):
-            if number > MAX_ROWS + 1:
-                raise SurveyFileError(
-                    _("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS}
-                )
-            if any(value.strip() for value in values[len(header) :]):
-                raise SurveyFileError(
-                    _(
-                        "Row %(row)s has more values than the header has columns: write a "
-                        'decimal comma inside quotes ("87,5"), or separate the columns '
-                        "with semicolons."
-                    )
-                    % {"row": number}
-                )
-            rows.append((number, dict(zip(header, values, strict=False)), set()))
-    except csv.Error:
-        raise SurveyFileError(_("The file is not a readable CSV table.")) from None
-    return rows
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[int, dict[str, Any], set[str]]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile:
-        raise SurveyFileError(_("The file is not an Excel workbook (.xlsx).")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SurveyFileError(_("The workbook is too large once unpacked."))
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise SurveyFileError(_("The file is not an Excel workbook (.xlsx).")) from None
-    try:
-        sheet = book.worksheets[0]
-        header: list[str] = []
-        rows = []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            if number == 1:
-                header = _checked_header([c.value for c in cells])
-                continue
-            if number > MAX_ROWS + 1:
-                raise SurveyFileError(
-                    _("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS}
-                )
-            values = {}
-            percent_columns = set()
-            for position, cell in enumerate(cells):
-                name = header[position] if position < len(header) else ""
-                if not name:
-                    if not _blank(cell.value):
-                        raise SurveyFileError(
-                            _("Row %(row)s has a value in a column without a name.")
-                            % {"row": number}
-                        )
-                    continue
-                values[name] = cell.value
-                if "%" in str(getattr(cell, "number_format", "") or ""):
-                    percent_columns.add(name)
-            rows.append((number, values, percent_columns))
-    finally:
-        book.close()
-    return rows
+    return read_table(content, filename, header=_checked_header, limits=LIMITS)
 
 
 def _checked_header(cells: Sequence[object]) -> list[str]:
-    """The header row's column names; an unknown, repeated or missing column rejects the
-    file. Empty header cells (a sheet's unused columns) are left out."""
-    header = [str(cell)[:100].strip().lower() if cell is not None else "" for cell in cells]
-    seen: set[str] = set()
-    for column in header:
-        if not column:
-            continue
-        if column not in COLUMNS:
-            raise SurveyFileError(_("Unknown column “%(column)s”.") % {"column": column})
-        if column in seen:
-            raise SurveyFileError(_("The column “%(column)s” appears twice.") % {"column": column})
-        seen.add(column)
-    for column in COLUMNS:
-        if column not in seen:
-            raise SurveyFileError(_("The column “%(column)s” is missing.") % {"column": column})
-    return header
+    return checked_header(cells, required=COLUMNS)
 
 
-def _blank(value: object) -> bool:
-    return value is None or str(value).strip() == ""
+_blank = blank
 
 
 @transaction.atomic

@@ -103,6 +103,33 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("surveys:collect_unit", args=["sipas-2024", cast.unit_a.code]),
             dict.fromkeys(ROLES, 403),
         ),
+        *survey_rows(cast),
+    ]
+
+
+def survey_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The survey campaigns' pages, over a SIPAS campaign of unit A (made once; the
+    partners' roles are in parindex/surveys/tests/test_campaign_permissions.py)."""
+    from parindex.surveys.models import Campaign
+    from parindex.surveys.tests.factories import campaign, sipas_questionnaire
+
+    if not Campaign.objects.filter(code="matrix-sipas").exists():
+        campaign([sipas_questionnaire(code="matrix-sipas")], [cast.unit_a], code="matrix-sipas")
+    code, unit = "matrix-sipas", cast.unit_a.code
+    oversight = {**ADMIN_ONLY, "chair": 200, "viewer": 200}
+    own_a = {**oversight, "scorer_a": 200, "head_a": 200, "scorer_b": 404}
+    return [
+        ("GET", reverse("surveys:campaigns"), oversight),
+        ("GET", reverse("surveys:campaign_new"), ADMIN_ONLY),
+        ("GET", reverse("surveys:campaign", args=[code]), oversight),
+        ("GET", reverse("surveys:campaign_edit", args=[code]), ADMIN_ONLY),
+        ("GET", reverse("surveys:campaign_transactions", args=[code]), ADMIN_ONLY),
+        ("GET", reverse("surveys:flags", args=[code]), ADMIN_ONLY),
+        ("GET", reverse("surveys:responses_import", args=[code]), ADMIN_ONLY),
+        ("GET", reverse("surveys:campaign_xlsx", args=[code]), oversight),
+        ("GET", reverse("surveys:progress"), ADMIN_ONLY),
+        ("GET", reverse("surveys:unit_results", args=[code, unit]), own_a),
+        ("GET", reverse("surveys:unit_results_xlsx", args=[code, unit]), own_a),
     ]
 
 

@@ -368,3 +368,219 @@ def test_the_survey_pages(
                 )
         context.close()
     assert problems == []
+
+
+# Survey campaigns (issue 11) ---------------------------------------------------------
+
+
+def prepare_surveys() -> dict[str, str]:
+    """The demo with a SIPAS campaign over every unit, answered unevenly (some units
+    short of their target, a few responses flagged, some recorded by the post office's
+    collector) and aggregated; a staff survey part-way answered. A campaign the demo
+    brings is used as it is."""
+    import datetime
+    import random
+
+    from django.contrib.auth.hashers import make_password
+
+    from parindex.notify.models import Message
+    from parindex.org.models import Partner, Role, Unit, User
+    from parindex.surveys.aggregation import campaign_aggregate
+    from parindex.surveys.campaigns import CampaignData, campaign_save, invitations_send
+    from parindex.surveys.imports import respondents_import, responses_import
+    from parindex.surveys.models import (
+        Campaign,
+        Channel,
+        CollectorAssignment,
+        Flag,
+        RespondentGroup,
+    )
+    from parindex.surveys.responses import (
+        Who,
+        form_of,
+        parse_answers,
+        response_store,
+        response_submit_by_link,
+    )
+    from parindex.surveys.tests.factories import sipas_questionnaire, staff_questionnaire
+
+    prepare()
+    today = timezone.localdate()
+    opens = today - datetime.timedelta(days=12)
+    admin = User.objects.get(username="admin")
+    body = Unit.objects.select_related("group__body").first().group.body  # type: ignore[union-attr]
+    post = Partner.objects.create(body=body, name="Bưu điện tỉnh Sóc Trăng")
+    front = Partner.objects.create(body=body, name="Ủy ban MTTQ Việt Nam tỉnh")
+    hashed = make_password(DEMO_PASSWORD)
+    collector = User.objects.create(
+        username="buu-dien.collector",
+        role=Role.COLLECTOR,
+        partner=post,
+        password=hashed,
+        display_name="Điều tra viên Bưu điện",
+    )
+    User.objects.create(
+        username="mttq.supervisor",
+        role=Role.SUPERVISOR,
+        partner=front,
+        password=hashed,
+        display_name="Giám sát viên MTTQ",
+    )
+    units = list(Unit.objects.active().order_by("group__position", "position"))
+    sipas = Campaign.objects.filter(source="sipas").first()
+    if sipas is None:
+        sipas = campaign_save(
+            campaign=None,
+            data=CampaignData(
+                code="sipas-2024-anh",
+                title="Khảo sát SIPAS năm 2024",
+                year=2024,
+                source="sipas",
+                method="share",
+                questionnaires=[sipas_questionnaire(year=2024, code="anh-sipas-2024")],
+                units=units,
+                partners=[post, front],
+                opens_on=opens,
+                closes_on=today + datetime.timedelta(days=20),
+            ),
+            by=admin,
+            today=today,
+        )
+        rng = random.Random(2024)
+        sipas.units.update(transactions=60)
+        rows = ["unit,day,channel,a1,a2,p1,r1"]
+        for position, unit in enumerate(units):
+            for _ in range(rng.randint(10, 60) if position % 4 else rng.randint(2, 12)):
+                day = opens + datetime.timedelta(days=rng.randint(0, 12))
+                values = [rng.choice("2344555") for _ in range(3)]
+                rows.append(
+                    f"{unit.code},{day:%d/%m/%Y},{rng.choice(['paper', 'portal'])},"
+                    f"{values[0]},{values[1]},{values[2]},{rng.randint(1, 4)}"
+                )
+        responses_import(
+            campaign=sipas, content="\n".join(rows).encode(), filename="r.csv", today=today
+        )
+        questionnaire = sipas.questionnaires.get()
+        form = form_of(questionnaire)
+        for unit in units[:3]:
+            CollectorAssignment.objects.create(campaign=sipas, collector=collector, unit=unit)
+            for value in "4554":
+                response_store(
+                    who=Who(
+                        sipas, questionnaire, unit, Channel.COLLECTOR, today, collector=collector
+                    ),
+                    parsed=parse_answers(form, {"a1": value, "p1": value}),
+                )
+        for flag in (Flag.HONEYPOT, Flag.TOO_MANY, Flag.DUPLICATE):
+            response_store(
+                who=Who(sipas, questionnaire, units[1], Channel.WEB, today),
+                parsed=parse_answers(form, {"a1": "1", "p1": "1", "note": "Chờ quá lâu"}),
+                flag=flag,
+            )
+        campaign_aggregate(campaign=sipas, by=admin)
+    staff = Campaign.objects.filter(source="staff").first()
+    if staff is None:
+        leaders = RespondentGroup.objects.create(
+            code="anh-lanh-dao", name="Lãnh đạo cấp phòng", position=1
+        )
+        workers = RespondentGroup.objects.create(code="anh-cong-chuc", name="Công chức", position=2)
+        staff = campaign_save(
+            campaign=None,
+            data=CampaignData(
+                code="cbccvc-2024-anh",
+                title="Khảo sát CBCCVC năm 2024",
+                year=2024,
+                source="staff",
+                method="share",
+                questionnaires=[staff_questionnaire(leaders), staff_questionnaire(workers)],
+                units=units[:6],
+                opens_on=opens,
+                closes_on=today + datetime.timedelta(days=20),
+            ),
+            by=admin,
+            today=today,
+        )
+        people = ["unit,group,name,email,mobile"] + [
+            f"{unit.code},{group},Người {n} {unit.code},{unit.code}.{group}.{n}@demo.invalid,"
+            for unit in units[:6]
+            for group, count in (("anh-lanh-dao", 3), ("anh-cong-chuc", 8))
+            for n in range(count)
+        ]
+        respondents_import(campaign=staff, content="\n".join(people).encode(), filename="ds.csv")
+        invitations_send(campaign=staff, today=today)
+        for number, message in enumerate(
+            Message.objects.filter(event_key__startswith=f"survey:{staff.pk}:invite")
+        ):
+            if number % 3 == 2:
+                continue
+            token = message.body.split("/r/", 1)[1].split("/", 1)[0]
+            response_submit_by_link(
+                token=token, raw={"q1": str(2 + number % 4), "q2": "4"}, day=today
+            )
+        campaign_aggregate(campaign=staff, by=admin)
+    return {"sipas": sipas.code, "staff": staff.code, "unit": units[0].code}
+
+
+SURVEY_ACCOUNTS = {
+    "admin": "admin",
+    "scorer": "so-tu-phap.scorer",
+    "supervisor": "mttq.supervisor",
+    "collector": "buu-dien.collector",
+}
+
+
+def survey_pages(role: str, codes: dict[str, str]) -> list[tuple[str, str]]:
+    sipas, staff, unit = codes["sipas"], codes["staff"], codes["unit"]
+    if role == "admin":
+        return [
+            ("surveys", "/surveys/"),
+            ("survey-new", "/surveys/new/"),
+            ("survey-dashboard", f"/surveys/{sipas}/"),
+            ("survey-edit", f"/surveys/{sipas}/edit/"),
+            ("survey-transactions", f"/surveys/{sipas}/transactions/"),
+            ("survey-collectors", f"/surveys/{sipas}/collectors/"),
+            ("survey-import", f"/surveys/{sipas}/responses/import/"),
+            ("survey-flags", f"/surveys/{sipas}/flags/"),
+            ("survey-unit-results", f"/surveys/{sipas}/{unit}/results/"),
+            ("survey-staff-dashboard", f"/surveys/{staff}/"),
+            ("survey-staff-respondents", f"/surveys/{staff}/respondents/"),
+            ("survey-staff-unit-results", f"/surveys/{staff}/{unit}/results/"),
+        ]
+    if role == "scorer":
+        return [("home", "/"), ("survey-unit-results", f"/surveys/{sipas}/so-tu-phap/results/")]
+    if role == "supervisor":
+        return [
+            ("home", "/"),
+            ("survey-progress", "/surveys/progress/"),
+            ("survey-progress-campaign", f"/surveys/{sipas}/progress/"),
+        ]
+    return [("home", "/")]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_survey_campaign_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    codes = prepare_surveys()
+    problems = []
+    for role, username in SURVEY_ACCOUNTS.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, username, DEMO_PASSWORD)
+        for name, path in survey_pages(role, codes):
+            response = page.goto(live_server.url + path)
+            if response is None or response.status != 200:
+                problems.append(f"{role} {path}: {response.status if response else 'none'}")
+                continue
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 1:
+                problems.append(f"{role} {path} at {width}: {overflow}px wider than the screen")
+            if screenshot_dir is not None:
+                page.screenshot(
+                    path=str(screenshot_dir / f"{role}-{name}-{width}.png"), full_page=True
+                )
+        context.close()
+    assert problems == []
