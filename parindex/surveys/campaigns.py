@@ -41,6 +41,7 @@ from .models import (
 )
 from .questionnaires import questionnaire_freeze
 from .responses import new_token
+from .selectors import indicators_lacking
 
 # A campaign covers at most this many units: a province's communes and agencies, with
 # room; the page and the database statements stay bounded by it.
@@ -309,6 +310,19 @@ def opening_problems(campaign: Campaign) -> list[str]:
         and not Respondent.objects.filter(campaign=campaign).exists()
     ):
         problems.append(_("No respondent list is imported yet."))
+    for leaf in indicators_lacking(year=campaign.year, source=campaign.source):
+        problems.append(
+            _(
+                "Criterion %(code)s of “%(framework)s” reads the indicator “%(indicator)s”, "
+                "which no questionnaire of %(year)s has: its points will wait."
+            )
+            % {
+                "code": leaf.code,
+                "framework": leaf.framework_title,
+                "indicator": leaf.indicator,
+                "year": campaign.year,
+            }
+        )
     return problems
 
 

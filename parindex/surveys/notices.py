@@ -4,7 +4,7 @@ with their personal link, and the reminder that carries a new one."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,13 +16,7 @@ from .models import Campaign, Respondent
 
 def personal_link(token: str) -> str:
     """The address of a personal link, as the invitation writes it."""
-    try:
-        path = reverse("surveys:personal_form", args=[token])
-    except NoReverseMatch:
-        # The public form's page comes with the collection work of issue 11, at this
-        # path; until both are merged, the link is written as it will resolve.
-        path = f"/r/{token}/"
-    return absolute_url(path)
+    return absolute_url(reverse("surveys:personal_form", args=[token]))
 
 
 def invitation(campaign: Campaign, person: Respondent, token: str, *, reminder: bool) -> Notice:

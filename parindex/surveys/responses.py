@@ -268,6 +268,12 @@ def response_store(
     already rated flags the second rating."""
     if not parsed.ok:
         raise Refused(_("The response has errors: nothing was stored."))
+    if who.questionnaire.frozen_at is None:
+        # Answered: from now on its questions never change (a campaign that opened on
+        # its day without being saved again froze nothing yet).
+        from .questionnaires import questionnaire_freeze
+
+        questionnaire_freeze(questionnaire=who.questionnaire)
     if parsed.empty:
         raise Refused(_("The response answers no question: nothing was stored."))
     if dossier_code and not flag:

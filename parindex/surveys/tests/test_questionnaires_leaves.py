@@ -140,3 +140,33 @@ def test_the_questionnaires_page_marks_the_leaves_it_cannot_answer(cast: Cast) -
     assert marks[0] == (True, True)
     assert "không phiếu nào năm 2024 có" in rows[1] and "sipas:policies" in rows[1]
     assert "kết quả chung của cuộc khảo sát" in rows[2]
+
+
+def test_a_campaign_says_before_it_opens_which_leaves_its_questionnaires_cannot_score(
+    cast: Cast,
+) -> None:
+    from parindex.surveys.campaigns import opening_problems
+    from parindex.surveys.tests.factories import campaign
+
+    framework_import(tree=tree_from_yaml(FRAMEWORK), by=None)  # before any questionnaire
+    survey = campaign([sipas_2024(cast)], [cast.unit_a])
+    problems = " ".join(opening_problems(survey))
+    assert "8.3" in problems and "“policies”" in problems
+
+
+def test_a_questionnaire_answered_once_is_frozen(cast: Cast) -> None:
+    from django.utils import timezone
+
+    from parindex.surveys.models import Channel
+    from parindex.surveys.responses import Who, form_of, parse_answers, response_store
+    from parindex.surveys.tests.factories import campaign, sipas_questionnaire
+
+    questionnaire = sipas_questionnaire(code="sipas-unfrozen")
+    survey = campaign([questionnaire], [cast.unit_a], code="unfrozen")
+    assert not questionnaire.is_frozen  # the campaign was never opened through its page
+    response_store(
+        who=Who(survey, questionnaire, cast.unit_a, Channel.WEB, timezone.localdate()),
+        parsed=parse_answers(form_of(questionnaire), {"a1": "4", "p1": "4"}),
+    )
+    questionnaire.refresh_from_db()
+    assert questionnaire.is_frozen
