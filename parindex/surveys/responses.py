@@ -16,8 +16,9 @@ import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from parindex.org.errors import Refused
@@ -254,7 +255,6 @@ class Who:
     collector: User | None = None
 
 
-@transaction.atomic
 def response_store(
     *,
     who: Who,
@@ -263,30 +263,18 @@ def response_store(
     flag: str = "",
     generated: bool = False,
 ) -> Response:
-    """Store one response whole: the response, then its answers in one statement. A
-    flagged response is kept, not counted, until the administrator decides; a dossier
-    already rated flags the second rating."""
+    """Store one response whole: the response and its answers. A flagged response is kept,
+    not counted, until the administrator decides; a dossier already rated flags the
+    second rating.
+
+    On PostgreSQL a response that needs nothing else (no dossier to look up, no text, a
+    frozen questionnaire) is one statement, atomic by itself: the public form's response
+    costs one round trip to the database instead of four."""
     if not parsed.ok:
         raise Refused(_("The response has errors: nothing was stored."))
-    if who.questionnaire.frozen_at is None:
-        # Answered: from now on its questions never change (a campaign that opened on
-        # its day without being saved again froze nothing yet).
-        from .questionnaires import questionnaire_freeze
-
-        questionnaire_freeze(questionnaire=who.questionnaire)
     if parsed.empty:
         raise Refused(_("The response answers no question: nothing was stored."))
-    if dossier_code and not flag:
-        # Serialised per unit, so that two ratings of one dossier at once are seen.
-        CampaignUnit.objects.select_for_update().filter(
-            campaign=who.campaign, unit=who.unit
-        ).exists()
-        if Response.objects.filter(
-            campaign=who.campaign, dossier_code=dossier_code, counted=True
-        ).exists():
-            flag = Flag.DOSSIER
-    counted = not flag
-    response = Response.objects.create(
+    response = Response(
         campaign=who.campaign,
         questionnaire=who.questionnaire,
         unit=who.unit,
@@ -296,32 +284,135 @@ def response_store(
         collector=who.collector if who.channel == Channel.COLLECTOR else None,
         dossier_code=dossier_code,
         flag=flag,
-        counted=counted,
+        counted=not flag,
         generated=generated,
     )
-    group_id = response.group_id
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                response=response,
-                question_id=question_id,
-                choice=choice,
-                value=value,
-                campaign_id=who.campaign.pk,
-                unit_id=who.unit.pk,
-                group_id=group_id,
-                counted=counted,
+    alone = (
+        connection.vendor == "postgresql"
+        and not (dossier_code and not flag)
+        and not parsed.texts
+        and who.questionnaire.frozen_at is not None
+    )
+    if alone:
+        _insert_with_answers(response, parsed.numbers)
+        return response
+    with transaction.atomic():
+        if who.questionnaire.frozen_at is None:
+            # Answered: from now on its questions never change (a campaign that opened
+            # on its day without being saved again froze nothing yet).
+            from .questionnaires import questionnaire_freeze
+
+            questionnaire_freeze(questionnaire=who.questionnaire)
+        if dossier_code and not flag:
+            # Serialised per unit, so that two ratings of one dossier at once are seen.
+            CampaignUnit.objects.select_for_update().filter(
+                campaign=who.campaign, unit=who.unit
+            ).exists()
+            if Response.objects.filter(
+                campaign=who.campaign, dossier_code=dossier_code, counted=True
+            ).exists():
+                response.flag, response.counted = Flag.DOSSIER, False
+        response.save(force_insert=True)
+        _insert_answers(response, parsed.numbers)
+        if parsed.texts:
+            TextAnswer.objects.bulk_create(
+                [
+                    TextAnswer(response=response, question_id=question_id, text=text)
+                    for question_id, text in parsed.texts
+                ]
             )
-            for question_id, choice, value in parsed.numbers
-        ]
-    )
-    TextAnswer.objects.bulk_create(
-        [
-            TextAnswer(response=response, question_id=question_id, text=text)
-            for question_id, text in parsed.texts
-        ]
-    )
     return response
+
+
+def _insert_with_answers(response: Response, numbers: Sequence[tuple[int, int, int]]) -> None:
+    """PostgreSQL: the response row and its answers in one statement (a data-modifying
+    WITH), with the values Django would write for each of the response's fields."""
+    fields = Response._meta.concrete_fields
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    values = [f.get_db_prep_save(getattr(response, f.attname), connection) for f in fields]
+    answers, params = _answers_statement(response, numbers)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH response AS (INSERT INTO {Response._meta.db_table} ({names}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})) {answers}",
+            [*values, *params],
+        )
+
+
+def _answers_statement(
+    response: Response, numbers: Sequence[tuple[int, int, int]]
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: the answers' INSERT as three arrays, a short statement whatever their
+    number (the driver parsed one of 176 placeholders for every response)."""
+    questions, choices, values = zip(*numbers, strict=True)
+    statement = (
+        f"INSERT INTO {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)}) "  # noqa: S608
+        "SELECT %s, %s, q, c, v, %s, %s, %s "
+        "FROM unnest(%s::bigint[], %s::smallint[], %s::integer[]) AS a(q, c, v)"
+    )
+    return statement, [
+        response.campaign_id,
+        response.pk,
+        response.unit_id,
+        response.group_id,
+        response.counted,
+        _array(questions),
+        _array(choices),
+        _array(values),
+    ]
+
+
+def _array(numbers: Sequence[int]) -> str:
+    """Whole numbers as PostgreSQL's array text: the driver quotes one string faster than
+    it adapts a list (60 µs of a response's 22 answers)."""
+    return "{" + ",".join(str(int(number)) for number in numbers) + "}"
+
+
+ANSWER_COLUMNS = (
+    "campaign_id",
+    "response_id",
+    "question_id",
+    "choice",
+    "value",
+    "unit_id",
+    "group_id",
+    "counted",
+)
+
+
+def _insert_answers(response: Response, numbers: Sequence[tuple[int, int, int]]) -> None:
+    """A response's answers in one INSERT of plain values: building a model object per
+    answer took half of a public form's save (22 answers)."""
+    if not numbers:
+        return
+    if len(numbers) > MAX_QUESTIONS * 10:
+        raise Refused(_("The response has errors: nothing was stored."))
+    key = Response._meta.pk.get_db_prep_value(response.pk, connection)  # SQLite: hex text
+    table = Answer._meta.db_table
+    columns = ", ".join(ANSWER_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(*_answers_statement(response, numbers))
+            return
+        rows = [
+            (
+                response.campaign_id,
+                key,
+                q,
+                choice,
+                value,
+                response.unit_id,
+                response.group_id,
+                response.counted,
+            )
+            for q, choice, value in numbers
+        ]
+        marks = "(" + ", ".join(["%s"] * len(ANSWER_COLUMNS)) + ")"
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+            + ", ".join([marks] * len(rows)),
+            [value for row in rows for value in row],
+        )
 
 
 # Personal links ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -159,7 +160,9 @@ def test_the_public_pages_query_the_database_little(
         assert client.post(url, {**all_satisfied("4"), "q-note": "x"}).status_code == 302
     with django_assert_num_queries(5):  # type: ignore[operator]
         assert client.post(url, {**all_satisfied("3"), "q-note": "y"}).status_code == 302
-    with django_assert_num_queries(4):  # type: ignore[operator]
+    # Without a text, on PostgreSQL, the response and its answers are one statement.
+    alone = 1 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(alone):  # type: ignore[operator]
         assert client.post(url, all_satisfied("2")).status_code == 302
 
 
