@@ -28,11 +28,12 @@ from parindex.assessments.services import (
 from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
-from parindex.org.models import EvaluatingBody, Role, Unit, UnitGroup, User, make_code
+from parindex.org.models import EvaluatingBody, Partner, Role, Unit, UnitGroup, User, make_code
 from parindex.results.history import parse_rows, read_table, results_import
 from parindex.results.models import ImportedResult, NationalResult, Target
 
 from .samples import sample_inputs
+from .surveys import PARTNER_LOGINS, PARTNERS, load_surveys
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
 DATA = Path(__file__).resolve().parent / "data"  # the four frameworks and the 2023 results
@@ -201,6 +202,7 @@ class DemoLogin:
     display_name: str
     role: str
     unit: str | None  # unit code
+    partner: str | None = None  # a survey partner's name
 
 
 def short_name(name: str) -> str:
@@ -230,6 +232,8 @@ def demo_logins() -> list[DemoLogin]:
                 DemoLogin(f"{code}.scorer", f"Đầu mối CCHC – {name}", Role.UNIT_SCORER, code)
             )
             logins.append(DemoLogin(f"{code}.head", f"Thủ trưởng – {name}", Role.UNIT_HEAD, code))
+    for username, display, role, partner in PARTNER_LOGINS:
+        logins.append(DemoLogin(username, display, role, None, partner))
     return logins
 
 
@@ -259,6 +263,7 @@ def load_demo() -> dict[str, int]:
             )
             created["units"] += new
     units = {unit.code: unit for unit in Unit.objects.all()}
+    partners = {name: Partner.objects.get_or_create(body=body, name=name)[0] for name in PARTNERS}
     existing = set(User.objects.values_list("username", flat=True))
     hashed = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
     new_users = [
@@ -267,6 +272,7 @@ def load_demo() -> dict[str, int]:
             display_name=login.display_name,
             role=login.role,
             unit=units.get(login.unit) if login.unit else None,
+            partner=partners.get(login.partner) if login.partner else None,
             password=hashed,
         )
         for login in demo_logins()
@@ -283,6 +289,10 @@ def load_demo() -> dict[str, int]:
         created["results"] = len(results_import(rows=rows, year=FRAMEWORK_YEAR))
     _load_national_and_targets()
     created["assessments"] = _load_cycle()
+    admin = User.objects.get(username="admin")
+    created["responses"] = load_surveys(
+        admin, {u.username: u for u in User.objects.filter(partner__isnull=False)}
+    )
     return created
 
 

@@ -14,8 +14,18 @@ from parindex.assessments.models import AssessmentItem, Cycle, EvidenceFile, Pha
 from parindex.frameworks.models import Criterion, Framework
 from parindex.org.models import AppraisalAssignment, Role, Unit, User
 from parindex.results.models import ImportedResult
+from parindex.surveys.models import Campaign, Respondent, Response, UnitSurveyResult
 
-ROLES = {"admin", "unit_scorer", "unit_head", "appraiser", "council_chair", "viewer"}
+ROLES = {
+    "admin",
+    "unit_scorer",
+    "unit_head",
+    "appraiser",
+    "council_chair",
+    "viewer",
+    "collector",
+    "supervisor",
+}
 
 
 @pytest.mark.django_db
@@ -52,6 +62,19 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
     ).values_list("assessment__unit__code", flat=True)
     assert {"so-tu-phap", "so-y-te", "ubnd-huyen-long-phu"} <= set(answered)
     assert EvidenceFile.objects.filter(unit__code="so-tu-phap").count() == 1
+    # The 2024 surveys: every response generated, marked so; every unit with its figures.
+    sipas = Campaign.objects.get(code="sipas-2024")
+    assert Response.objects.filter(campaign=sipas).count() > 40 * 40
+    assert not Response.objects.filter(generated=False).exists()
+    assert Response.objects.filter(campaign=sipas).flagged().count() == 8  # to decide
+    for source in ("sipas", "staff"):
+        figures = UnitSurveyResult.objects.filter(year=2024, source=source, indicator="")
+        assert figures.count() == 40 and not figures.filter(campaign__isnull=True).exists()
+    staff = Campaign.objects.get(code="cbccvc-2024")
+    invited = Respondent.objects.filter(campaign=staff)
+    assert 0 < invited.filter(used=True).count() < invited.count()  # part-way
+    kinds = ("Công chức ", "Viên chức ", "Đại biểu ", "Lãnh đạo ")  # never a person's name
+    assert all(name.startswith(kinds) for name in invited.values_list("name", flat=True))
     snapshot = (
         Unit.objects.count(),
         User.objects.count(),
@@ -59,6 +82,7 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
         ImportedResult.objects.count(),
         AppraisalAssignment.objects.count(),
         AssessmentItem.objects.count(),
+        Response.objects.count(),
     )
     User.objects.filter(username="admin").update(display_name="Đã đổi")
     call_command("load_demo", stdout=StringIO())
@@ -69,6 +93,7 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
         ImportedResult.objects.count(),
         AppraisalAssignment.objects.count(),
         AssessmentItem.objects.count(),
+        Response.objects.count(),
     )
     assert User.objects.get(username="admin").display_name == "Đã đổi"
 
@@ -115,7 +140,7 @@ def test_load_demo_counts_what_it_created_copies_included() -> None:
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert Framework.objects.count() == 8
-    assert "40 units, 88 accounts, 8 frameworks, 11 results" in out.getvalue()
+    assert "40 units, 91 accounts, 8 frameworks, 11 results" in out.getvalue()
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "0 units, 0 accounts, 0 frameworks, 0 results" in again.getvalue()

@@ -12,5 +12,6 @@ class Command(BaseCommand):
         created = load_demo()
         self.stdout.write(
             "Demo loaded: {units} units, {users} accounts, {frameworks} frameworks, "
-            "{results} results, {assessments} assessments created.".format(**created)
+            "{results} results, {assessments} assessments, {responses} generated survey "
+            "responses created.".format(**created)
         )
