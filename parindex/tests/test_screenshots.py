@@ -36,6 +36,36 @@ ACCOUNTS = {
 }
 
 
+def looked_at(
+    page: Any,
+    label: str,
+    width: str,
+    problems: list[str],
+    screenshot_dir: Path | None,
+    file_name: str,
+    *,
+    full_page: bool = True,
+) -> None:
+    """A page as a person sees it: no wider than the screen (recorded in `problems`), and
+    with --screenshots its PNG as `file_name`."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 1:
+        problems.append(f"{label} at {width}: {overflow}px wider than the screen")
+    if screenshot_dir is not None:
+        page.screenshot(path=str(screenshot_dir / f"{file_name}-{width}.png"), full_page=full_page)
+
+
+def visited(page: Any, url: str, label: str, problems: list[str]) -> bool:
+    """Open the page; a status other than 200 is recorded in `problems`."""
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        problems.append(f"{label}: {response.status if response else 'none'}")
+        return False
+    return True
+
+
 def prepare() -> None:
     """The demo as `make demo` loads it: 2023 published, 2024 open for self-assessment;
     a few messages in the outbox, one failed, for the administrator's pages."""
@@ -141,18 +171,14 @@ def test_every_page_as_every_role(
         if username is not None:
             log_in(page, live_server.url, username, DEMO_PASSWORD)
         for name, path in pages_for(role):
-            response = page.goto(live_server.url + path)
-            if response is None or response.status != 200:
-                problems.append(f"{role} {path}: {response.status if response else 'none'}")
-                continue
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 1:
-                problems.append(f"{role} {path} at {width}: {overflow}px wider than the screen")
-            if screenshot_dir is not None:
-                page.screenshot(
-                    path=str(screenshot_dir / f"{role}-{name}-{width}.png"),
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(
+                    page,
+                    f"{role} {path}",
+                    width,
+                    problems,
+                    screenshot_dir,
+                    f"{role}-{name}",
                     full_page=name != "framework",
                 )
         context.close()
@@ -211,17 +237,8 @@ def test_the_preliminary_results_and_the_survey_page(
         ("surveys-2024", "/results/2024/surveys/"),
         ("surveys-2024-lacking", "/results/2024/surveys/?lacking=on"),
     ]:
-        response = page.goto(live_server.url + path)
-        if response is None or response.status != 200:
-            problems.append(f"{path}: {response.status if response else 'none'}")
-            continue
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 1:
-            problems.append(f"{path} at {width}: {overflow}px wider than the screen")
-        if screenshot_dir is not None:
-            page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+        if visited(page, live_server.url + path, path, problems):
+            looked_at(page, path, width, problems, screenshot_dir, f"admin-{name}")
     context.close()
     assert problems == []
 
@@ -274,13 +291,7 @@ def test_the_questionnaire_pages(
         if status != 200:
             problems.append(f"{name}: {status}")
             continue
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 1:
-            problems.append(f"{name} at {width}: {overflow}px wider than the screen")
-        if screenshot_dir is not None:
-            page.screenshot(path=str(screenshot_dir / f"admin-{name}-{width}.png"), full_page=True)
+        looked_at(page, name, width, problems, screenshot_dir, f"admin-{name}")
     # The preview's confirmation stores what was shown, and leads to the new questionnaire.
     with page.expect_navigation():
         page.click("form.confirm-form button[type=submit].primary")
@@ -351,20 +362,11 @@ def test_the_survey_pages(
         page = context.new_page()
         if who is not None:
             log_in(page, live_server.url, who, DEMO_PASSWORD)
+        role = (who or "anonymous").split(".")[-1]
         for name in names:
-            response = page.goto(live_server.url + pages[name])
-            if response is None or response.status != 200:
-                problems.append(f"{who} {name}: {response.status if response else 'none'}")
-                continue
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 1:
-                problems.append(f"{who} {name} at {width}: {overflow}px wider than the screen")
-            if screenshot_dir is not None:
-                role = (who or "anonymous").split(".")[-1]
-                page.screenshot(
-                    path=str(screenshot_dir / f"{role}-survey-{name}-{width}.png"), full_page=True
+            if visited(page, live_server.url + pages[name], f"{who} {name}", problems):
+                looked_at(
+                    page, f"{who} {name}", width, problems, screenshot_dir, f"{role}-survey-{name}"
                 )
         context.close()
     assert problems == []
@@ -569,18 +571,7 @@ def test_the_survey_campaign_pages(
         page = context.new_page()
         log_in(page, live_server.url, username, DEMO_PASSWORD)
         for name, path in survey_pages(role, codes):
-            response = page.goto(live_server.url + path)
-            if response is None or response.status != 200:
-                problems.append(f"{role} {path}: {response.status if response else 'none'}")
-                continue
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 1:
-                problems.append(f"{role} {path} at {width}: {overflow}px wider than the screen")
-            if screenshot_dir is not None:
-                page.screenshot(
-                    path=str(screenshot_dir / f"{role}-{name}-{width}.png"), full_page=True
-                )
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
         context.close()
     assert problems == []
