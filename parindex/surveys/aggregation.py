@@ -105,6 +105,9 @@ def campaign_aggregate(
         .annotate(n=Count("*"))
         .order_by()
     }
+    totals: dict[int, int] = defaultdict(int)  # each unit's respondents, groups together
+    for (unit_id, _group), n in respondents.items():
+        totals[unit_id] += n
     targets = {
         cu.unit_id: cu.target
         for cu in CampaignUnit.objects.filter(campaign=campaign).select_related("campaign")
@@ -127,7 +130,7 @@ def campaign_aggregate(
     for done, unit_id in enumerate(units):
         if done % 50 == 0:
             report(_("Computing the units' figures"), done, len(units))
-        total = sum(n for (unit, _group), n in respondents.items() if unit == unit_id)
+        total = totals[unit_id]
         target = targets.get(unit_id)
         short = below_target(total, target)
         short_units += short

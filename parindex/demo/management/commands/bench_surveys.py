@@ -41,6 +41,7 @@ from parindex.surveys.models import (
     Source,
     UnitSurveyResult,
 )
+from parindex.surveys.partitions import partition_name
 from parindex.surveys.responses import Parsed, Who, response_store
 
 YEAR = 2903
@@ -281,6 +282,11 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(code=CODE).first()
         with connection.cursor() as cursor:
             if campaign is not None:
+                # The campaign's partition is emptied at once; millions of deleted rows
+                # would be written to the log one by one.
+                cursor.execute("SELECT to_regclass(%s)", [partition_name(campaign.pk)])
+                if cursor.fetchone()[0] is not None:
+                    cursor.execute(f"TRUNCATE {partition_name(campaign.pk)}")
                 cursor.execute("DELETE FROM surveys_answer WHERE campaign_id = %s", [campaign.pk])
                 cursor.execute("DELETE FROM surveys_response WHERE campaign_id = %s", [campaign.pk])
                 Aggregate.objects.filter(campaign=campaign).delete()
