@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,7 +123,7 @@ def campaign_aggregate(
     for (unit_id, question_id), by_value in everyone.items():
         by_unit[unit_id][None].append(_tally(questions[question_id], dict(by_value)))
     aggregates: list[Figure] = []
-    results: list[UnitSurveyResult] = []
+    results: list[Figure] = []
     now = timezone.now()
     units = sorted(by_unit)
     short_units = 0
@@ -143,44 +143,36 @@ def campaign_aggregate(
                 if score.pct is None:
                     continue
                 results.append(
-                    UnitSurveyResult(
-                        year=campaign.year,
-                        unit_id=unit_id,
-                        source=campaign.source,
-                        indicator=indicator,
-                        percent=four_places(score.pct),
-                        respondents=total if not indicator else score.n,
-                        campaign=campaign,
-                        low=_bound(score, "low"),
-                        high=_bound(score, "high"),
-                        target=target,
-                        short=short,
-                        entered_at=now,
-                        entered_by=by,
+                    (
+                        campaign.year,
+                        unit_id,
+                        campaign.source,
+                        indicator,
+                        four_places(score.pct),
+                        total if not indicator else score.n,
+                        campaign.pk,
+                        _bound(score, "low"),
+                        _bound(score, "high"),
+                        target,
+                        short,
+                        now,
+                        by.pk if by is not None else None,
                     )
                 )
     report(_("Writing the figures"), len(units), len(units))
     with transaction.atomic():
         Aggregate.objects.filter(campaign=campaign).delete()
-        _insert(aggregates)
+        _insert(Aggregate, AGGREGATE_COLUMNS, aggregates)
+        # The campaign's figures take the place of its last ones, and of any typed in for
+        # those units (a typed-in figure is a source's overall one).
         UnitSurveyResult.objects.filter(campaign=campaign).delete()
-        UnitSurveyResult.objects.bulk_create(
-            results,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["year", "unit", "source", "indicator"],
-            update_fields=[
-                "percent",
-                "respondents",
-                "campaign",
-                "low",
-                "high",
-                "target",
-                "short",
-                "entered_at",
-                "entered_by",
-            ],
-        )
+        UnitSurveyResult.objects.filter(
+            year=campaign.year,
+            source=campaign.source,
+            unit_id__in={row[1] for row in results},
+            campaign__isnull=True,
+        ).delete()
+        _insert(UnitSurveyResult, RESULT_COLUMNS, results)
         Campaign.objects.filter(pk=campaign.pk).update(aggregated_at=now)
     return Outcome(
         units=len(units),
@@ -206,20 +198,40 @@ AGGREGATE_COLUMNS = (
 Figure = tuple[Any, ...]  # an Aggregate's values, in AGGREGATE_COLUMNS' order
 
 
-def _insert(rows: list[Figure]) -> None:
-    """The figures written in one go: PostgreSQL's COPY of plain tuples (Django's INSERT
-    took a quarter of the aggregation preparing 2,600 model rows), else bulk_create."""
+RESULT_COLUMNS = (
+    "year",
+    "unit_id",
+    "source",
+    "indicator",
+    "percent",
+    "respondents",
+    "campaign_id",
+    "low",
+    "high",
+    "target",
+    "short",
+    "entered_at",
+    "entered_by_id",
+)
+
+
+def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[Figure]) -> None:
+    """Rows written in one go: PostgreSQL's COPY of plain tuples (Django's INSERT took a
+    quarter of the aggregation preparing 2,600 model rows), else bulk_create."""
     if connection.vendor != "postgresql":
-        Aggregate.objects.bulk_create(
-            [Aggregate(**dict(zip(AGGREGATE_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=500,
+        model._default_manager.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
         )
         return
+    dumped = [columns.index(name) for name in columns if name == "counts"]
     with connection.cursor() as cursor:
-        copy = f"COPY surveys_aggregate ({', '.join(AGGREGATE_COLUMNS)}) FROM STDIN"
+        copy = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with cursor.cursor.copy(copy) as writer:
             for row in rows:
-                writer.write_row([*row[:-1], json.dumps(row[-1])])
+                values = list(row)
+                for index in dumped:
+                    values[index] = json.dumps(values[index])
+                writer.write_row(values)
 
 
 def _values(question: Question) -> list[int]:

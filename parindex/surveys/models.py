@@ -467,7 +467,10 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         indexes = [
-            models.Index(fields=["campaign", "unit"]),
+            # The respondents of each unit and group are counted from this index alone.
+            models.Index(
+                fields=["campaign", "unit", "group", "counted"], name="response_unit_group"
+            ),
             models.Index(
                 fields=["campaign", "dossier_code"],
                 condition=~Q(dossier_code=""),

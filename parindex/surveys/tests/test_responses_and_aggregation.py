@@ -210,6 +210,8 @@ def test_a_campaign_is_aggregated_as_computed_by_hand(cast: Cast) -> None:
     ]:
         submit(survey, cast.unit_a, {"a1": a1, "a2": a2, "p1": p1, "r1": r1})
     submit(survey, cast.unit_a, {"a1": "1", "p1": "1"}, flag=Flag.HONEYPOT)  # not counted
+    for unit in (cast.unit_a, cast.unit_b):  # typed in before the campaign's figures
+        UnitSurveyResult.objects.create(year=2024, unit=unit, source="sipas", percent=50)
     outcome = campaign_aggregate(campaign=survey)
     # N = 20 transactions: n = 20 / 1.05 = 19.05, rounded up to 20; 4 is short of it.
     assert outcome.units == 1 and outcome.responses == 4 and outcome.short == 1
@@ -223,7 +225,9 @@ def test_a_campaign_is_aggregated_as_computed_by_hand(cast: Cast) -> None:
     assert procedure.percent == Decimal("75.0000") and procedure.respondents == 4
     a1 = Aggregate.objects.get(unit=cast.unit_a, question__code="a1", group=None)
     assert a1.counts == {"2": 1, "3": 1, "4": 1, "5": 1} and a1.pct == Decimal("50.0000")
-    assert not UnitSurveyResult.objects.filter(unit=cast.unit_b).exists()  # nobody: pending
+    # Nobody answered for Sở Y tế: its typed-in figure stays, the campaign has none.
+    kept = UnitSurveyResult.objects.get(unit=cast.unit_b)
+    assert kept.campaign is None and kept.percent == 50
     # The mean: a1 (4+3+2+1)/4/4 = 62.5 %, a2 (3+1+4)/3/4 = 66.67 %: access 64.5833 %;
     # p1 (3+1+4+3)/4/4 = 68.75 %; r1 86.6667 %; overall 73.3333 %.
     survey.method = Campaign.Method.MEAN
