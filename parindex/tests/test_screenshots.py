@@ -305,38 +305,27 @@ def test_the_questionnaire_pages(
 
 
 def prepare_survey() -> tuple[dict[str, str], bytes]:
-    """The demo with a SIPAS campaign over five departments, the national form's 25
-    questions, a post-office collector with three of them; the first unit's poster."""
-    from parindex.org.models import EvaluatingBody, Partner, Role, Unit, User
-    from parindex.surveys.models import CampaignUnit
+    """The demo's SIPAS campaign: a department's public form, the post office's
+    collector with a district, the posters; the department's poster."""
+    from parindex.demo.surveys import SIPAS_CODE
+    from parindex.surveys.models import CampaignUnit, CollectorAssignment
     from parindex.surveys.posters import poster_png
     from parindex.surveys.public import forget_entries, forget_forms
-    from parindex.surveys.tests.factories import campaign
-    from parindex.surveys.tests.factories_public import assign, sipas_national
 
     prepare()
     forget_entries()
     forget_forms()
-    units = list(Unit.objects.filter(group__code="so-nganh").order_by("position")[:5])
-    survey = campaign([sipas_national(code="anh-sipas-2024")], units, code="anh-sipas-2024")
-    survey.title = "Khảo sát sự hài lòng của người dân, tổ chức năm 2024"
-    survey.save(update_fields=["title"])
-    partner = Partner.objects.create(
-        body=EvaluatingBody.objects.get(), name="Bưu điện tỉnh Sóc Trăng"
-    )
-    collector = User(username="buu-dien.collector", role=Role.COLLECTOR, partner=partner)
-    collector.set_password(DEMO_PASSWORD)
-    collector.save()
-    assign(survey, collector, *units[:3])
     entry = CampaignUnit.objects.select_related("campaign", "unit").get(
-        campaign=survey, unit=units[0]
+        campaign__code=SIPAS_CODE, unit__code="so-tu-phap"
     )
+    collected = CollectorAssignment.objects.filter(campaign=entry.campaign).first()
+    assert collected is not None
     pages = {
         "form": f"/s/{entry.link_code}/",
         "thanks": f"/s/{entry.link_code}/thanks/",
         "collect": "/surveys/collect/",
-        "collect-unit": f"/surveys/collect/{survey.code}/{units[0].code}/",
-        "posters": f"/surveys/{survey.code}/posters/",
+        "collect-unit": f"/surveys/collect/{SIPAS_CODE}/{collected.unit.code}/",
+        "posters": f"/surveys/{SIPAS_CODE}/posters/",
     }
     return pages, poster_png(entry)
 
@@ -376,151 +365,13 @@ def test_the_survey_pages(
 
 
 def prepare_surveys() -> dict[str, str]:
-    """The demo with a SIPAS campaign over every unit, answered unevenly (some units
-    short of their target, a few responses flagged, some recorded by the post office's
-    collector) and aggregated; a staff survey part-way answered. A campaign the demo
-    brings is used as it is."""
-    import datetime
-    import random
-
-    from django.contrib.auth.hashers import make_password
-
-    from parindex.notify.models import Message
-    from parindex.org.models import Partner, Role, Unit, User
-    from parindex.surveys.aggregation import campaign_aggregate
-    from parindex.surveys.campaigns import CampaignData, campaign_save, invitations_send
-    from parindex.surveys.imports import respondents_import, responses_import
-    from parindex.surveys.models import (
-        Campaign,
-        Channel,
-        CollectorAssignment,
-        Flag,
-        RespondentGroup,
-    )
-    from parindex.surveys.responses import (
-        Who,
-        form_of,
-        parse_answers,
-        response_store,
-        response_submit_by_link,
-    )
-    from parindex.surveys.tests.factories import sipas_questionnaire, staff_questionnaire
+    """The demo's two campaigns of 2024: SIPAS over every unit, answered unevenly (some
+    units short of their target, a few responses flagged, some recorded by the post
+    office's collector), and the staff survey part-way answered; both aggregated."""
+    from parindex.demo.surveys import SIPAS_CODE, STAFF_CODE
 
     prepare()
-    today = timezone.localdate()
-    opens = today - datetime.timedelta(days=12)
-    admin = User.objects.get(username="admin")
-    body = Unit.objects.select_related("group__body").first().group.body  # type: ignore[union-attr]
-    post = Partner.objects.create(body=body, name="Bưu điện tỉnh Sóc Trăng")
-    front = Partner.objects.create(body=body, name="Ủy ban MTTQ Việt Nam tỉnh")
-    hashed = make_password(DEMO_PASSWORD)
-    collector = User.objects.create(
-        username="buu-dien.collector",
-        role=Role.COLLECTOR,
-        partner=post,
-        password=hashed,
-        display_name="Điều tra viên Bưu điện",
-    )
-    User.objects.create(
-        username="mttq.supervisor",
-        role=Role.SUPERVISOR,
-        partner=front,
-        password=hashed,
-        display_name="Giám sát viên MTTQ",
-    )
-    units = list(Unit.objects.active().order_by("group__position", "position"))
-    sipas = Campaign.objects.filter(source="sipas").first()
-    if sipas is None:
-        sipas = campaign_save(
-            campaign=None,
-            data=CampaignData(
-                code="sipas-2024-anh",
-                title="Khảo sát SIPAS năm 2024",
-                year=2024,
-                source="sipas",
-                method="share",
-                questionnaires=[sipas_questionnaire(year=2024, code="anh-sipas-2024")],
-                units=units,
-                partners=[post, front],
-                opens_on=opens,
-                closes_on=today + datetime.timedelta(days=20),
-            ),
-            by=admin,
-            today=today,
-        )
-        rng = random.Random(2024)
-        sipas.units.update(transactions=60)
-        rows = ["unit,day,channel,a1,a2,p1,r1"]
-        for position, unit in enumerate(units):
-            for _ in range(rng.randint(10, 60) if position % 4 else rng.randint(2, 12)):
-                day = opens + datetime.timedelta(days=rng.randint(0, 12))
-                values = [rng.choice("2344555") for _ in range(3)]
-                rows.append(
-                    f"{unit.code},{day:%d/%m/%Y},{rng.choice(['paper', 'portal'])},"
-                    f"{values[0]},{values[1]},{values[2]},{rng.randint(1, 4)}"
-                )
-        responses_import(
-            campaign=sipas, content="\n".join(rows).encode(), filename="r.csv", today=today
-        )
-        questionnaire = sipas.questionnaires.get()
-        form = form_of(questionnaire)
-        for unit in units[:3]:
-            CollectorAssignment.objects.create(campaign=sipas, collector=collector, unit=unit)
-            for value in "4554":
-                response_store(
-                    who=Who(
-                        sipas, questionnaire, unit, Channel.COLLECTOR, today, collector=collector
-                    ),
-                    parsed=parse_answers(form, {"a1": value, "p1": value}),
-                )
-        for flag in (Flag.HONEYPOT, Flag.TOO_MANY, Flag.DUPLICATE):
-            response_store(
-                who=Who(sipas, questionnaire, units[1], Channel.WEB, today),
-                parsed=parse_answers(form, {"a1": "1", "p1": "1", "note": "Chờ quá lâu"}),
-                flag=flag,
-            )
-        campaign_aggregate(campaign=sipas, by=admin)
-    staff = Campaign.objects.filter(source="staff").first()
-    if staff is None:
-        leaders = RespondentGroup.objects.create(
-            code="anh-lanh-dao", name="Lãnh đạo cấp phòng", position=1
-        )
-        workers = RespondentGroup.objects.create(code="anh-cong-chuc", name="Công chức", position=2)
-        staff = campaign_save(
-            campaign=None,
-            data=CampaignData(
-                code="cbccvc-2024-anh",
-                title="Khảo sát CBCCVC năm 2024",
-                year=2024,
-                source="staff",
-                method="share",
-                questionnaires=[staff_questionnaire(leaders), staff_questionnaire(workers)],
-                units=units[:6],
-                opens_on=opens,
-                closes_on=today + datetime.timedelta(days=20),
-            ),
-            by=admin,
-            today=today,
-        )
-        people = ["unit,group,name,email,mobile"] + [
-            f"{unit.code},{group},Người {n} {unit.code},{unit.code}.{group}.{n}@demo.invalid,"
-            for unit in units[:6]
-            for group, count in (("anh-lanh-dao", 3), ("anh-cong-chuc", 8))
-            for n in range(count)
-        ]
-        respondents_import(campaign=staff, content="\n".join(people).encode(), filename="ds.csv")
-        invitations_send(campaign=staff, today=today)
-        for number, message in enumerate(
-            Message.objects.filter(event_key__startswith=f"survey:{staff.pk}:invite")
-        ):
-            if number % 3 == 2:
-                continue
-            token = message.body.split("/r/", 1)[1].split("/", 1)[0]
-            response_submit_by_link(
-                token=token, raw={"q1": str(2 + number % 4), "q2": "4"}, day=today
-            )
-        campaign_aggregate(campaign=staff, by=admin)
-    return {"sipas": sipas.code, "staff": staff.code, "unit": units[0].code}
+    return {"sipas": SIPAS_CODE, "staff": STAFF_CODE, "unit": "so-tu-phap"}
 
 
 SURVEY_ACCOUNTS = {
