@@ -80,7 +80,15 @@ def test_the_phone_header_is_compact_and_every_menu_item_reachable(
     assert page.locator(".topbar").bounding_box()["height"] <= 100
     links = page.locator(".mainnav a")
     names = links.all_inner_texts()
-    assert names == ["Trang chủ", "Đơn vị", "Chấm điểm", "Bộ tiêu chí", "Kết quả", "Quản trị"]
+    assert names == [
+        "Trang chủ",
+        "Đơn vị",
+        "Chấm điểm",
+        "Bộ tiêu chí",
+        "Khảo sát",
+        "Kết quả",
+        "Quản trị",
+    ]
     links.last.scroll_into_view_if_needed()
     box = links.last.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]

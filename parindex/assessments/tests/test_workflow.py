@@ -18,7 +18,7 @@ from parindex.assessments.services import (
 from parindex.assessments.workflow import TRANSITIONS, TransitionRefused
 from parindex.conftest import Cast
 from parindex.org.errors import Forbidden, Refused
-from parindex.org.models import Role, User
+from parindex.org.models import PARTNER_ROLES, Partner, Role, User
 
 from .conftest import DEADLINE, TODAY
 
@@ -26,7 +26,13 @@ pytestmark = pytest.mark.django_db
 
 
 def actor(cast: Cast, role: Role) -> User:
-    """Someone of that role who has to do with unit A's assessment."""
+    """Someone of that role who has to do with unit A's assessment (a survey partner's
+    staff have nothing to do with any)."""
+    if role in PARTNER_ROLES:
+        partner, _new = Partner.objects.get_or_create(body=cast.body, name="Bưu điện tỉnh")
+        return User.objects.get_or_create(
+            username=f"partner-{role}", defaults={"role": role, "partner": partner}
+        )[0]
     return {
         Role.ADMIN: cast.admin,
         Role.UNIT_SCORER: cast.scorer_a,
