@@ -16,6 +16,7 @@ import datetime
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -23,7 +24,6 @@ from parindex.org.models import Partner, Role, Unit, User
 from parindex.surveys.aggregation import campaign_aggregate
 from parindex.surveys.campaigns import CampaignData, campaign_save, collector_units_set
 from parindex.surveys.models import (
-    Answer,
     Campaign,
     Channel,
     Flag,
@@ -35,7 +35,7 @@ from parindex.surveys.models import (
     Source,
 )
 from parindex.surveys.questionnaires import questionnaire_import
-from parindex.surveys.responses import new_token
+from parindex.surveys.responses import answer_rows, answers_write, new_token
 
 QUESTIONNAIRES = Path(__file__).resolve().parent / "data" / "questionnaires"
 YEAR = 2024
@@ -180,7 +180,7 @@ def _sipas_responses(
     questionnaire = campaign.questionnaires.get()
     questions = _questions(questionnaire)
     responses: list[Response] = []
-    answers: list[Answer] = []
+    answers: list[tuple[Any, ...]] = []
     span = (today - opens).days
     for unit in units:
         mood = rng.uniform(0.82, 0.97)  # the share of satisfied answers the unit earns
@@ -204,27 +204,21 @@ def _sipas_responses(
             responses.append(response)
             answers += _answers_of(response, questions, mood, rng)
     Response.objects.bulk_create(responses, batch_size=500)
-    Answer.objects.bulk_create(answers, batch_size=2000)
+    answers_write(answers)
     return len(responses)
 
 
 def _answers_of(
     response: Response, questions: list[_Scored], mood: float, rng: random.Random
-) -> list[Answer]:
-    return [
-        Answer(
-            campaign_id=response.campaign_id,
-            response=response,
-            question_id=question.pk,
-            choice=choice,
-            value=value,
-            unit_id=response.unit_id,
-            group_id=response.group_id,
-            counted=response.counted,
-        )
-        for question in questions
-        for choice, value in _answer(question, mood, rng)
-    ]
+) -> list[tuple[Any, ...]]:
+    return answer_rows(
+        response,
+        [
+            (question.pk, choice, value)
+            for question in questions
+            for choice, value in _answer(question, mood, rng)
+        ],
+    )
 
 
 def _staff_responses(
@@ -240,7 +234,7 @@ def _staff_responses(
     now = timezone.now()
     respondents: list[Respondent] = []
     responses: list[Response] = []
-    answers: list[Answer] = []
+    answers: list[tuple[Any, ...]] = []
     for unit in units:
         mood = rng.uniform(0.78, 0.96)
         for group_code, count in STAFF_GROUPS[unit.group.code]:
@@ -278,5 +272,5 @@ def _staff_responses(
     rng.shuffle(responses)
     Respondent.objects.bulk_create(respondents, batch_size=500)
     Response.objects.bulk_create(responses, batch_size=500)
-    Answer.objects.bulk_create(answers, batch_size=2000)
+    answers_write(answers)
     return len(responses)

@@ -387,32 +387,50 @@ def _insert_answers(response: Response, numbers: Sequence[tuple[int, int, int]])
         return
     if len(numbers) > MAX_QUESTIONS * 10:
         raise Refused(_("The response has errors: nothing was stored."))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(*_answers_statement(response, numbers))
+        return
+    answers_write(answer_rows(response, numbers))
+
+
+def answer_rows(
+    response: Response, numbers: Sequence[tuple[int, int, int]]
+) -> list[tuple[Any, ...]]:
+    """A response's answers as the rows `answers_write` takes (ANSWER_COLUMNS' order)."""
     key = Response._meta.pk.get_db_prep_value(response.pk, connection)  # SQLite: hex text
+    return [
+        (
+            response.campaign_id,
+            key,
+            q,
+            choice,
+            value,
+            response.unit_id,
+            response.group_id,
+            response.counted,
+        )
+        for q, choice, value in numbers
+    ]
+
+
+ROWS_A_STATEMENT = 120  # 8 values a row: under SQLite's 999 variables a statement
+
+
+def answers_write(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Answers already checked (`answer_rows`), written as plain values in a few
+    statements: what a generated or imported batch of responses uses, whatever its size."""
     table = Answer._meta.db_table
     columns = ", ".join(ANSWER_COLUMNS)
+    marks = "(" + ", ".join(["%s"] * len(ANSWER_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(*_answers_statement(response, numbers))
-            return
-        rows = [
-            (
-                response.campaign_id,
-                key,
-                q,
-                choice,
-                value,
-                response.unit_id,
-                response.group_id,
-                response.counted,
+        for start in range(0, len(rows), ROWS_A_STATEMENT):
+            batch = rows[start : start + ROWS_A_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+                + ", ".join([marks] * len(batch)),
+                [value for row in batch for value in row],
             )
-            for q, choice, value in numbers
-        ]
-        marks = "(" + ", ".join(["%s"] * len(ANSWER_COLUMNS)) + ")"
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
-            + ", ".join([marks] * len(rows)),
-            [value for row in rows for value in row],
-        )
 
 
 # Personal links ---------------------------------------------------------------------
