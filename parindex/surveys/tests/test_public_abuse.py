@@ -193,10 +193,11 @@ def test_text_that_is_not_utf8_is_refused(cast: Cast, body: bytes) -> None:
 
 def test_more_fields_than_django_reads_is_a_400_not_a_500(cast: Cast) -> None:
     """Over DATA_UPLOAD_MAX_NUMBER_FIELDS the CSRF check cannot read the post: Django
-    answers 400 itself (its own page: the project has no 400.html yet)."""
+    answers 400 itself, with the project's page in Vietnamese."""
     survey = campaign([sipas_questionnaire()], [cast.unit_a])
     body = "&".join(f"f{n}=1" for n in range(1500)).encode()
     page = Client().post(
         link(survey, cast.unit_a), body, content_type="application/x-www-form-urlencoded"
     )
     assert page.status_code == 400 and not Response.objects.exists()
+    assert "Không đọc được yêu cầu" in page.content.decode()
