@@ -763,9 +763,11 @@ def upload_discard(name: str) -> None:
 
 
 def _uploads_prune() -> None:
+    """Remove the kept files older than a day (both storages, the local folder and S3,
+    list and date their files)."""
     try:
         _dirs, files = default_storage.listdir(UPLOADS)
-    except (FileNotFoundError, NotImplementedError):
+    except FileNotFoundError:  # nothing kept yet: the folder does not exist
         return
     cutoff = timezone.now() - datetime.timedelta(hours=UPLOAD_HOURS)
     for name in files[:1000]:
@@ -773,7 +775,7 @@ def _uploads_prune() -> None:
         try:
             if default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
+        except FileNotFoundError:  # confirmed and removed by another request meanwhile
             continue
 
 

@@ -263,3 +263,19 @@ def test_the_rows_rejected_are_listed_up_to_a_bound(cast: Cast) -> None:
     with pytest.raises(ImportRejected) as rejected:
         responses_import(campaign=survey, content=many.encode(), filename="r.csv", today=TODAY)
     assert rejected.value.count == 300 and len(rejected.value.rejected) == imports.REJECTED_SHOWN
+
+
+def test_a_file_kept_for_its_confirmation_is_removed_after_a_day(cast: Cast) -> None:
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from parindex.surveys.imports import UPLOAD_HOURS, upload_keep
+
+    old = upload_keep(b"unit,a1\n", "old.csv")
+    aged = time.time() - (UPLOAD_HOURS + 1) * 3600
+    os.utime(default_storage.path(old), (aged, aged))
+    fresh = upload_keep(b"unit,a1\n", "fresh.csv")  # keeping a file prunes the old ones
+    assert not default_storage.exists(old)
+    assert default_storage.exists(fresh)
