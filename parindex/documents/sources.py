@@ -1,0 +1,183 @@
+"""What a year's documents are written from: the engine's results of the year and of the
+years before, the criteria where each unit lost points (with the appraiser's comment),
+the surveys' numbers, and which groups the year lacks.
+
+Every figure comes from the engine (`results.selectors.year_results`, `compute_unit`):
+the documents format them and never add, average, rank or round on their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from parindex.assessments.models import AssessmentItem, Cycle
+from parindex.frameworks.models import Criterion
+from parindex.org.models import Unit, UnitGroup
+from parindex.results.compute import load_and_compute
+from parindex.results.selectors import YearResults, year_results
+from parindex.scoring.numbers import ZERO, publish
+from parindex.surveys.models import Campaign
+
+# How many years back a unit's letter compares (seed 000 compares with the year before).
+HISTORY_YEARS = 2
+
+
+@dataclass(frozen=True)
+class CriterionLoss:
+    """A criterion (leaf) where a unit lost points, published: the maximum after lowering
+    minus the points obtained minus survey points still pending."""
+
+    unit: str  # the unit's code
+    code: str  # the criterion's code in its framework
+    title: str
+    field: str  # the code of the field (depth 0) it belongs to
+    max_points: Decimal
+    points: Decimal
+    lost: Decimal
+    comment: str  # the appraiser's comment
+
+
+@dataclass(frozen=True)
+class SurveyCount:
+    source: str  # "sipas" or "staff"
+    title: str
+    respondents: int  # responses counted in the results (flagged ones left out)
+    units: int  # units the responses are about
+
+
+@dataclass
+class Source:
+    year: int
+    results: YearResults
+    history: dict[int, YearResults]  # earlier years with results, newest first
+    # Criterion-level losses by unit code; None where the year has no criterion-level
+    # data (only imported from a published table).
+    losses: dict[str, list[CriterionLoss]] | None
+    surveys: list[SurveyCount]
+    missing_groups: list[str]  # names of the groups with units but no results this year
+    # Where the criterion-level detail was read from answers that changed after the
+    # revision was computed (its inputs digest differs): the documents say so.
+    detail_differs: bool = False
+    field_titles: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> code -> title
+
+    @property
+    def has_criteria(self) -> bool:
+        return self.losses is not None
+
+    @property
+    def previous(self) -> YearResults | None:
+        return self.history.get(self.year - 1)
+
+
+def year_source(year: int, *, revision: int | None = None, drafts: bool = False) -> Source | None:
+    """The year's documents' source: its results (the revision asked for, else the newest
+    published, else what was imported; with `drafts`, else the newest draft)."""
+    results = year_results(year, revision=revision, drafts=drafts)
+    if results is None:
+        return None
+    history = {}
+    for earlier in range(year - 1, year - 1 - HISTORY_YEARS, -1):
+        found = year_results(earlier)
+        if found is not None:
+            history[earlier] = found
+    losses: dict[str, list[CriterionLoss]] | None = None
+    differs = False
+    if results.snapshot is not None:
+        losses, digest = criterion_losses(results.snapshot.cycle)
+        differs = digest != results.snapshot.inputs_digest
+    present = {info.pk for info in results.groups.values()}
+    missing = [
+        group.name
+        for group in UnitGroup.objects.filter(
+            Q(units__dissolved_on__isnull=True) | Q(units__dissolved_on__year__gt=year)
+        )
+        .exclude(pk__in=present)
+        .distinct()
+        .order_by("position")
+    ]
+    return Source(
+        year=year,
+        results=results,
+        history=history,
+        losses=losses,
+        surveys=survey_counts(year),
+        missing_groups=missing,
+        detail_differs=differs,
+        field_titles={code: results.field_titles(code) for code in results.groups},
+    )
+
+
+def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]:
+    """Every unit's criteria where points were lost, through the engine from the cycle's
+    answers, largest loss first; and the digest of the answers they were read from."""
+    computed = load_and_compute(cycle)
+    codes = dict(Unit.objects.filter(pk__in=computed.unit_groups).values_list("pk", "code"))
+    frameworks = {}
+    for group_id, framework_id in cycle.groups.values_list("group_id", "framework_id"):
+        frameworks[group_id] = framework_id
+    leaves: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)  # framework -> code
+    for framework_id, code, title, rule_type in Criterion.objects.filter(
+        framework__in=frameworks.values()
+    ).values_list("framework_id", "code", "title", "rule_type"):
+        if rule_type:
+            leaves[framework_id][code] = (title, code.split(".")[0])
+    comments: dict[tuple[int, str], str] = {
+        (unit_id, code): note
+        for unit_id, code, note in AssessmentItem.objects.filter(assessment__cycle=cycle)
+        .exclude(appraisal_note="")
+        .values_list("assessment__unit_id", "criterion__code", "appraisal_note")
+    }
+    found: dict[str, list[CriterionLoss]] = {}
+    for result in computed.results:
+        unit_id = int(result.unit)
+        framework = frameworks.get(computed.unit_groups[unit_id])
+        unit_losses = []
+        for code, (title, field_code) in leaves.get(framework or 0, {}).items():
+            node = result.nodes.get(code)
+            if node is None or node.max_points == ZERO:
+                continue  # lowered: not applicable, nothing to lose
+            lost = publish(node.max_points) - publish(node.points) - publish(node.pending)
+            if lost > ZERO:
+                unit_losses.append(
+                    CriterionLoss(
+                        unit=codes[unit_id],
+                        code=code,
+                        title=title,
+                        field=field_code,
+                        max_points=node.max_points,
+                        points=node.points,
+                        lost=lost,
+                        comment=comments.get((unit_id, code), ""),
+                    )
+                )
+        unit_losses.sort(key=lambda loss: _order(loss.code))
+        found[codes[unit_id]] = unit_losses
+    return found, computed.digest
+
+
+def _order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+
+def survey_counts(year: int) -> list[SurveyCount]:
+    """The year's survey campaigns with the responses they counted, in one query."""
+    campaigns = (
+        Campaign.objects.filter(year=year)
+        .annotate(
+            counted_responses=Count("responses", filter=Q(responses__counted=True)),
+            units_answered=Count(
+                "responses__unit", filter=Q(responses__counted=True), distinct=True
+            ),
+        )
+        .order_by("source", "pk")
+    )
+    return [
+        SurveyCount(source, title, respondents, units)
+        for source, title, respondents, units in campaigns.values_list(
+            "source", "title", "counted_responses", "units_answered"
+        )
+    ]
