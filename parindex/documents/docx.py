@@ -140,10 +140,7 @@ def letterhead(document: Document, head: Letterhead) -> None:
     table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = (Mm(65), Mm(100))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    _widths(table, (Mm(62), Mm(103)))
     left, right = table.rows[0].cells
     first = left.paragraphs[0]
     if head.parent:
@@ -151,7 +148,7 @@ def letterhead(document: Document, head: Letterhead) -> None:
         first = left.add_paragraph()
     _run(first, head.issuer.upper(), size=13, bold=True)
     _rule(left, Mm(25))
-    _run(right.paragraphs[0], MOTTO, size=13, bold=True)
+    _run(right.paragraphs[0], MOTTO, size=12, bold=True)
     _run(right.add_paragraph(), MOTTO_LINE, size=14, bold=True)
     _rule(right, Mm(55))
     for cell in (left, right):
@@ -323,8 +320,7 @@ def table(
             _cell_text(cells[position], value, size=size, bold=number in bold, align=column.align)
     for row in written.rows:
         _cant_split(row)
-        for position, column in enumerate(columns):
-            row.cells[position].width = Mm(column.width_mm)
+    _widths(written, [Mm(column.width_mm) for column in columns])
     document.add_paragraph().paragraph_format.space_after = Pt(0)
     return written
 
@@ -335,6 +331,14 @@ def _cell_text(cell: _Cell, text: str, *, size: int, bold: bool = False, align: 
     written.paragraph_format.first_line_indent = Mm(0)
     written.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": CENTER, "right": RIGHT}[align]
     _run(written, text, size=size, bold=bold)
+
+
+def _widths(written: Table, widths: Sequence[object]) -> None:
+    """Column widths as Word and LibreOffice both read them: on the grid and on each cell."""
+    for column, width in zip(written.columns, widths, strict=True):
+        column.width = width  # type: ignore[assignment]
+        for cell in column.cells:
+            cell.width = width  # type: ignore[assignment]
 
 
 def _repeat_header(row: object) -> None:
@@ -360,7 +364,7 @@ def closing(document: Document, head: Letterhead) -> None:
     written = document.add_table(rows=1, cols=2)
     written.autofit = False
     left, right = written.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
+    _widths(written, (Mm(80), Mm(85)))
     _cant_split(written.rows[0])
     received = left.paragraphs[0]
     _run(received, "Nơi nhận:", size=SMALL_PT, bold=True, italic=True)
