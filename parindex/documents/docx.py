@@ -336,9 +336,9 @@ def _cell_text(cell: _Cell, text: str, *, size: int, bold: bool = False, align: 
 def _widths(written: Table, widths: Sequence[object]) -> None:
     """Column widths as Word and LibreOffice both read them: on the grid and on each cell."""
     for column, width in zip(written.columns, widths, strict=True):
-        column.width = width  # type: ignore[assignment]
+        column.width = width
         for cell in column.cells:
-            cell.width = width  # type: ignore[assignment]
+            cell.width = width
 
 
 def _repeat_header(row: object) -> None:
