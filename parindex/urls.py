@@ -49,6 +49,7 @@ urlpatterns = [
     path("units/", include("parindex.org.urls")),
     path("frameworks/", include("parindex.frameworks.urls")),
     path("results/", include("parindex.results.urls")),
+    path("documents/", include("parindex.documents.urls")),
     path("assessments/", include("parindex.assessments.urls")),
     path("manage/", include((manage_patterns, "manage"))),
     path("jobs/", include((job_patterns, "jobs"))),

@@ -115,5 +115,9 @@ class GeneratedDocument(models.Model):
         return self.status == self.Status.DONE and self.source != current_source
 
     @property
+    def file_label(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)

@@ -501,7 +501,11 @@ class _Report:
             )
             return
         layout.paragraph(
-            self.document, "Kết quả chi tiết theo từng tiêu chí như sau:", bold=True, italic=True
+            self.document,
+            "Kết quả chi tiết theo từng tiêu chí như sau:",
+            bold=True,
+            italic=True,
+            keep_with_next=True,
         )
         found.sort(key=lambda item: _order(item.key[0]))
         for item in found:
@@ -527,7 +531,11 @@ class _Report:
             return []
         if len(units) * 2 > len(evaluated):
             others = [code for code in self.results.units if code in evaluated - set(units)]
-            text = "Các đơn vị còn lại (trừ " + joined([self.names[c] for c in others]) + ")."
+            text = (
+                "Tất cả các đơn vị được đánh giá, trừ "
+                + joined([self.names[c] for c in others])
+                + "."
+            )
         else:
             text = "Bao gồm: " + joined([self.names[unit] for unit in units]) + "."
         return [self.notes.add(text)]

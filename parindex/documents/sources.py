@@ -18,6 +18,7 @@ from parindex.assessments.models import AssessmentItem, Cycle
 from parindex.frameworks.models import Criterion
 from parindex.org.models import Unit, UnitGroup
 from parindex.results.compute import load_and_compute
+from parindex.results.models import ImportedResult
 from parindex.results.selectors import YearResults, year_results
 from parindex.scoring.numbers import ZERO, publish
 from parindex.surveys.models import Campaign
@@ -181,3 +182,21 @@ def survey_counts(year: int) -> list[SurveyCount]:
             "source", "title", "counted_responses", "units_answered"
         )
     ]
+
+
+def source_stamp(results: YearResults) -> str:
+    """What a year's figures are, in a few characters: a revision (a draft with when it was
+    computed: it is recomputed in place), else the imported table (when it was imported).
+    A document whose stamp is no longer the year's current one is outdated."""
+    snapshot = results.snapshot
+    if snapshot is not None:
+        if snapshot.is_published:
+            return f"r{snapshot.revision}"
+        return f"r{snapshot.revision}-draft-{snapshot.computed_at:%Y%m%d%H%M%S%f}"
+    latest = (
+        ImportedResult.objects.filter(year=results.year)
+        .order_by("-imported_at")
+        .values_list("imported_at", flat=True)
+        .first()
+    )
+    return f"imported-{latest:%Y%m%d%H%M%S%f}" if latest else "imported"

@@ -95,6 +95,21 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("results:surveys_import", args=[2024]),
             {role: (400 if role == "admin" else 403) for role in ROLES},  # no file chosen
         ),
+        # The documents: written for the administrator; a unit asks for its own letter.
+        ("GET", reverse("documents:year", args=[2024]), {**READERS, "appraiser": 403}),
+        (
+            "POST",
+            reverse("documents:year", args=[2024]),  # nothing asked for: the page again
+            {**dict.fromkeys(ROLES, 403), "admin": 302, "scorer_a": 302, "head_a": 302}
+            | {"scorer_b": 302},
+        ),
+        ("GET", reverse("documents:edition", args=[2024]), ADMIN_ONLY),
+        ("GET", reverse("documents:download", args=[999_999, "file"]), dict.fromkeys(ROLES, 404)),
+        (
+            "POST",
+            reverse("documents:delete", args=[999_999]),
+            {**dict.fromkeys(ROLES, 403), "admin": 404},
+        ),
         *questionnaire_rows(),
         # Recording survey responses in person is a partner's collector's work only.
         ("GET", reverse("surveys:collect"), dict.fromkeys(ROLES, 403)),
