@@ -169,7 +169,8 @@ def forget(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an outdated or failed file (a current one stays until outdated)."""
     document = GeneratedDocument.objects.filter(pk=pk).first()
     if document is None:
-        raise Http404
+        refuse(request, f"document {pk} not found", hide=True)
+    assert document is not None
     source = year_source(document.year, drafts=document.draft)
     current = source_stamp(source.results) if source is not None else ""
     if document.status == GeneratedDocument.Status.DONE and not document.is_outdated(current):
