@@ -7,8 +7,10 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import docx as python_docx
 import pytest
@@ -24,6 +26,7 @@ from parindex.documents.letters import (
     head_title,
     locality,
     parent_body,
+    recipients,
     signer_title,
     symbol,
 )
@@ -32,6 +35,7 @@ from parindex.org.models import Unit, UnitGroup
 from parindex.org.templatetags.parindex import day, percent, points
 from parindex.results.selectors import YearResults
 from parindex.results.services import results_compute, results_publish
+from parindex.surveys.models import UnitSurveyResult
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +232,9 @@ def test_a_provisional_result_is_never_presented_as_final(cycle_2024: Cycle) -> 
     AssessmentItem.objects.filter(
         assessment__cycle=cycle_2024, assessment__unit=unit, criterion__code__startswith="1."
     ).update(appraised_inputs=None)
+    UnitSurveyResult.objects.filter(
+        year=2024, unit__code="ubnd-huyen-long-phu", source="sipas"
+    ).delete()
     results_compute(cycle=cycle_2024, by=None)
     assert year_source(2024) is None  # nothing published: a draft only when asked for
     source = year_source(2024, drafts=True)
@@ -241,6 +248,16 @@ def test_a_provisional_result_is_never_presented_as_final(cycle_2024: Cycle) -> 
     assert f"còn {ranked.result.unappraised} tiêu chí chưa thẩm định" in text
     assert "chưa được phê duyệt, công bố" in text and "Căn cứ Quyết định" not in text
     assert stray_numbers(source, unit.code, data) == []
+    # A unit whose SIPAS results are not in: its pending points, in the pages' words.
+    waiting = source.results.ranked("ubnd-huyen-long-phu")
+    assert waiting is not None and waiting.result.missing_surveys == ("sipas",)
+    waiting_data = build_letter(source, "ubnd-huyen-long-phu")
+    waiting_text = "\n".join(paragraphs(waiting_data))
+    with translation.override("vi"):
+        pending = points(waiting.result.pending)
+    assert f"chưa gồm điểm khảo sát SIPAS: {pending} điểm đang chờ" in waiting_text
+    assert "chưa phải kết quả chính thức" in waiting_text
+    assert stray_numbers(source, "ubnd-huyen-long-phu", waiting_data) == []
     # A unit complete in the same draft is said to be unpublished, not provisional.
     other = next(r for r in source.results.cycle.units if not r.result.provisional)
     other_text = "\n".join(paragraphs(build_letter(source, other.result.unit)))
@@ -291,6 +308,34 @@ def test_who_writes_and_signs(cast: Cast) -> None:
     assert symbol(department) == "STP" and symbol(cast.district) == "UBND"
     finance = Unit(name="Sở Kế hoạch và Đầu tư", group=cast.departments)
     assert symbol(finance) == "SKHĐT"
+    assert recipients(department, cast.body) == (
+        "Như trên;",
+        "Sở Nội vụ (để biết);",
+        "Ban Giám đốc;",
+        "Lưu: VT.",
+    )
+    # The evaluating body's own department does not send itself a copy.
+    assert "Sở Nội vụ (để biết);" not in recipients(cast.home_unit, cast.body)
+    assert recipients(cast.district, cast.body)[2] == (
+        "Chủ tịch, các Phó Chủ tịch UBND huyện Mỹ Xuyên;"
+    )
+
+
+def test_detail_read_from_changed_answers_is_said(commented: Cycle) -> None:
+    source = publish(commented)
+    code = source.results.cycle.units[0].result.unit
+    assert not source.detail_differs
+    changed = replace(source, detail_differs=True)
+    text = "\n".join(paragraphs(build_letter(changed, code)))
+    assert "dữ liệu chấm điểm đã thay đổi sau lần xác định kết quả" in text
+
+
+def test_all_letters_cost_one_query(
+    commented: Cycle, django_assert_num_queries: Callable[[int], Any]
+) -> None:
+    source = publish(commented)
+    with django_assert_num_queries(1):  # the units, their groups and evaluating body
+        build_letters(source)
 
 
 def test_the_command_writes_one_letter_per_unit(commented: Cycle, tmp_path: Path) -> None:
