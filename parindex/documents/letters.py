@@ -117,10 +117,10 @@ def parent_body(unit: Unit, body: EvaluatingBody) -> str:
     """The body written above the unit's name (see the module's rules)."""
     if unit.parent is not None:
         return unit.parent.name
-    group = unicodedata.normalize("NFC", unit.group.name).lower()
-    if is_committee(unit.name) or "ubnd" in group or COMMITTEE.lower() in group:
+    # The group of people's committees ("UBND cấp huyện"), the central agencies'.
+    if is_committee(unit.name) or is_committee(unit.group.name):
         return ""
-    if "trung ương" in group:
+    if "trung ương" in unicodedata.normalize("NFC", unit.group.name).lower():
         return ""
     place = locality(body.name)
     return f"UBND {place.phrase}" if place is not None else ""
