@@ -237,12 +237,14 @@ def forget_published_state(**_kwargs: Any) -> None:
 
 def read_published_state() -> str:
     """What the public results pages are computed from, in one query: the published
-    revisions, the imported tables, the national results. It changes with every
-    publication, correction, import or national figure, so a key holding it is never
-    stale."""
+    revisions, the imported tables, the national results, and which units each group has
+    and which are dissolved (the groups a year lacks). It changes with every publication,
+    correction, import or national figure, and with a unit added, moved or dissolved, so
+    a key holding it is never stale."""
     snapshots = ResultSnapshot._meta.db_table
     imported = ImportedResult._meta.db_table
     national = NationalResult._meta.db_table
+    units = Unit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {snapshots} WHERE status = %s),"  # noqa: S608
@@ -250,7 +252,9 @@ def read_published_state() -> str:
             f" (SELECT MAX(published_at) FROM {snapshots} WHERE status = %s),"
             f" (SELECT COUNT(*) FROM {imported}), (SELECT MAX(id) FROM {imported}),"
             f" (SELECT MAX(imported_at) FROM {imported}),"
-            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national})",
+            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national}),"
+            f" (SELECT COUNT(*) FROM {units}), (SELECT SUM(group_id) FROM {units}),"
+            f" (SELECT COUNT(dissolved_on) FROM {units}), (SELECT MAX(dissolved_on) FROM {units})",
             [ResultSnapshot.Status.PUBLISHED] * 3,
         )
         row = cursor.fetchone()
