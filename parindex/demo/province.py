@@ -37,7 +37,7 @@ from .surveys import PARTNER_LOGINS, PARTNERS, load_surveys
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, printed in README
 DATA = Path(__file__).resolve().parent / "data"  # the four frameworks and the 2023 results
-HISTORY_FILE = DATA / "results-2023-districts.csv"
+HISTORY_FILE = DATA / "results-2023-districts.published.csv"  # with the published figures
 BODY_NAME = "Sở Nội vụ tỉnh Sóc Trăng"
 FRAMEWORK_YEAR = 2023
 

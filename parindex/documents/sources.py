@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 
 from parindex.assessments.models import AssessmentItem, Cycle
 from parindex.frameworks.models import Criterion
-from parindex.org.models import Unit, UnitGroup
+from parindex.org.models import Unit
 from parindex.results.compute import load_and_compute
 from parindex.results.models import ImportedResult
 from parindex.results.selectors import YearResults, year_results
@@ -90,23 +90,13 @@ def year_source(year: int, *, revision: int | None = None, drafts: bool = False)
     if results.snapshot is not None:
         losses, digest = criterion_losses(results.snapshot.cycle)
         differs = digest != results.snapshot.inputs_digest
-    present = {info.pk for info in results.groups.values()}
-    missing = [
-        group.name
-        for group in UnitGroup.objects.filter(
-            Q(units__dissolved_on__isnull=True) | Q(units__dissolved_on__year__gt=year)
-        )
-        .exclude(pk__in=present)
-        .distinct()
-        .order_by("position")
-    ]
     return Source(
         year=year,
         results=results,
         history=history,
         losses=losses,
         surveys=survey_counts(year),
-        missing_groups=missing,
+        missing_groups=results.missing_groups,
         detail_differs=differs,
         field_titles={code: results.field_titles(code) for code in results.groups},
     )

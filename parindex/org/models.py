@@ -80,6 +80,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def active(self) -> UnitQuerySet:
         return self.filter(dissolved_on__isnull=True)
 
+    def active_in(self, year: int) -> UnitQuerySet:
+        """Units not dissolved before the end of the year."""
+        return self.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__year__gt=year))
+
     def for_list(self) -> UnitQuerySet:
         return self.select_related("group", "parent").prefetch_related("successors")
 

@@ -14,6 +14,8 @@ class ImportedResultAdmin(admin.ModelAdmin):
         "self_assessed",
         "survey_staff",
         "survey_sipas",
+        "total",
+        "index_pct",
     ]
     list_filter = ["year", "group"]
     list_select_related = ["group"]

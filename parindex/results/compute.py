@@ -233,12 +233,20 @@ def _surveys(year: int) -> dict[int, SurveyAggregates]:
 
 
 def _history(year: int) -> dict[int, History]:
-    """Published indexes of the two previous years: computed results first, then imported."""
+    """Published indexes of the two previous years: computed results first, then imported
+    (the index as published where the table gave it, else recomputed by the engine)."""
     indexes: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in ImportedResult.objects.filter(year__in=(year - 1, year - 2)).values_list(
-        "unit_id", "year", "self_assessed", "survey_staff", "survey_sipas", "max_points"
+        "unit_id",
+        "year",
+        "self_assessed",
+        "survey_staff",
+        "survey_sipas",
+        "max_points",
+        "total",
+        "index_pct",
     ):
-        unit_id, row_year, own, staff, sipas, maximum = row
+        unit_id, row_year, own, staff, sipas, maximum, total, index_pct = row
         imported = reported_result(
             unit=str(unit_id),
             group="",
@@ -246,6 +254,8 @@ def _history(year: int) -> dict[int, History]:
             self_assessed=own,
             survey_staff=staff,
             survey_sipas=sipas,
+            total=total,
+            index_pct=index_pct,
         )
         indexes[unit_id][row_year] = imported.index_pct
     for unit_id, row_year, index in (

@@ -26,9 +26,11 @@ from parindex.org.models import (
     make_code,
     normalize_name,
 )
-from parindex.scoring.numbers import ZERO, NumberOutOfBounds, to_decimal
+from parindex.org.templatetags.parindex import points
+from parindex.scoring.engine import PUBLISHED_TOLERANCE, reported_result
+from parindex.scoring.numbers import HUNDRED, ZERO, NumberOutOfBounds, to_decimal
 
-from .interchange import FIELD_COLUMN, IMPORT_COLUMNS
+from .interchange import FIELD_COLUMN, IMPORT_COLUMNS, OPTIONAL_COLUMNS
 from .models import ImportedResult, NationalResult
 from .selectors import forget_published_state
 
@@ -89,7 +91,8 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
     columns = list(rows[0].keys())
     for column in columns:
         field_code = column.removeprefix(FIELD_COLUMN)
-        if column not in IMPORT_COLUMNS and not (field_code != column and field_code.isdigit()):
+        known = column in IMPORT_COLUMNS or column in OPTIONAL_COLUMNS
+        if not known and not (field_code != column and field_code.isdigit()):
             raise ResultsFileError(_("Unknown column “%(column)s”.") % {"column": column})
     for column in IMPORT_COLUMNS:
         if column not in columns:
@@ -129,6 +132,7 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
         total = numbers["self_assessed"] + numbers["survey_staff"] + numbers["survey_sipas"]
         if total > numbers["max_points"]:
             raise fail("self_assessed", _("the points exceed the maximum"))
+        _check_published(numbers, fail)
         unit_name = normalize_name(str(row["unit"]))
         if unit_name.casefold() in seen:
             raise fail("unit", _("the unit appears twice in the file"))
@@ -137,6 +141,37 @@ def parse_rows(rows: list[dict[str, Any]]) -> list[FileRow]:
             FileRow(number, normalize_name(str(row["group"])), unit_name, numbers, field_points)
         )
     return parsed
+
+
+def _check_published(
+    numbers: dict[str, Decimal], fail: Callable[[str, str], ResultsFileError]
+) -> None:
+    """A published total or index stands for the recomputed one, which is its check: more
+    than 0.02 points apart, the row is wrong (interchange.md)."""
+    if "total" in numbers and numbers["total"] > numbers["max_points"]:
+        raise fail("total", _("the points exceed the maximum"))
+    if "index_pct" in numbers and numbers["index_pct"] > HUNDRED:
+        raise fail("index_pct", _("an index cannot exceed 100%"))
+    result = reported_result(
+        unit="",
+        group="",
+        max_points=numbers["max_points"],
+        self_assessed=numbers["self_assessed"],
+        survey_staff=numbers["survey_staff"],
+        survey_sipas=numbers["survey_sipas"],
+        total=numbers.get("total"),
+        index_pct=numbers.get("index_pct"),
+    )
+    for column, difference in result.published_differences().items():
+        if difference > PUBLISHED_TOLERANCE:
+            raise fail(
+                column,
+                _(
+                    "%(value)s is %(difference)s points off the figure recomputed from the "
+                    "other columns; a published figure may differ by 0.02 points at most"
+                )
+                % {"value": points(numbers[column]), "difference": points(difference)},
+            )
 
 
 def _published_figure(raw: object, fail: Callable[[str], ResultsFileError]) -> Decimal:

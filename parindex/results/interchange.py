@@ -22,9 +22,11 @@ from parindex.scoring.numbers import publish
 from .selectors import YearResults
 from .sheets import PERCENT, POINTS, save_book, sheet_title, write_rows
 
-# What import_results reads: these columns, then optional `field:<n>` ones.
+# What import_results reads: these columns, then optional `field:<n>` ones and the
+# optional published figures, which stand for the recomputed ones where given.
 IMPORT_COLUMNS = ("group", "unit", "max_points", "self_assessed", "survey_staff", "survey_sipas")
 IMPORT_NUMBERS = IMPORT_COLUMNS[2:]
+OPTIONAL_COLUMNS = ("total", "index_pct")
 FIELD_COLUMN = "field:"
 
 

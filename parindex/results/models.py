@@ -22,6 +22,13 @@ class ImportedResult(models.Model):
     survey_staff = models.DecimalField(_("staff survey"), max_digits=7, decimal_places=2)
     survey_sipas = models.DecimalField(_("SIPAS"), max_digits=7, decimal_places=2)
     fields = models.JSONField(_("points per field"), default=dict, blank=True)
+    # The official figures where the table gives them; else the engine recomputes them.
+    total = models.DecimalField(
+        _("total as published"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    index_pct = models.DecimalField(
+        _("index as published"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:

@@ -19,10 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
 from parindex.frameworks.models import Criterion, Framework
+from parindex.org.models import Unit, UnitGroup
 from parindex.scoring.engine import (
     Band,
     Change,
@@ -75,6 +76,9 @@ class YearResults:
     groups: dict[str, GroupInfo]  # by group code, in the groups' order
     snapshot: ResultSnapshot | None  # None: results imported from a published table
     revisions: list[ResultSnapshot] = field(default_factory=list)  # newest first
+    # Names of the groups with units active that year but no results in it: the year's
+    # figures then cover only the other groups (whatever part of the year was read).
+    missing_groups: list[str] = field(default_factory=list)
     _by_unit: dict[str, RankedUnit] | None = field(default=None, repr=False)
 
     @property
@@ -88,6 +92,16 @@ class YearResults:
     @property
     def has_fields(self) -> bool:
         return any(ranked.result.field_codes for ranked in self.cycle.units)
+
+    @property
+    def recomputed_indexes(self) -> int:
+        """Units whose index the engine recomputed: the table gave none (or the results
+        were computed by parindex)."""
+        return sum(not ranked.result.has_published_index for ranked in self.cycle.units)
+
+    @property
+    def recomputed_totals(self) -> int:
+        return sum(not ranked.result.has_published_total for ranked in self.cycle.units)
 
     def members(self, group: str) -> list[RankedUnit]:
         return [ranked for ranked in self.cycle.units if ranked.result.group == group]
@@ -143,15 +157,36 @@ def year_results(
     visible = [s for s in snapshots if drafts or s.is_published]
     if revision is not None:
         chosen = next((s for s in visible if s.revision == revision), None)
-        return _from_snapshot(chosen, visible, unit) if chosen is not None else None
-    chosen = next((s for s in visible if s.is_published), None)
-    if chosen is not None:
-        return _from_snapshot(chosen, visible, unit)
-    imported = _from_imported(year, unit)
-    if imported is not None:
-        imported.revisions = visible
-        return imported
-    return _from_snapshot(visible[0], visible, unit) if visible else None
+    else:
+        chosen = next((s for s in visible if s.is_published), None)
+        if chosen is None:
+            imported = _from_imported(year, unit)
+            if imported is not None:
+                imported.revisions = visible
+                imported.missing_groups = missing_groups(
+                    year, ImportedResult.objects.filter(year=year).values("group")
+                )
+                return imported
+            chosen = visible[0] if visible else None
+    if chosen is None:
+        return None
+    found = _from_snapshot(chosen, visible, unit)
+    if found is not None:
+        found.missing_groups = missing_groups(
+            year, ResultRow.objects.filter(snapshot=chosen).values("group")
+        )
+    return found
+
+
+def missing_groups(year: int, present: QuerySet[Any, Any]) -> list[str]:
+    """Names of the groups with units active in the year and not among `present` (the
+    groups of the year's results, a subquery), in their order: one query."""
+    return list(
+        UnitGroup.objects.filter(pk__in=Unit.objects.active_in(year).values("group"))
+        .exclude(pk__in=present)
+        .order_by("position", "name")
+        .values_list("name", flat=True)
+    )
 
 
 # What every row reads beside its figures: the unit and its group.
@@ -202,12 +237,14 @@ def forget_published_state(**_kwargs: Any) -> None:
 
 def read_published_state() -> str:
     """What the public results pages are computed from, in one query: the published
-    revisions, the imported tables, the national results. It changes with every
-    publication, correction, import or national figure, so a key holding it is never
-    stale."""
+    revisions, the imported tables, the national results, and which units each group has
+    and which are dissolved (the groups a year lacks). It changes with every publication,
+    correction, import or national figure, and with a unit added, moved or dissolved, so
+    a key holding it is never stale."""
     snapshots = ResultSnapshot._meta.db_table
     imported = ImportedResult._meta.db_table
     national = NationalResult._meta.db_table
+    units = Unit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {snapshots} WHERE status = %s),"  # noqa: S608
@@ -215,7 +252,9 @@ def read_published_state() -> str:
             f" (SELECT MAX(published_at) FROM {snapshots} WHERE status = %s),"
             f" (SELECT COUNT(*) FROM {imported}), (SELECT MAX(id) FROM {imported}),"
             f" (SELECT MAX(imported_at) FROM {imported}),"
-            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national})",
+            f" (SELECT COUNT(*) FROM {national}), (SELECT MAX(entered_at) FROM {national}),"
+            f" (SELECT COUNT(*) FROM {units}), (SELECT SUM(group_id) FROM {units}),"
+            f" (SELECT COUNT(dissolved_on) FROM {units}), (SELECT MAX(dissolved_on) FROM {units})",
             [ResultSnapshot.Status.PUBLISHED] * 3,
         )
         row = cursor.fetchone()
@@ -306,7 +345,7 @@ def _from_imported(year: int, unit: int | None) -> YearResults | None:
     rows = [
         _row_from_import(values)
         for values in query.order_by("group__position", "unit__position").values_list(
-            *_IDENTITY, *_FIGURES, "published_unit_name"
+            *_IDENTITY, *_FIGURES, "published_unit_name", "total", "index_pct"
         )
     ]
     if not rows:
@@ -342,7 +381,7 @@ def _assemble(
 
 def _row_from_import(values: tuple[Any, ...]) -> _Row:
     unit_id, unit_code, _name, group_id, group_code, group_name = values[:6]
-    maximum, own, staff, sipas, fields, published_name = values[6:]
+    maximum, own, staff, sipas, fields, published_name, total, index_pct = values[6:]
     result = reported_result(
         unit=unit_code,
         group=group_code,
@@ -354,6 +393,8 @@ def _row_from_import(values: tuple[Any, ...]) -> _Row:
             code: Decimal(points)
             for code, points in sorted(fields.items(), key=lambda item: _field_order(item[0]))
         },
+        total=total,
+        index_pct=index_pct,
     )
     return _Row(
         UnitInfo(unit_id, unit_code, published_name), (group_id, group_code, group_name), result

@@ -350,11 +350,70 @@ def _unit_url(year: int, code: str, revision: int | None) -> str:
     return f"{url}?revision={revision}" if revision else url
 
 
+def _quoted(names: Iterable[str]) -> str:
+    """Group names quoted: they hold commas themselves (“Sở, ban, ngành tỉnh”)."""
+    return ", ".join(f"“{name}”" for name in names)
+
+
+def _groups_note(results: YearResults) -> str:
+    """Which groups the year has and which it lacks, where it lacks some."""
+    if not results.missing_groups:
+        return ""
+    return _("%(year)s has results of the groups %(present)s only; missing: %(missing)s.") % {
+        "year": results.year,
+        "present": _quoted(info.name for info in results.groups.values()),
+        "missing": _quoted(results.missing_groups),
+    }
+
+
+def _figures_note(results: YearResults) -> str:
+    """Where an imported year's totals and indexes come from: as published, or
+    recomputed by the engine from the published figures."""
+    if results.is_computed:
+        return ""
+    units = len(results.cycle.units)
+    indexes, totals = results.recomputed_indexes, results.recomputed_totals
+    lead = _("Results as published by the province, imported from its tables.")
+    if not indexes and not totals:
+        rest = _(
+            "Totals and indexes are as published; recomputed from the published parts, each "
+            "rounded to two decimals, they agree with them within 0.02 points."
+        )
+    elif not indexes:
+        rest = _(
+            "Indexes are as published; totals are recomputed from the published parts, each "
+            "rounded to two decimals, so they may differ from the printed table by up to 0.02."
+        )
+    elif indexes < units:
+        rest = ngettext(
+            "The table gives no index for %(count)s of the %(units)s units: theirs is "
+            "recomputed from the published figures, each rounded to two decimals, so it may "
+            "differ from the printed table by up to 0.02; the others are as published.",
+            "The table gives no index for %(count)s of the %(units)s units: theirs are "
+            "recomputed from the published figures, each rounded to two decimals, so they "
+            "may differ from the printed table by up to 0.02; the others are as published.",
+            indexes,
+        ) % {"count": indexes, "units": units}
+    elif not totals:
+        rest = _(
+            "Totals are as published; indexes are recomputed from them, so they may differ "
+            "from the printed table by up to 0.02."
+        )
+    else:
+        rest = _(
+            "Totals and indexes are recomputed from the published parts, each rounded to two "
+            "decimals, so they may differ from the printed table by up to 0.02."
+        )
+    return f"{lead} {rest}"
+
+
 def _year_context(
     request: HttpRequest, results: YearResults, form: ResultsQueryForm
 ) -> dict[str, Any]:
     return {
         "results": results,
+        "groups_note": _groups_note(results),
+        "figures_note": _figures_note(results),
         "year": results.year,
         "snapshot": results.snapshot,
         "revision": form.value("revision"),

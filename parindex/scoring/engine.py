@@ -150,6 +150,11 @@ class UnitResult:
     # What survey leaves read from a sample short of its target (`survey_key`), sorted;
     # where their rule says so, the result is provisional for it.
     short_samples: tuple[str, ...] = ()
+    # The official figures of a published table, where it gives them: they stand for the
+    # total and the index everywhere, and the figures recomputed from the parts are only
+    # a check (`published_differences`).
+    published_total: Decimal | None = None
+    published_index_pct: Decimal | None = None
 
     @property
     def field_codes(self) -> tuple[str, ...]:
@@ -172,24 +177,72 @@ class UnitResult:
         return self.survey_staff + self.survey_sipas
 
     @property
-    def total(self) -> Decimal:
+    def recomputed_total(self) -> Decimal:
+        """The total from the parts: self-assessed plus survey points."""
         return self.self_assessed + self.survey
 
     @property
+    def total(self) -> Decimal:
+        """The published total where known, else the one recomputed from the parts."""
+        if self.published_total is not None:
+            return self.published_total
+        return self.recomputed_total
+
+    @property
     def index(self) -> Decimal:
-        """Unrounded index in percent."""
-        if self.max_points == ZERO:
-            return ZERO
-        return self.total * HUNDRED / self.max_points
+        """Unrounded index in percent: the published index where known, else from the
+        total (the published one where known)."""
+        if self.published_index_pct is not None:
+            return self.published_index_pct
+        return _index(self.total, self.max_points)
 
     @property
     def index_pct(self) -> Decimal:
-        """The published index: half-up to two decimals, from the unrounded total."""
+        """The published index: as published, else half-up to two decimals from the
+        unrounded total."""
         return publish(self.index)
+
+    @property
+    def recomputed_index_pct(self) -> Decimal:
+        """The index recomputed from the parts, published: a check on a published index."""
+        return publish(_index(self.recomputed_total, self.max_points))
+
+    @property
+    def has_published_index(self) -> bool:
+        return self.published_index_pct is not None
+
+    @property
+    def has_published_total(self) -> bool:
+        return self.published_total is not None
+
+    def published_differences(self) -> dict[str, Decimal]:
+        """How far each published figure lies from the one recomputed (absolute, in
+        points): the total from the parts; the index from the published total where
+        known and from the parts. Only the figures the table gives."""
+        found: dict[str, Decimal] = {}
+        if self.published_total is not None:
+            found["total"] = abs(self.published_total - self.recomputed_total)
+        if self.published_index_pct is not None:
+            recomputed = [self.recomputed_index_pct]
+            if self.published_total is not None:
+                recomputed.append(publish(_index(self.published_total, self.max_points)))
+            found["index_pct"] = max(abs(self.published_index_pct - r) for r in recomputed)
+        return found
 
     def field_pct(self, code: str) -> Decimal | None:
         node = self.nodes.get(code)
         return node.pct if node is not None else None
+
+
+# Published figures are rounded to two decimals, each apart: a total or an index
+# recomputed from them may differ from the published one by this much (interchange.md).
+PUBLISHED_TOLERANCE = Decimal("0.02")
+
+
+def _index(total: Decimal, max_points: Decimal) -> Decimal:
+    if max_points == ZERO:
+        return ZERO
+    return total * HUNDRED / max_points
 
 
 def reported_result(
@@ -201,9 +254,12 @@ def reported_result(
     survey_staff: Decimal,
     survey_sipas: Decimal,
     fields: Mapping[str, Decimal] | None = None,
+    total: Decimal | None = None,
+    index_pct: Decimal | None = None,
 ) -> UnitResult:
-    """A unit's result known only from a published table: its parts and maximum, and the
-    points per field the table gives; its index is computed as for any other result."""
+    """A unit's result known only from a published table: its parts and maximum, the
+    points per field the table gives, and its total and index where the table gives them
+    (else they are computed as for any other result)."""
     return UnitResult(
         unit=unit,
         group=group,
@@ -215,6 +271,8 @@ def reported_result(
         max_points=max_points,
         provisional=False,
         reported_fields=dict(fields or {}),
+        published_total=total,
+        published_index_pct=index_pct,
     )
 
 

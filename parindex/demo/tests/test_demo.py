@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from parindex.assessments.models import AssessmentItem, Cycle, EvidenceFile, Pha
 from parindex.frameworks.models import Criterion, Framework
 from parindex.org.models import AppraisalAssignment, Role, Unit, User
 from parindex.results.models import ImportedResult
+from parindex.results.selectors import year_results
 from parindex.surveys.models import Campaign, Respondent, Response, UnitSurveyResult
 
 ROLES = {
@@ -44,6 +46,16 @@ def test_the_demo_province_is_complete_and_idempotent() -> None:
     assert plan.evidence == "Kế hoạch CCHC năm 2024 của cơ quan, đơn vị"
     assert ImportedResult.objects.filter(year=2023).count() == 11
     assert not Unit.objects.filter(group__code="huyen").exclude(imported_results__year=2023)
+    # As the province published them: the gap of the report's table, not the 14.79 the
+    # rounded parts give; and the year says which groups it lacks.
+    districts_2023 = year_results(2023)
+    assert districts_2023 is not None and districts_2023.recomputed_indexes == 0
+    assert districts_2023.cycle.groups["huyen"].extremes.gap_pct == Decimal("14.78")
+    assert districts_2023.missing_groups == [
+        "Sở, ban, ngành tỉnh",
+        "Đơn vị sự nghiệp công lập tỉnh",
+        "Cơ quan Trung ương đặt tại tỉnh",
+    ]
     for unit in Unit.objects.all():
         assert set(unit.people.values_list("role", flat=True)) == {"unit_scorer", "unit_head"} | (
             {"appraiser"} if unit.people.filter(role="appraiser").exists() else set()

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex.scoring.engine import (
+    PUBLISHED_TOLERANCE,
     Answer,
     EngineCache,
     History,
@@ -28,6 +29,7 @@ from parindex.scoring.engine import (
     published_difference,
     rank,
     rank_pool,
+    reported_result,
 )
 from parindex.scoring.numbers import publish
 from parindex.scoring.rules import (
@@ -338,6 +340,119 @@ def test_the_published_2023_district_table_is_reproduced() -> None:
     assert group.extremes.highest == ("UBND huyện Mỹ Xuyên",)
     assert group.extremes.lowest == ("UBND thị xã Vĩnh Châu",)
     assert cycle.bands == {1: 0, 2: 2, 3: 9, 4: 0, 5: 0}  # as the report counts them
+
+
+def published_2023_as_published() -> list[UnitResult]:
+    """The table with its published totals and indexes, through `reported_result`."""
+    rows = csv.DictReader((DEMO / "results-2023-districts.published.csv").open(encoding="utf-8"))
+    return [
+        reported_result(
+            unit=row["unit"],
+            group=row["group"],
+            max_points=D(row["max_points"]),
+            self_assessed=D(row["self_assessed"]),
+            survey_staff=D(row["survey_staff"]),
+            survey_sipas=D(row["survey_sipas"]),
+            total=D(row["total"]),
+            index_pct=D(row["index_pct"]),
+        )
+        for row in rows
+    ]
+
+
+def test_the_published_figures_stand_and_the_recomputed_ones_are_a_check() -> None:
+    cycle = compute_cycle(published_2023_as_published())
+    expected = {
+        row["unit"]: row
+        for row in csv.DictReader(
+            (DEMO / "results-2023-districts.expected.csv").open(encoding="utf-8")
+        )
+    }
+    off = 0
+    for ranked in cycle.units:
+        row = expected[ranked.result.unit]
+        assert ranked.result.index_pct == D(row["index_pct"])
+        assert ranked.result.total == D(row["total"])
+        assert ranked.rank == int(row["rank"])
+        differences = ranked.result.published_differences()
+        assert max(differences.values()) <= PUBLISHED_TOLERANCE
+        off += any(differences.values())
+    assert off == 7  # seven districts' published total or index is 0.01 off the recomputed
+    vinh_chau = cycle.units[-1].result
+    assert (vinh_chau.index_pct, vinh_chau.recomputed_index_pct) == (D("69.06"), D("69.05"))
+    group = cycle.groups["UBND cấp huyện"]
+    assert group.extremes.gap_pct == D("14.78")  # as the report's table gives it
+    assert group.average_pct == D("77.08")
+    assert cycle.bands == {1: 0, 2: 2, 3: 9, 4: 0, 5: 0}
+
+
+def test_ranks_and_bands_follow_the_published_index() -> None:
+    """Recomputed, A (80.00 %) is above B (79.99 %); as published, B is in band 2 at
+    80.00 % and above A at 79.99 %."""
+    a = reported_result(
+        unit="a",
+        group="g",
+        max_points=D(100),
+        self_assessed=D(60),
+        survey_staff=D(10),
+        survey_sipas=D(10),
+        index_pct=D("79.99"),
+    )
+    b = reported_result(
+        unit="b",
+        group="g",
+        max_points=D(100),
+        self_assessed=D("59.99"),
+        survey_staff=D(10),
+        survey_sipas=D(10),
+        total=D("80.00"),
+        index_pct=D("80.00"),
+    )
+    assert (a.recomputed_index_pct, b.recomputed_index_pct) == (D("80.00"), D("79.99"))
+    cycle = compute_cycle([a, b])
+    assert [(r.result.unit, r.rank, r.band) for r in cycle.units] == [("b", 1, 2), ("a", 2, 3)]
+    assert cycle.groups["g"].average_pct == D("80.00")  # (80.00 + 79.99) / 2, half up
+    assert cycle.groups["g"].extremes.gap_pct == D("0.01")
+    assert (a.total, b.total) == (D(80), D("80.00"))  # A's total recomputed, B's published
+    assert change(b, a).index_pct == D("0.01")
+
+
+def test_a_published_total_alone_gives_the_index() -> None:
+    result = reported_result(
+        unit="u",
+        group="g",
+        max_points=D(96),
+        self_assessed=D("39.86"),
+        survey_staff=D("12.84"),
+        survey_sipas=D("13.59"),
+        total=D("66.30"),
+    )
+    assert result.index_pct == D("69.06")  # 66.30 / 96 = 69.0625
+    assert result.recomputed_index_pct == D("69.05")  # 66.29 / 96
+    assert result.published_differences() == {"total": D("0.01")}
+    assert not result.has_published_index and result.has_published_total
+
+
+def test_published_differences_name_each_figure_the_table_gives() -> None:
+    def published(total: D | None = None, index_pct: D | None = None) -> UnitResult:
+        return reported_result(
+            unit="u",
+            group="g",
+            max_points=D(100),
+            self_assessed=D(50),
+            survey_staff=D(10),
+            survey_sipas=D(10),
+            total=total,
+            index_pct=index_pct,
+        )
+
+    assert published().published_differences() == {}
+    off = published(D("70.03"), D("69.98"))
+    assert off.published_differences() == {"total": D("0.03"), "index_pct": D("0.05")}
+    # The index is checked against the parts too: 70.03 is within 0.02 of the published
+    # total's 70.01, not of the parts' 70.00.
+    drift = published(D("70.01"), D("70.03"))
+    assert drift.published_differences() == {"total": D("0.01"), "index_pct": D("0.03")}
 
 
 def test_field_figures_and_year_over_year_change() -> None:
