@@ -25,6 +25,7 @@ from parindex.org.errors import Refused
 TIMEOUT_SECONDS = 180
 SUFFIXES = (".docx", ".xlsx", ".odt", ".ods")
 PROGRAMS = ("soffice", "libreoffice")
+LOCALE = "vi_VN.UTF-8"
 
 
 class PdfUnavailable(Refused):
@@ -88,6 +89,9 @@ def to_pdf(content: bytes, suffix: str, *, timeout: float = TIMEOUT_SECONDS) -> 
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            # Excel's number formats print in the locale's style: 83,84% as the province
+            # writes it (LibreOffice reads the name; the C library need not have it).
+            env={**os.environ, "LC_ALL": LOCALE, "LANG": LOCALE},
         )
         try:
             _stdout, stderr = process.communicate(timeout=timeout)
