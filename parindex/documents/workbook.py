@@ -29,6 +29,7 @@ from .sources import Source, losses_by_criterion
 
 # Sheets wider than this (in Excel's character widths) print in landscape.
 PORTRAIT_WIDTH = 100
+LINE_HEIGHT = 15  # points, a line of 11-point text
 
 
 @dataclass
@@ -97,10 +98,24 @@ def _write(book: Workbook, table: _Table, name: str) -> None:
     setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.print_options.horizontalCentered = True
     sheet.print_title_rows = f"2:{1 + table.header_rows}"
+    sheet.row_dimensions[1].height = 22
+    for offset, row in enumerate(table.rows):
+        lines = _lines(row, table.widths)
+        if lines > 1:
+            sheet.row_dimensions[2 + offset].height = LINE_HEIGHT * lines
     heading = WriteOnlyCell(sheet, value=table.heading)
     heading.font = Font(bold=True, size=13)
     sheet.append([heading])
-    write_rows(sheet, table.rows, [], table.formats, first=table.first)
+    write_rows(
+        sheet,
+        table.rows,
+        [],
+        table.formats,
+        first=table.first,
+        header_rows=table.header_rows,
+        grid=True,
+        wrap=True,
+    )
     for note in table.notes:
         cell = WriteOnlyCell(sheet, value=note)
         cell.font = Font(italic=True)
@@ -109,6 +124,18 @@ def _write(book: Workbook, table: _Table, name: str) -> None:
     columns = max(len(row) for row in table.rows)
     last = 1 + len(table.rows) + len(table.notes)
     sheet.print_area = f"A1:{get_column_letter(columns)}{last}"
+
+
+def _lines(row: list[Any], widths: list[int]) -> int:
+    """How many lines the longest text of the row takes, wrapped in its column
+    (LibreOffice does not size rows to wrapped text when it opens a workbook)."""
+    most = 1
+    for value, width in zip(row, widths, strict=False):
+        if isinstance(value, str):
+            per_line = max(width - 3, 1)  # bold letters, and words kept whole, take more
+            words_lines = sum(-(-len(part) // per_line) for part in value.split("\n"))
+            most = max(most, words_lines)
+    return most
 
 
 def _pct(value: Any) -> Any:
@@ -183,7 +210,7 @@ def _summary(source: Source) -> _Table:
         name="Tổng hợp",
         heading=f"TỔNG HỢP KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {source.year} THEO NHÓM",
         rows=rows,
-        widths=[6, 34, 9, 11, 30, 10, 30, 10, 12, *[10] * len(bands)],
+        widths=[6, 28, 9, 11, 26, 10, 26, 10, 12, *[10] * len(bands)],
         formats=["0", PERCENT, "@", PERCENT, "@", PERCENT, PERCENT],
         first=2,
         notes=tuple(notes),
