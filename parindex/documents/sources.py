@@ -150,6 +150,48 @@ def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]
     return found, computed.digest
 
 
+@dataclass(frozen=True)
+class CriterionTotal:
+    """A criterion of a group's framework and every unit that lost points in it."""
+
+    group: str  # the group's code
+    code: str
+    title: str
+    field: str
+    units: tuple[str, ...]  # unit codes, largest loss first
+    lost: Decimal  # the units' published losses, summed: exact, as they are printed
+
+
+def losses_by_criterion(source: Source) -> list[CriterionTotal]:
+    """Criterion by criterion, the units that lost points and the points lost in all; by
+    group, then most points lost first. Empty for a year without criterion-level data."""
+    if source.losses is None:
+        return []
+    found: dict[tuple[str, str], list[CriterionLoss]] = defaultdict(list)
+    for code, unit_losses in source.losses.items():
+        ranked = source.results.ranked(code)
+        if ranked is None:
+            continue
+        for loss in unit_losses:
+            found[(ranked.result.group, loss.code)].append(loss)
+    groups = list(source.results.groups)
+    totals = []
+    for (group, code), losses in found.items():
+        losses.sort(key=lambda loss: (-loss.lost, loss.unit))
+        totals.append(
+            CriterionTotal(
+                group=group,
+                code=code,
+                title=losses[0].title,
+                field=losses[0].field,
+                units=tuple(loss.unit for loss in losses),
+                lost=sum((loss.lost for loss in losses), ZERO),
+            )
+        )
+    totals.sort(key=lambda total: (groups.index(total.group), -total.lost, _order(total.code)))
+    return totals
+
+
 def _order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split(".") if part.isdigit())
 

@@ -8,7 +8,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from parindex.org.spreadsheets import neutralise
@@ -23,11 +23,24 @@ def sheet_title(name: str) -> str:
     return cleaned[:31] or "Sheet"
 
 
+GRID = Border(*[Side(style="thin")] * 4)
+
+
 def write_rows(
-    sheet: Any, rows: list[list[Any]], widths: list[int], formats: list[str], *, first: int
+    sheet: Any,
+    rows: list[list[Any]],
+    widths: list[int],
+    formats: list[str],
+    *,
+    first: int,
+    header_rows: int = 1,
+    grid: bool = False,
+    wrap: bool = False,
 ) -> None:
-    """Rows into a write-only sheet: the header bold and wrapped, number formats from the
-    column `first` (0-based) on, from the second row on."""
+    """Rows into a write-only sheet: the header (its first `header_rows` rows) bold and
+    wrapped, number formats from the column `first` (0-based) on, below the header; with
+    `grid`, every cell bordered as a printed table is; with `wrap`, long texts wrapped
+    below the header too."""
     from openpyxl.cell import WriteOnlyCell
 
     for letter_index, width in enumerate(widths, start=1):
@@ -36,11 +49,16 @@ def write_rows(
         cells = []
         for column, value in enumerate(row):
             cell = neutralise(WriteOnlyCell(sheet, value=value))
-            if number == 0:
+            if number < header_rows:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif first <= column < first + len(formats) and isinstance(value, Decimal | float):
-                cell.number_format = formats[column - first]
+            else:
+                if first <= column < first + len(formats) and isinstance(value, Decimal | float):
+                    cell.number_format = formats[column - first]
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=isinstance(value, str), vertical="top")
+            if grid:
+                cell.border = GRID
             cells.append(cell)
         sheet.append(cells)
 

@@ -16,7 +16,7 @@ units of their group whose results are made of the same parts (`rank_pool`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import cast
 
@@ -588,6 +588,7 @@ class GroupSummary:
     # The same on points, for every field whose points are known (imported tables too).
     field_point_averages: Mapping[str, Decimal] = field(default_factory=dict)
     field_point_extremes: Mapping[str, Extremes] = field(default_factory=dict)
+    bands: Mapping[int, int] = field(default_factory=dict)  # band number -> units in it
 
 
 @dataclass(frozen=True)
@@ -731,8 +732,14 @@ def compute_cycle(
                 code: extremes(points) for code, points in field_points.items() if points
             },
         )
+    per_group = {
+        group: {band.number: 0 for band in group_bands.get(group, bands)} for group in groups
+    }
     for item in ranked:
         band_counts[item.band] += 1
+        per_group[item.result.group][item.band] += 1
+    for group, counts in per_group.items():
+        groups[group] = replace(groups[group], bands=dict(sorted(counts.items())))
     return CycleResult(
         units=tuple(ranked),
         groups=groups,
@@ -821,6 +828,52 @@ def field_figures(result: UnitResult, summary: GroupSummary) -> tuple[FieldFigur
             )
         )
     return tuple(figures)
+
+
+@dataclass(frozen=True)
+class FieldStanding:
+    """A field across every group of a cycle: the mean of the published field % of every
+    unit assessed in it, and its rank among the fields (highest first)."""
+
+    code: str
+    units: int  # units with a % in the field
+    average_pct: Decimal  # published
+    rank: int
+
+
+@dataclass(frozen=True)
+class FieldStandings:
+    fields: tuple[FieldStanding, ...]  # by rank, then code
+    extremes: Extremes | None  # highest and lowest field averages; None without fields
+
+
+def field_standings(cycle: CycleResult) -> FieldStandings:
+    """The fields' averages across groups, ranked, as the province's report compares them
+    ("lĩnh vực ... đạt tỷ lệ cao nhất"). Only units with a % in a field count (a group not
+    assessed in a field does not lower it); results known only from a published table
+    have no % per field and give no standings."""
+    pcts: dict[str, list[Decimal]] = {}
+    for ranked in cycle.units:
+        result = ranked.result
+        for code in result.fields:
+            pct = result.field_pct(code)
+            if pct is not None:
+                pcts.setdefault(code, []).append(publish(pct))
+    averages = [(code, mean_published(values)) for code, values in pcts.items()]
+    if not averages:
+        return FieldStandings(fields=(), extremes=None)
+    ranks = rank(averages)
+    order = sorted(averages, key=lambda item: (ranks[item[0]], _code_order(item[0])))
+    return FieldStandings(
+        fields=tuple(
+            FieldStanding(code, len(pcts[code]), average, ranks[code]) for code, average in order
+        ),
+        extremes=extremes(averages),
+    )
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split(".") if part.isdigit())
 
 
 def points_lost(result: UnitResult) -> dict[str, Decimal]:
