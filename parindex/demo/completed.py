@@ -30,9 +30,7 @@ COMMENTS = (
 def complete_cycle(cycle: Cycle, *, seed: int = 2024) -> ResultSnapshot:
     """Answer, appraise, compute and publish the cycle."""
     rng = random.Random(seed)
-    items = list(
-        AssessmentItem.objects.filter(assessment__cycle=cycle).select_related("criterion")
-    )
+    items = list(AssessmentItem.objects.filter(assessment__cycle=cycle).select_related("criterion"))
     rules = {}
     for item in items:
         criterion = item.criterion

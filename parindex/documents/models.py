@@ -116,7 +116,7 @@ class GeneratedDocument(models.Model):
 
     @property
     def file_label(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
     @property
     def is_ready(self) -> bool:

@@ -21,9 +21,9 @@ from parindex.scoring.engine import (
     Band,
     GroupSummary,
     RankedUnit,
-    published_difference,
+    field_standings,
 )
-from parindex.scoring.summaries import field_averages, field_point_averages, tally
+from parindex.scoring.summaries import field_point_averages, tally
 
 from . import charts
 from . import docx as layout
@@ -213,9 +213,7 @@ class _Report:
         for code, summary in self.results.cycle.groups.items():
             members = self.results.members(code)
             bands = self._bands(code)
-            counts = {band.number: 0 for band in bands}
-            for ranked in members:
-                counts[ranked.band] = counts.get(ranked.band, 0) + 1
+            counts = summary.bands
             sentence = (
                 f"Đối với {self._group_name(code)}: tỉnh thực hiện đánh giá, xếp loại đối với "
                 f"{count(summary.units)} đơn vị. Kết quả có {band_counts(counts, bands)}. "
@@ -358,16 +356,16 @@ class _Report:
         with_pct = self.results.is_computed
         for code in self.results.groups:
             self._field_table(code)
+        standings = field_standings(self.results.cycle)
         averages = (
-            field_averages(self.results.cycle.units)
+            {standing.code: standing.average_pct for standing in standings.fields}
             if with_pct
             else field_point_averages(self.results.cycle.units)
         )
         if not averages:
             return
         ordered = sorted(averages.items(), key=lambda item: (-item[1], _order(item[0])))
-        if with_pct:
-            first, last = ordered[0], ordered[-1]
+        if with_pct and standings.extremes is not None:
             sentence = ranked_sentence(
                 [(f"lĩnh vực {self._field_title(c).lower()}", v) for c, v in ordered],
                 what="giá trị trung bình",
@@ -376,11 +374,14 @@ class _Report:
                 document,
                 f"Xét giá trị trung bình của từng lĩnh vực trên các đơn vị được đánh giá: "
                 f"{sentence} Khoảng cách chênh lệch giữa lĩnh vực có tỷ lệ cao nhất và thấp "
-                f"nhất là {gap(_difference(first[1], last[1]))}.",
+                f"nhất là {gap(standings.extremes.gap_pct)}.",
             )
             previous = self.source.previous
             if previous is not None and previous.is_computed:
-                before = field_averages(previous.cycle.units)
+                before = {
+                    standing.code: standing.average_pct
+                    for standing in field_standings(previous.cycle).fields
+                }
                 rising = [c for c, v in averages.items() if c in before and v > before[c]]
                 compared = [c for c in averages if c in before]
                 if compared:
@@ -565,12 +566,6 @@ class _Report:
             + "./.",
         )
         layout.closing(document, letterhead_of(edition))
-
-
-def _difference(first: Decimal, second: Decimal) -> Decimal:
-    difference = published_difference(first, second)
-    assert difference is not None
-    return difference
 
 
 def _order(code: str) -> tuple[int, ...]:

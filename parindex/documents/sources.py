@@ -21,6 +21,7 @@ from parindex.results.compute import load_and_compute
 from parindex.results.models import ImportedResult
 from parindex.results.selectors import YearResults, year_results
 from parindex.scoring.numbers import ZERO, publish
+from parindex.scoring.summaries import tally
 from parindex.surveys.models import Campaign
 
 # How many years back a unit's letter compares (seed 000 compares with the year before).
@@ -175,17 +176,21 @@ def losses_by_criterion(source: Source) -> list[CriterionTotal]:
         for loss in unit_losses:
             found[(ranked.result.group, loss.code)].append(loss)
     groups = list(source.results.groups)
-    totals = []
-    for (group, code), losses in found.items():
+    for losses in found.values():
         losses.sort(key=lambda loss: (-loss.lost, loss.unit))
+    summed = tally((key, loss.unit, loss.lost) for key, losses in found.items() for loss in losses)
+    totals = []
+    for item in summed:
+        group, code = item.key
+        first = found[item.key][0]
         totals.append(
             CriterionTotal(
                 group=group,
                 code=code,
-                title=losses[0].title,
-                field=losses[0].field,
-                units=tuple(loss.unit for loss in losses),
-                lost=sum((loss.lost for loss in losses), ZERO),
+                title=first.title,
+                field=first.field,
+                units=item.units,
+                lost=item.points,
             )
         )
     totals.sort(key=lambda total: (groups.index(total.group), -total.lost, _order(total.code)))

@@ -159,7 +159,7 @@ def download(request: HttpRequest, pk: int, what: str) -> FileResponse:
     stored = document.pdf if what == "pdf" else document.file
     if not stored or document.status != GeneratedDocument.Status.DONE:
         raise Http404(_("This file is not ready."))
-    name = stored.name.rsplit("/", 1)[-1]
+    name = (stored.name or "").rsplit("/", 1)[-1]
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
 
 

@@ -1,7 +1,8 @@
-"""Figures across the groups of a year, for the documents that analyse it: each field's
-average over every unit that has it, and the points lost on each criterion summed over the
-units. The same rounding as within a group (`engine.mean_published`): means of published
-values, rounded half-up once."""
+"""Figures across the groups of a year, for the documents that analyse it, beside the
+engine's `field_standings`: each field's average points over every unit that has it (tables
+without maxima), and the points lost on each criterion summed over the units. The same
+rounding as within a group (`engine.mean_published`): means of published values, rounded
+half-up once."""
 
 from __future__ import annotations
 
@@ -14,19 +15,6 @@ from .engine import RankedUnit, mean_published
 from .numbers import ZERO, publish
 
 Key = TypeVar("Key", bound=Hashable)
-
-
-def field_averages(units: Sequence[RankedUnit]) -> dict[str, Decimal]:
-    """Each field's average percentage over every unit whose field has a maximum, whatever
-    its group; fields in the order they first appear."""
-    values: dict[str, list[Decimal]] = {}
-    for ranked in units:
-        result = ranked.result
-        for code in result.fields:
-            pct = result.nodes[code].pct
-            if pct is not None:
-                values.setdefault(code, []).append(publish(pct))
-    return {code: mean_published(pcts) for code, pcts in values.items()}
 
 
 def field_point_averages(units: Sequence[RankedUnit]) -> dict[str, Decimal]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from parindex.conftest import Cast
 from parindex.documents.narrative import pct, pts
 from parindex.documents.report import build_report
 from parindex.documents.sources import Source, year_source
-from parindex.scoring.engine import published_difference
-from parindex.scoring.summaries import field_averages, field_point_averages, tally
+from parindex.scoring.engine import field_standings, published_difference
+from parindex.scoring.summaries import field_point_averages, tally
 
 from .conftest import document_text, figures_in
 
@@ -49,10 +48,11 @@ def engine_figures(source: Source) -> set[str]:
                 shown.update([found.highest_pct, found.lowest_pct, found.gap_pct])
             shown.update(summary.field_averages.values())
             shown.update(summary.field_point_averages.values())
-        for averages in (field_averages(cycle.units), field_point_averages(cycle.units)):
-            shown.update(averages.values())
-            for first, second in combinations(averages.values(), 2):
-                shown.add(abs(published_difference(first, second) or Decimal(0)))
+        standings = field_standings(cycle)
+        shown.update(standing.average_pct for standing in standings.fields)
+        if standings.extremes is not None:
+            shown.add(standings.extremes.gap_pct)
+        shown.update(field_point_averages(cycle.units).values())
     # Year over year: the groups' averages and the overall average, against each other.
     for earlier in source.history.values():
         pairs = [(source.results.cycle.average_pct, earlier.cycle.average_pct)]

@@ -96,6 +96,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label:<30} median {statistics.median(timings):6.2f} s   "
                 f"max {max(timings):6.2f} s   {len(queries):4d} queries   "
-                f"{len(made) // 1024:5d} KiB"
-                + (f"   target < {target:.0f} s" if target else "")
+                f"{len(made) // 1024:5d} KiB" + (f"   target < {target:.0f} s" if target else "")
             )
