@@ -61,10 +61,11 @@ def bars(
     for position, row, value in zip(positions, rows, values, strict=True):
         axes.text(value + top * 0.01, position, _shown(row.value), va="center", fontsize=7.5,
                   family=SANS)  # fmt: skip
-    if average is not None:
-        axes.axvline(float(average), color=AVERAGE, linestyle="--", linewidth=1)
-        axes.text(float(average), len(rows) - 0.35, f"{average_label} {_shown(average)}",
-                  color=AVERAGE, fontsize=7.5, family=SANS, ha="center")  # fmt: skip
+    if average is not None:  # a dashed line, named in a legend below the bars
+        axes.axvline(float(average), color=AVERAGE, linestyle="--", linewidth=1,
+                     label=f"{average_label} {_shown(average)}")  # fmt: skip
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / height / 4),
+                    frameon=False, prop={"family": SANS, "size": 7.5})  # fmt: skip
     axes.set_title(title, fontsize=10, family=SANS, weight="bold")
     axes.set_xlabel("%", fontsize=8, family=SANS)
     axes.tick_params(axis="x", labelsize=7.5)

@@ -511,11 +511,13 @@ class _Report:
         found.sort(key=lambda item: _order(item.key[0]))
         for item in found:
             code, title = item.key
+            applies = self.source.applies.get(item.key, evaluated)
             layout.bullet(
                 self.document,
-                f"Tiêu chí {code} “{title}”: {count(len(item.units))}/{count(len(evaluated))} "
-                f"đơn vị bị trừ điểm, tổng cộng {pts(item.points)} điểm",
-                notes=self._who(item.units, evaluated),
+                f"Tiêu chí {code} “{title}”{self._groups_of(applies, evaluated)}: "
+                f"{count(len(item.units))}/{count(len(applies))} đơn vị bị trừ điểm, tổng "
+                f"cộng {pts(item.points)} điểm",
+                notes=self._who(item.units, applies),
             )
         if self.source.detail_differs:
             layout.paragraph(
@@ -524,6 +526,16 @@ class _Report:
                 "sau khi kết quả được tính.",
                 italic=True,
             )
+
+    def _groups_of(self, applies: set[str], evaluated: set[str]) -> str:
+        """ " (UBND cấp huyện)" after a criterion that only some groups' frameworks have."""
+        group_of = {r.result.unit: r.result.group for r in self.results.cycle.units}
+        present = {group_of[code] for code in applies if code in group_of}
+        everyone = {group_of[code] for code in evaluated if code in group_of}
+        if present == everyone:
+            return ""
+        names = [info.name for code, info in self.results.groups.items() if code in present]
+        return f" ({joined(names)})"
 
     def _who(self, units: tuple[str, ...], evaluated: set[str]) -> list[int]:
         """The footnote naming the units, as the report names them: all of them when they

@@ -20,7 +20,8 @@ from parindex.org.models import Unit
 from parindex.results.compute import load_and_compute
 from parindex.results.models import ImportedResult
 from parindex.results.selectors import YearResults, year_results
-from parindex.scoring.numbers import ZERO, publish
+from parindex.scoring.engine import node_lost
+from parindex.scoring.numbers import ZERO
 from parindex.scoring.summaries import tally
 from parindex.surveys.models import Campaign
 
@@ -65,6 +66,9 @@ class Source:
     # revision was computed (its inputs digest differs): the documents say so.
     detail_differs: bool = False
     field_titles: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> code -> title
+    # The units each criterion (code, title) applies to, not lowered: a criterion's count
+    # of units that lost points is out of these.
+    applies: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     @property
     def has_criteria(self) -> bool:
@@ -87,10 +91,12 @@ def year_source(year: int, *, revision: int | None = None, drafts: bool = False)
         if found is not None:
             history[earlier] = found
     losses: dict[str, list[CriterionLoss]] | None = None
+    applies: dict[tuple[str, str], set[str]] = {}
     differs = False
     if results.snapshot is not None:
-        losses, digest = criterion_losses(results.snapshot.cycle)
-        differs = digest != results.snapshot.inputs_digest
+        detail = criterion_losses(results.snapshot.cycle)
+        losses, applies = detail.losses, detail.applies
+        differs = detail.digest != results.snapshot.inputs_digest
     return Source(
         year=year,
         results=results,
@@ -99,13 +105,24 @@ def year_source(year: int, *, revision: int | None = None, drafts: bool = False)
         surveys=survey_counts(year),
         missing_groups=results.missing_groups,
         detail_differs=differs,
+        applies=applies,
         field_titles={code: results.field_titles(code) for code in results.groups},
     )
 
 
-def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]:
-    """Every unit's criteria where points were lost, through the engine from the cycle's
-    answers, largest loss first; and the digest of the answers they were read from."""
+@dataclass
+class CriterionDetail:
+    """Every unit's criteria where points were lost, read through the engine from the
+    cycle's answers; the units each criterion applies to (not lowered); and the digest of
+    the answers they were read from."""
+
+    losses: dict[str, list[CriterionLoss]]
+    applies: dict[tuple[str, str], set[str]]  # (code, title) -> unit codes
+    digest: str
+
+
+def criterion_losses(cycle: Cycle) -> CriterionDetail:
+    """The cycle's `CriterionDetail`, in a few queries whatever its size."""
     computed = load_and_compute(cycle)
     codes = dict(Unit.objects.filter(pk__in=computed.unit_groups).values_list("pk", "code"))
     frameworks = {}
@@ -124,6 +141,7 @@ def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]
         .values_list("assessment__unit_id", "criterion__code", "appraisal_note")
     }
     found: dict[str, list[CriterionLoss]] = {}
+    applies: dict[tuple[str, str], set[str]] = defaultdict(set)
     for result in computed.results:
         unit_id = int(result.unit)
         framework = frameworks.get(computed.unit_groups[unit_id])
@@ -132,7 +150,8 @@ def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]
             node = result.nodes.get(code)
             if node is None or node.max_points == ZERO:
                 continue  # lowered: not applicable, nothing to lose
-            lost = publish(node.max_points) - publish(node.points) - publish(node.pending)
+            applies[(code, title)].add(codes[unit_id])
+            lost = node_lost(node)
             if lost > ZERO:
                 unit_losses.append(
                     CriterionLoss(
@@ -148,7 +167,7 @@ def criterion_losses(cycle: Cycle) -> tuple[dict[str, list[CriterionLoss]], str]
                 )
         unit_losses.sort(key=lambda loss: _order(loss.code))
         found[codes[unit_id]] = unit_losses
-    return found, computed.digest
+    return CriterionDetail(found, dict(applies), computed.digest)
 
 
 @dataclass(frozen=True)

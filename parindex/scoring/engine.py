@@ -876,15 +876,15 @@ def _code_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split(".") if part.isdigit())
 
 
+def node_lost(node: NodeResult) -> Decimal:
+    """Points a node left on the table, published: its maximum after lowering minus its
+    points and minus the survey points still pending (a lowered leaf loses nothing)."""
+    return publish(node.max_points) - publish(node.points) - publish(node.pending)
+
+
 def points_lost(result: UnitResult) -> dict[str, Decimal]:
-    """Points each field left on the table (its maximum after lowered criteria minus its
-    points and minus the survey points still pending), published: where the unit can
-    still gain."""
-    lost = {}
-    for code in result.fields:
-        node = result.nodes[code]
-        lost[code] = publish(node.max_points) - publish(node.points) - publish(node.pending)
-    return lost
+    """Points each field left on the table (`node_lost`): where the unit can still gain."""
+    return {code: node_lost(result.nodes[code]) for code in result.fields}
 
 
 def points_pending(result: UnitResult) -> dict[str, Decimal]:

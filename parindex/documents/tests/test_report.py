@@ -159,3 +159,35 @@ def test_the_command_writes_the_report(cast: Cast, published_2024: Cycle, tmp_pa
     assert "Kết quả Chỉ số cải cách hành chính" in document_text(out.read_bytes())
     with pytest.raises(CommandError):
         call_command("build_report", year=1999, out=out, stdout=io.StringIO())
+
+
+def test_units_lowered_on_a_criterion_are_out_of_its_count(
+    cast: Cast, published_2024: Cycle
+) -> None:
+    """Seed 002: "Cải cách thể chế thực hiện đánh giá đối với 13/19 sở ngành" — a unit for
+    which a criterion does not apply neither loses points on it nor counts among its units."""
+    from parindex.assessments.models import AssessmentItem
+
+    lowered = (
+        AssessmentItem.objects.filter(
+            assessment__cycle=published_2024,
+            not_applicable_claimed=True,
+            not_applicable_accepted=True,
+        )
+        .values_list("criterion__code", "criterion__title", "assessment__unit__code")
+        .order_by("criterion__code")
+    )
+    assert lowered, "the fixture lowers some criteria"
+    source = year_source(2024)
+    assert source is not None and source.losses is not None
+    text = document_text(build_report(source))
+    checked = 0
+    for code, title, unit in lowered:
+        applies = source.applies.get((code, title), set())
+        assert unit not in applies
+        assert all(loss.code != code for loss in source.losses[unit])
+        lost = [u for u, losses in source.losses.items() if any(x.code == code for x in losses)]
+        if lost:
+            assert f"“{title}”: {len(lost):02d}/{len(applies):02d} đơn vị bị trừ điểm" in text
+            checked += 1
+    assert checked
