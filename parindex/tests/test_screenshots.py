@@ -426,3 +426,67 @@ def test_the_survey_campaign_pages(
                 looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
         context.close()
     assert problems == []
+
+
+def prepare_documents() -> None:
+    """The demo with its 2024 cycle carried to publication, every kind of document
+    written, then a correction published: the first report outdated, kept beside it."""
+    from django.test import override_settings
+
+    from parindex.assessments.models import Cycle
+    from parindex.demo.completed import complete_cycle
+    from parindex.documents.services import document_request
+    from parindex.org.models import Unit, User
+    from parindex.results.services import results_compute, results_publish
+
+    prepare()
+    cycle = Cycle.objects.get(year=2024)
+    snapshot = complete_cycle(cycle)
+    admin = User.objects.get(username="admin")
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        document_request(kind="report", year=2024, by=admin)
+        results_publish(
+            snapshot=results_compute(cycle=cycle, by=admin, reason="Kiến nghị của đơn vị"),
+            decision="Quyết định điều chỉnh (dữ liệu tạo tự động)",
+            decision_date=snapshot.decision_date,
+            by=admin,
+        )
+        for kind in ("report", "workbook", "letters"):
+            document_request(kind=kind, year=2024, by=admin)
+        district = Unit.objects.get(code="ubnd-huyen-my-xuyen")
+        head = User.objects.get(username="ubnd-huyen-my-xuyen.head")
+        document_request(kind="letter", year=2024, by=head, unit=district)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_documents_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    from parindex.documents.models import GeneratedDocument
+
+    prepare_documents()
+    report = GeneratedDocument.objects.filter(kind="report").order_by("-pk").first()
+    assert report is not None and report.job is not None
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("documents-2024", "/documents/2024/"),
+            ("documents-2024-texts", "/documents/2024/report-texts/"),
+            ("documents-2023", "/documents/2023/"),
+            ("documents-job", f"/jobs/{report.job.pk}/"),
+        ],
+        "chair": [("documents-2024", "/documents/2024/")],
+        "viewer": [("documents-2024", "/documents/2024/")],
+        "head": [("documents-2024", "/documents/2024/")],
+    }
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
+        context.close()
+    assert problems == []
