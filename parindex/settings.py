@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.assessments",
     "parindex.results",
+    "parindex.followup",
     "parindex.documents",
     "parindex.notify",
     "parindex.demo",  # the demo province and the benchmarks' data: the top of the house

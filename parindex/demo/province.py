@@ -240,7 +240,14 @@ def demo_logins() -> list[DemoLogin]:
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create what is missing of the demo province; keep whatever exists."""
-    created = {"units": 0, "users": 0, "frameworks": 0, "results": 0, "assessments": 0}
+    created = {
+        "units": 0,
+        "users": 0,
+        "frameworks": 0,
+        "results": 0,
+        "initiatives": 0,
+        "assessments": 0,
+    }
     body, _new = EvaluatingBody.objects.get_or_create(
         name=BODY_NAME, defaults={"short_name": "Sở Nội vụ"}
     )
@@ -288,6 +295,7 @@ def load_demo() -> dict[str, int]:
         rows = parse_rows(read_table(HISTORY_FILE.read_bytes(), HISTORY_FILE.name))
         created["results"] = len(results_import(rows=rows, year=FRAMEWORK_YEAR))
     _load_national_and_targets()
+    created["initiatives"] = _load_initiatives()
     created["assessments"] = _load_cycle()
     admin = User.objects.get(username="admin")
     created["responses"] = load_surveys(
@@ -371,6 +379,35 @@ def _load_cycle() -> int:
             head = User.objects.get(username=f"{code}.head")
             assessment_transition(assessment=assessment, action="submit", by=head)
     return cycle.assessments.count()
+
+
+INITIATIVES_FILE = DATA / "initiatives" / "2023.yaml"
+
+
+def _load_initiatives() -> int:
+    """The 26 initiatives the council recognised in 2023 (seed 002's appendix)."""
+    import yaml
+
+    from parindex.followup.models import Initiative
+
+    data = yaml.safe_load(INITIATIVES_FILE.read_text(encoding="utf-8"))
+    if Initiative.objects.filter(year=data["year"]).exists():
+        return 0
+    units = {unit.name: unit for unit in Unit.objects.all()}
+    return len(
+        Initiative.objects.bulk_create(
+            Initiative(
+                unit=units[item["unit"]],
+                year=data["year"],
+                title=item["title"],
+                description=item.get("description", ""),
+                status=Initiative.Status.RECOGNISED,
+                decision=data["decision"],
+                position=position,
+            )
+            for position, item in enumerate(data["initiatives"], start=1)
+        )
+    )
 
 
 def _load_national_and_targets() -> None:

@@ -295,10 +295,12 @@ def table(
     numbering: bool = True,
     bold_rows: Iterable[int] = (),
     size: int = TABLE_PT,
+    splittable: bool = False,
 ) -> Table:
     """A bordered table whose header row repeats on every page and whose rows are never
-    split across pages; with `numbering`, the published tables' row of column numbers
-    (1, 2, 3 …) under the header repeats too."""
+    split across pages (unless `splittable`: rows of long text, which would leave half a
+    page empty); with `numbering`, the published tables' row of column numbers (1, 2,
+    3 …) under the header repeats too."""
     header_rows = 2 if numbering else 1
     written: Table = document.add_table(rows=header_rows, cols=len(columns))
     written.style = document.styles["Table Grid"]
@@ -318,7 +320,7 @@ def table(
         cells = written.add_row().cells  # type: ignore[no-untyped-call]
         for position, (column, value) in enumerate(zip(columns, values, strict=True)):
             _cell_text(cells[position], value, size=size, bold=number in bold, align=column.align)
-    for row in written.rows:
+    for row in written.rows[: header_rows if splittable else None]:
         _cant_split(row)
     _widths(written, [Mm(column.width_mm) for column in columns])
     document.add_paragraph().paragraph_format.space_after = Pt(0)

@@ -61,6 +61,7 @@ def build_report(
         ("Kết quả theo nhóm", writer.groups),
         ("Kết quả theo lĩnh vực", writer.fields),
         ("Kết luận, kiến nghị", writer.conclusion),
+        ("Phụ lục", writer.appendix),
     )
     for done, (step, write) in enumerate(steps):
         progress(step, done, len(steps))
@@ -158,6 +159,14 @@ class _Report:
                 italic=True,
             )
         self._missing_groups()
+        if source.initiatives:
+            units = {initiative.unit for initiative in source.initiatives}
+            layout.paragraph(
+                document,
+                f"Năm {source.year}, Hội đồng thẩm định công nhận "
+                f"{count(len(source.initiatives))} sáng kiến, giải pháp mới về CCHC của "
+                f"{count(len(units))} cơ quan, đơn vị (Phụ lục kèm theo).",
+            )
         for text in ReportEdition.paragraphs(self.edition.deployment):
             layout.paragraph(document, text)
         layout.heading(document, "2. Công tác khảo sát, điều tra xã hội học", level=2)
@@ -578,6 +587,40 @@ class _Report:
             + "./.",
         )
         layout.closing(document, letterhead_of(edition))
+
+    # The appendix ------------------------------------------------------------------------
+
+    def appendix(self) -> None:
+        """The initiatives the council recognised, as the report's appendix lists them."""
+        initiatives = self.source.initiatives
+        if not initiatives:
+            return
+        document = self.document
+        layout.page_break(document)
+        layout.title(
+            document,
+            "Phụ lục",
+            "Danh sách sáng kiến, giải pháp mới về cải cách hành chính được Hội đồng thẩm "
+            f"định công nhận năm {self.source.year}",
+        )
+        layout.paragraph(
+            document, "(Kèm theo Báo cáo của " + self.edition.issuer + ")", italic=True
+        )
+        columns = [
+            layout.Column("STT", 12, "center"),
+            layout.Column("Tên sáng kiến, giải pháp", 108),
+            layout.Column("Đơn vị", 45),
+        ]
+        rows = [
+            [
+                str(number),
+                initiative.title
+                + (f"\n* {initiative.description}" if initiative.description else ""),
+                initiative.unit,
+            ]
+            for number, initiative in enumerate(initiatives, start=1)
+        ]
+        layout.table(document, columns, rows, numbering=False, size=12, splittable=True)
 
 
 def _order(code: str) -> tuple[int, ...]:

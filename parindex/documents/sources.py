@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from parindex.assessments.models import AssessmentItem, Cycle
+from parindex.followup.models import Initiative
 from parindex.frameworks.models import Criterion
 from parindex.org.models import Unit
 from parindex.results.compute import load_and_compute
@@ -52,6 +53,13 @@ class SurveyCount:
     units: int  # units the responses are about
 
 
+@dataclass(frozen=True)
+class RecognisedInitiative:
+    unit: str  # the unit's name
+    title: str
+    description: str
+
+
 @dataclass
 class Source:
     year: int
@@ -69,6 +77,8 @@ class Source:
     # The units each criterion (code, title) applies to, not lowered: a criterion's count
     # of units that lost points is out of these.
     applies: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # The initiatives the council recognised that year (the report's appendix).
+    initiatives: list[RecognisedInitiative] = field(default_factory=list)
 
     @property
     def has_criteria(self) -> bool:
@@ -106,6 +116,12 @@ def year_source(year: int, *, revision: int | None = None, drafts: bool = False)
         missing_groups=results.missing_groups,
         detail_differs=differs,
         applies=applies,
+        initiatives=[
+            RecognisedInitiative(unit, title, description)
+            for unit, title, description in Initiative.objects.recognised(year).values_list(
+                "unit__name", "title", "description"
+            )
+        ],
         field_titles={code: results.field_titles(code) for code in results.groups},
     )
 

@@ -191,3 +191,28 @@ def test_units_lowered_on_a_criterion_are_out_of_its_count(
             assert f"“{title}”: {len(lost):02d}/{len(applies):02d} đơn vị bị trừ điểm" in text
             checked += 1
     assert checked
+
+
+def test_the_recognised_initiatives_are_the_appendix(cast: Cast, published_2024: Cycle) -> None:
+    from parindex.followup.models import Initiative
+
+    source = year_source(2024)
+    assert source is not None
+    assert "Phụ lục" not in document_text(build_report(source))  # none recognised: none
+    Initiative.objects.create(
+        unit=cast.district,
+        year=2024,
+        title="Mô hình “Dân đến không viết” tại UBND xã",
+        description="Công chức điền sẵn tờ khai cho người dân.",
+        status=Initiative.Status.RECOGNISED,
+    )
+    Initiative.objects.create(
+        unit=cast.district, year=2024, title="Sáng kiến chưa được công nhận"
+    )
+    source = year_source(2024)
+    assert source is not None
+    text = document_text(build_report(source))
+    assert "Danh sách sáng kiến, giải pháp mới về cải cách hành chính" in text
+    assert "Mô hình “Dân đến không viết” tại UBND xã\n* Công chức điền sẵn" in text
+    assert "Sáng kiến chưa được công nhận" not in text
+    assert "công nhận 01 sáng kiến, giải pháp mới về CCHC của 01 cơ quan, đơn vị" in text
