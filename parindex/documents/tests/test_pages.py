@@ -181,3 +181,25 @@ def test_a_bad_request_changes_nothing(cast: Cast, published_2024: Cycle) -> Non
     assert GeneratedDocument.objects.count() == 0
     response = ask(cast, cast.admin, {"kind": "report"}, year=1999)
     assert "chưa có kết quả" in response.content.decode()
+
+
+def test_only_an_outdated_or_failed_file_is_deleted_and_only_when_confirmed(
+    cast: Cast, published_2024: Cycle
+) -> None:
+    ask(cast, cast.admin, {"kind": "report"})
+    first = GeneratedDocument.objects.get()
+    url = reverse("documents:delete", args=[first.pk])
+    page = cast.client(cast.admin).get(reverse("documents:year", args=[2024])).content.decode()
+    assert url not in page  # a current file has no delete button
+    response = cast.client(cast.admin).post(url, follow=True)
+    assert "chỉ xoá được khi đã cũ" in response.content.decode()
+    assert GeneratedDocument.objects.filter(pk=first.pk).exists()
+    correction = results_compute(cycle=published_2024, by=cast.admin, reason="Kiến nghị")
+    results_publish(snapshot=correction, decision="QĐ điều chỉnh", decision_date=DATE, by=None)
+    page = cast.client(cast.admin).get(reverse("documents:year", args=[2024])).content.decode()
+    assert url in page and "Tệp và bản PDF của nó bị xoá hẳn" in page  # asked first
+    name = first.file.name
+    assert cast.client(cast.viewer).post(url).status_code == 403
+    cast.client(cast.admin).post(url)
+    assert not GeneratedDocument.objects.filter(pk=first.pk).exists()
+    assert not first.file.storage.exists(name)

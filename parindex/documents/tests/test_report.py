@@ -206,9 +206,7 @@ def test_the_recognised_initiatives_are_the_appendix(cast: Cast, published_2024:
         description="Công chức điền sẵn tờ khai cho người dân.",
         status=Initiative.Status.RECOGNISED,
     )
-    Initiative.objects.create(
-        unit=cast.district, year=2024, title="Sáng kiến chưa được công nhận"
-    )
+    Initiative.objects.create(unit=cast.district, year=2024, title="Sáng kiến chưa được công nhận")
     source = year_source(2024)
     assert source is not None
     text = document_text(build_report(source))
