@@ -50,6 +50,7 @@ urlpatterns = [
     path("frameworks/", include("parindex.frameworks.urls")),
     path("results/", include("parindex.results.urls")),
     path("documents/", include("parindex.documents.urls")),
+    path("followup/", include("parindex.followup.urls")),
     path("assessments/", include("parindex.assessments.urls")),
     path("manage/", include((manage_patterns, "manage"))),
     path("jobs/", include((job_patterns, "jobs"))),

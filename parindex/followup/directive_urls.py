@@ -1,0 +1,3 @@
+"""The directives' pages."""
+
+urlpatterns: list[object] = []

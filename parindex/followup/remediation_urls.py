@@ -1,0 +1,3 @@
+"""The weaknesses' and remediation tasks' pages."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+app_name = "followup"
+urlpatterns = [
+    path("directives/", include("parindex.followup.directive_urls")),
+    path("", include("parindex.followup.remediation_urls")),
+]
