@@ -360,6 +360,10 @@ JOBS_PERIODIC = {
         "every": 24 * 60 * 60,
         "kind": _("Queue the deadline reminders"),
     },
+    "parindex.followup.tasks.task_reminders_queue": {
+        "every": 24 * 60 * 60,
+        "kind": _("Queue the remediation tasks' reminders"),
+    },
 }
 
 # Logs (issue 10, operations): one line per request (parindex.requests) and per event,

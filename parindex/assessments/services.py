@@ -663,7 +663,15 @@ def evidence_upload(
     """Store an uploaded file as evidence of the leaf. The type is read from the content;
     the same document uploaded again is the same file, linked once more."""
     item = _locked_for_unit(item, by, today)
-    assessment = item.assessment
+    file = evidence_store(unit_id=item.assessment.unit_id, upload=upload, by=by)
+    _link(item, file, by)
+    return file
+
+
+def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> EvidenceFile:
+    """Keep an uploaded file in the unit's evidence store: typed by its content, within
+    the file's and the unit's limits, stored once per unit (the same document again is
+    the same file). The assessment's evidence and the follow-up's reports share it."""
     size = upload.size or 0
     if size == 0:
         raise Refused(_("The file is empty."))
@@ -680,13 +688,10 @@ def evidence_upload(
             % {"name": upload.name}
         )
     digest = hashlib.sha256(content).hexdigest()
-    file = EvidenceFile.objects.filter(unit_id=assessment.unit_id, sha256=digest).first()
+    file = EvidenceFile.objects.filter(unit_id=unit_id, sha256=digest).first()
     if file is None:
         used = (
-            EvidenceFile.objects.filter(unit_id=assessment.unit_id).aggregate(total=Sum("size"))[
-                "total"
-            ]
-            or 0
+            EvidenceFile.objects.filter(unit_id=unit_id).aggregate(total=Sum("size"))["total"] or 0
         )
         if used + size > settings.EVIDENCE_MAX_UNIT_BYTES:
             raise Refused(
@@ -694,7 +699,7 @@ def evidence_upload(
                 % {"max": megabytes(settings.EVIDENCE_MAX_UNIT_BYTES)}
             )
         file = EvidenceFile(
-            unit_id=assessment.unit_id,
+            unit_id=unit_id,
             name=(upload.name or "")[:255],
             kind=kind,
             size=size,
@@ -703,7 +708,6 @@ def evidence_upload(
         )
         file.file.save(types.EXTENSIONS[kind], ContentFile(content), save=False)
         file.save()
-    _link(item, file, by)
     return file
 
 

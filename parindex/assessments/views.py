@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -633,15 +633,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     if file is None or not _may_download(user, file):
         refuse(request, f"evidence {pk} not readable", hide=True)
     assert file is not None
-    response = FileResponse(
-        file.file.open("rb"),
-        content_type=types.CONTENT_TYPES[file.kind],
-        as_attachment=request.GET.get("inline") != "1" or not file.previewable,
-        filename=types.download_name(file.name, file.kind),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return types.file_response(file, inline=request.GET.get("inline") == "1")
 
 
 def _may_download(user: User, file: EvidenceFile) -> bool:

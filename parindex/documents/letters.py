@@ -32,12 +32,13 @@ from docx.document import Document
 
 from parindex.org.models import EvaluatingBody, Unit, make_code
 from parindex.org.templatetags.parindex import day, percent, points
+from parindex.results.losses import CriterionLoss
 from parindex.results.provisional import missing_text, rank_note
 from parindex.results.selectors import YearResults
 from parindex.scoring.engine import RankedUnit
 
 from . import docx
-from .sources import CriterionLoss, Source
+from .sources import Source
 
 SUBJECT = "V/v cải thiện và nâng cao\nchỉ số cải cách hành chính"
 COMMITTEE = "Ủy ban nhân dân"

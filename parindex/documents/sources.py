@@ -14,35 +14,15 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from parindex.assessments.models import AssessmentItem, Cycle
 from parindex.followup.models import Initiative
-from parindex.frameworks.models import Criterion
-from parindex.org.models import Unit
-from parindex.results.compute import load_and_compute
+from parindex.results.losses import CriterionLoss, criterion_losses
 from parindex.results.models import ImportedResult
 from parindex.results.selectors import YearResults, year_results
-from parindex.scoring.engine import node_lost
-from parindex.scoring.numbers import ZERO
 from parindex.scoring.summaries import tally
 from parindex.surveys.models import Campaign
 
 # How many years back a unit's letter compares (seed 000 compares with the year before).
 HISTORY_YEARS = 2
-
-
-@dataclass(frozen=True)
-class CriterionLoss:
-    """A criterion (leaf) where a unit lost points, published: the maximum after lowering
-    minus the points obtained minus survey points still pending."""
-
-    unit: str  # the unit's code
-    code: str  # the criterion's code in its framework
-    title: str
-    field: str  # the code of the field (depth 0) it belongs to
-    max_points: Decimal
-    points: Decimal
-    lost: Decimal
-    comment: str  # the appraiser's comment
 
 
 @dataclass(frozen=True)
@@ -124,66 +104,6 @@ def year_source(year: int, *, revision: int | None = None, drafts: bool = False)
         ],
         field_titles={code: results.field_titles(code) for code in results.groups},
     )
-
-
-@dataclass
-class CriterionDetail:
-    """Every unit's criteria where points were lost, read through the engine from the
-    cycle's answers; the units each criterion applies to (not lowered); and the digest of
-    the answers they were read from."""
-
-    losses: dict[str, list[CriterionLoss]]
-    applies: dict[tuple[str, str], set[str]]  # (code, title) -> unit codes
-    digest: str
-
-
-def criterion_losses(cycle: Cycle) -> CriterionDetail:
-    """The cycle's `CriterionDetail`, in a few queries whatever its size."""
-    computed = load_and_compute(cycle)
-    codes = dict(Unit.objects.filter(pk__in=computed.unit_groups).values_list("pk", "code"))
-    frameworks = {}
-    for group_id, framework_id in cycle.groups.values_list("group_id", "framework_id"):
-        frameworks[group_id] = framework_id
-    leaves: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)  # framework -> code
-    for framework_id, code, title, rule_type in Criterion.objects.filter(
-        framework__in=frameworks.values()
-    ).values_list("framework_id", "code", "title", "rule_type"):
-        if rule_type:
-            leaves[framework_id][code] = (title, code.split(".")[0])
-    comments: dict[tuple[int, str], str] = {
-        (unit_id, code): note
-        for unit_id, code, note in AssessmentItem.objects.filter(assessment__cycle=cycle)
-        .exclude(appraisal_note="")
-        .values_list("assessment__unit_id", "criterion__code", "appraisal_note")
-    }
-    found: dict[str, list[CriterionLoss]] = {}
-    applies: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for result in computed.results:
-        unit_id = int(result.unit)
-        framework = frameworks.get(computed.unit_groups[unit_id])
-        unit_losses = []
-        for code, (title, field_code) in leaves.get(framework or 0, {}).items():
-            node = result.nodes.get(code)
-            if node is None or node.max_points == ZERO:
-                continue  # lowered: not applicable, nothing to lose
-            applies[(code, title)].add(codes[unit_id])
-            lost = node_lost(node)
-            if lost > ZERO:
-                unit_losses.append(
-                    CriterionLoss(
-                        unit=codes[unit_id],
-                        code=code,
-                        title=title,
-                        field=field_code,
-                        max_points=node.max_points,
-                        points=node.points,
-                        lost=lost,
-                        comment=comments.get((unit_id, code), ""),
-                    )
-                )
-        unit_losses.sort(key=lambda loss: _order(loss.code))
-        found[codes[unit_id]] = unit_losses
-    return CriterionDetail(found, dict(applies), computed.digest)
 
 
 @dataclass(frozen=True)

@@ -6,3 +6,10 @@ class FollowupConfig(AppConfig):
     name = "parindex.followup"
     label = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from parindex.results.signals import results_published
+
+        from .services import on_results_published
+
+        results_published.connect(on_results_published, dispatch_uid="followup.weaknesses")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 from . import notices
 from .models import ResultRow, ResultSnapshot
+from .signals import results_published
 
 # Computed results ---------------------------------------------------------------------
 
@@ -181,6 +182,7 @@ def results_publish(
     snapshot.decision_date = decision_date
     snapshot.published_at = timezone.now()
     snapshot.save(update_fields=["status", "decision", "decision_date", "published_at"])
+    results_published.send(sender=ResultSnapshot, snapshot=snapshot, by=by)
     return snapshot
 
 

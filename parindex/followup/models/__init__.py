@@ -2,5 +2,30 @@
 weaknesses and their remediation."""
 
 from .initiatives import Initiative, InitiativeQuerySet
+from .remediation import (
+    ACTIONS,
+    TRANSITIONS,
+    Finding,
+    Inspection,
+    RemediationTask,
+    Status,
+    TaskEvent,
+    TaskQuerySet,
+    Transition,
+    Weakness,
+)
 
-__all__ = ["Initiative", "InitiativeQuerySet"]
+__all__ = [
+    "ACTIONS",
+    "TRANSITIONS",
+    "Finding",
+    "Initiative",
+    "InitiativeQuerySet",
+    "Inspection",
+    "RemediationTask",
+    "Status",
+    "TaskEvent",
+    "TaskQuerySet",
+    "Transition",
+    "Weakness",
+]
