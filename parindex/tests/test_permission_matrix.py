@@ -110,6 +110,23 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             reverse("documents:delete", args=[999_999]),
             {**dict.fromkeys(ROLES, 403), "admin": 404},
         ),
+        # The follow-up: the oversight roles read every unit's, a unit its own.
+        (
+            "GET",
+            reverse("followup:board"),
+            {**READERS, "scorer_a": 302, "head_a": 302} | {"scorer_b": 302, "appraiser": 403},
+        ),
+        ("GET", reverse("followup:unit", args=[cast.unit_a.code]), {**own_a, "appraiser": 403}),
+        (
+            "POST",
+            reverse("followup:inspection", args=[cast.unit_a.code]),
+            {**dict.fromkeys(ROLES, 403), "admin": 302},  # nothing given: the page again
+        ),
+        (
+            "GET",
+            reverse("followup:task", args=[999_999]),
+            {**dict.fromkeys(ROLES, 404)} | {"appraiser": 403},
+        ),
         *questionnaire_rows(),
         # Recording survey responses in person is a partner's collector's work only.
         ("GET", reverse("surveys:collect"), dict.fromkeys(ROLES, 403)),

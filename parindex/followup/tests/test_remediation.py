@@ -196,7 +196,7 @@ def test_every_forbidden_transition_is_refused(cast: Cast, task: RemediationTask
 def test_a_report_needs_its_text_a_reopening_its_reason_and_a_stale_version_is_refused(
     cast: Cast, task: RemediationTask
 ) -> None:
-    with pytest.raises(FollowupRefused, match=r"làm được|was done"):
+    with pytest.raises(FollowupRefused, match=r"việc đã làm|was done"):
         task_transition(task=task, action="report", by=cast.head_a, text="  ")
     task = task_transition(task=task, action="report", by=cast.head_a, text="Đã ban hành")
     with pytest.raises(FollowupRefused, match=r"lý do|reason"):
