@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.assessments import evidence as evidence_types
+from parindex.frameworks.models import Criterion
 from parindex.org.access import current_user, get_unit_for_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role, Unit
@@ -75,6 +76,7 @@ def board(request: HttpRequest) -> HttpResponse:
         if latest
         else []
     )
+    titles = field_titles(latest) if latest else {}
     totals = RemediationTask.objects.aggregate(
         open=Count("pk", filter=Q(status__in=open_statuses)),
         overdue=Count("pk", filter=Q(status__in=open_statuses, due_on__lt=today)),
@@ -86,7 +88,10 @@ def board(request: HttpRequest) -> HttpResponse:
         "followup/board.html",
         {
             "units": units,
-            "by_field": sorted(by_field, key=lambda row: _order(row["field_code"])),
+            "by_field": [
+                {**row, "title": titles.get(row["field_code"], "")}
+                for row in sorted(by_field, key=lambda row: _order(row["field_code"]))
+            ],
             "latest": latest,
             "totals": totals,
             "all_units": Unit.objects.active().order_by("group__position", "position")
@@ -135,12 +140,16 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         if task.weakness_id:
             tasks_of[task.weakness_id].append(task)
     years: dict[int, dict[str, list[tuple[Weakness, list[RemediationTask]]]]] = {}
-    for weakness in sorted(
-        weaknesses, key=lambda w: (-w.year, _order(w.field_code), _order(w.criterion_code))
-    ):
+    weaknesses.sort(key=lambda w: (-w.year, _order(w.field_code), _order(w.criterion_code)))
+    for weakness in weaknesses:
         years.setdefault(weakness.year, {}).setdefault(weakness.field_code, []).append(
             (weakness, tasks_of.get(weakness.pk, []))
         )
+    titles = {year: field_titles(year) for year in years}
+    shown = {
+        year: [(code, titles[year].get(code, ""), rows) for code, rows in fields.items()]
+        for year, fields in years.items()
+    }
     findings = list(Finding.objects.filter(inspection__unit=found).select_related("inspection"))
     today = timezone.localdate()
     return render(
@@ -148,7 +157,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         "followup/unit.html",
         {
             "unit": found,
-            "years": years,
+            "years": shown,
             "tasks": tasks,
             "overdue": [t for t in tasks if t.is_overdue(today)],
             "findings": findings,
@@ -267,6 +276,18 @@ def task_evidence(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
         refuse(request, f"file {file} not cited by task {pk}", hide=True)
     assert cited is not None
     return evidence_types.file_response(cited.evidencefile)
+
+
+def field_titles(year: int) -> dict[str, str]:
+    """The fields' titles in the year's frameworks (the first group's where they differ)."""
+    titles: dict[str, str] = {}
+    for code, title in (
+        Criterion.objects.filter(framework__year=year, depth=0)
+        .order_by("framework__group__position", "position")
+        .values_list("code", "title")
+    ):
+        titles.setdefault(code, title)
+    return titles
 
 
 def _order(code: str) -> tuple[int, ...]:

@@ -490,3 +490,89 @@ def test_the_documents_pages(
                 looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
         context.close()
     assert problems == []
+
+
+def prepare_followup() -> int:
+    """The demo's 2024 carried to publication, its weaknesses recorded; an inspection of
+    Sở Tài chính with the findings of its own letter (seed 000); tasks in every status,
+    one overdue. Returns a task's id."""
+    import datetime
+
+    from parindex.assessments.models import Cycle
+    from parindex.demo.completed import complete_cycle
+    from parindex.followup.models import Weakness
+    from parindex.followup.services import (
+        inspection_record,
+        task_create,
+        task_transition,
+        weaknesses_record,
+    )
+    from parindex.org.models import Unit, User
+
+    prepare()
+    weaknesses_record(snapshot=complete_cycle(Cycle.objects.get(year=2024)))
+    admin = User.objects.get(username="admin")
+    finance = Unit.objects.get(code="so-tai-chinh")
+    inspection_record(
+        unit=finance,
+        held_on=datetime.date(2024, 9, 12),
+        title="Kiểm tra CCHC năm 2024",
+        findings=[
+            "Ban hành Kế hoạch CCHC còn chậm so với thời gian quy định",
+            "Chưa niêm yết công khai địa chỉ tiếp nhận phản ánh, kiến nghị",
+        ],
+        by=admin,
+    )
+    today = timezone.localdate()
+    head = User.objects.get(username="so-tai-chinh.head")
+    weaknesses = list(Weakness.objects.filter(unit=finance).order_by("field_code", "pk")[:4])
+    tasks = [
+        task_create(
+            unit=finance,
+            title=f"Khắc phục: {weakness.criterion_title[:80]}",
+            division="Văn phòng Sở",
+            due_on=today + datetime.timedelta(days=days),
+            weakness=weakness,
+            by=admin,
+        )
+        for weakness, days in zip(weaknesses, (-5, 20, 40, 60), strict=False)
+    ]
+    task_transition(task=tasks[1], action="start", by=head)
+    task_transition(task=tasks[2], action="report", by=head, text="Đã ban hành văn bản.")
+    task_transition(task=tasks[3], action="report", by=head, text="Đã thực hiện.")
+    task_transition(task=tasks[3], action="verify", by=admin)
+    district = Unit.objects.get(code="ubnd-huyen-my-xuyen")
+    task_create(
+        unit=district,
+        title="Đăng tin tuyên truyền CCHC hằng tháng",
+        due_on=today + datetime.timedelta(days=30),
+        by=admin,
+    )
+    return tasks[2].pk
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_followup_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    task = prepare_followup()
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("followup", "/followup/"),
+            ("followup-unit", "/followup/units/so-tai-chinh/"),
+            ("followup-task", f"/followup/tasks/{task}/"),
+        ],
+        "chair": [("followup", "/followup/")],
+        "head": [("followup-unit", "/followup/units/ubnd-huyen-my-xuyen/")],
+    }
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
+        context.close()
+    assert problems == []
