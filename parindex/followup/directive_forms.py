@@ -109,7 +109,7 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    link = forms.URLField(label=_("Link"), max_length=500, required=False)
+    link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
     evidence_files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
