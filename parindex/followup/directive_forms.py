@@ -14,6 +14,10 @@ from .models import Directive, TaskAssignment
 
 
 class DirectiveForm(forms.ModelForm[Directive]):
+    link = forms.URLField(
+        label=_("Link to the text"), max_length=500, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Directive
         fields = ["number", "issued_on", "issuer", "subject", "link"]
