@@ -490,3 +490,35 @@ def test_the_documents_pages(
                 looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
         context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_directives_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    from parindex.followup.models import Directive
+
+    prepare()
+    directive = Directive.objects.get(number="2530/UBND-NC")
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("directives", "/followup/directives/"),
+            ("directive", f"/followup/directives/{directive.pk}/"),
+            ("directive-close", f"/followup/directives/{directive.pk}/close/"),
+            ("directive-new", "/followup/directives/new/"),
+        ],
+        "viewer": [("directive", f"/followup/directives/{directive.pk}/")],
+        "head": [("directive-tasks", "/followup/directives/units/ubnd-huyen-my-xuyen/")],
+        "scorer": [("directive-tasks", "/followup/directives/units/so-tu-phap/")],
+    }
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
+        context.close()
+    assert problems == []
