@@ -32,6 +32,7 @@ from parindex.org.models import EvaluatingBody, Partner, Role, Unit, UnitGroup, 
 from parindex.results.history import parse_rows, read_table, results_import
 from parindex.results.models import ImportedResult, NationalResult, Target
 
+from .directives import load_directives
 from .samples import sample_inputs
 from .surveys import PARTNER_LOGINS, PARTNERS, load_surveys
 
@@ -301,6 +302,7 @@ def load_demo() -> dict[str, int]:
     created["responses"] = load_surveys(
         admin, {u.username: u for u in User.objects.filter(partner__isnull=False)}
     )
+    created["directives"] = load_directives(admin)
     return created
 
 

@@ -136,6 +136,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             dict.fromkeys(ROLES, 403),
         ),
         *survey_rows(cast),
+        *directive_rows(cast),
     ]
 
 
@@ -162,6 +163,43 @@ def survey_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", reverse("surveys:progress"), ADMIN_ONLY),
         ("GET", reverse("surveys:unit_results", args=[code, unit]), own_a),
         ("GET", reverse("surveys:unit_results_xlsx", args=[code, unit]), own_a),
+    ]
+
+
+def directive_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The directives' pages (issue 13, item 3), over one directive with a task to unit A
+    (made once); a unit reads and reports only its own tasks."""
+    import datetime
+
+    from parindex.followup.directives import TaskInput, directive_create
+    from parindex.followup.models import Directive, TaskAssignment
+
+    directive = Directive.objects.filter(number="matrix/UBND").first() or directive_create(
+        number="matrix/UBND",
+        issued_on=datetime.date(2021, 9, 24),
+        issuer="UBND tỉnh Sóc Trăng",
+        subject="V/v tăng cường giải pháp nâng cao Chỉ số cải cách hành chính",
+        tasks=[
+            TaskInput(number="1.a", text="Rà soát", deadline="quý IV/2021", units=[cast.unit_a])
+        ],
+        by=cast.admin,
+    )
+    task_a = TaskAssignment.objects.get(task__directive=directive, unit=cast.unit_a)
+    oversight = {**ADMIN_ONLY, "chair": 200, "viewer": 200}
+    own_a = {**oversight, "scorer_a": 200, "head_a": 200, "scorer_b": 404}
+    units_only = {**dict.fromkeys(ROLES, 403), "scorer_a": 302, "head_a": 302, "scorer_b": 302}
+    report_a = {**dict.fromkeys(ROLES, 403), "scorer_a": 302, "head_a": 302, "scorer_b": 404}
+    pk = directive.pk
+    return [
+        ("GET", reverse("followup:directive_list"), oversight),
+        ("GET", reverse("followup:directive_new"), ADMIN_ONLY),
+        ("GET", reverse("followup:directive_detail", args=[pk]), oversight),
+        ("GET", reverse("followup:directive_edit", args=[pk]), ADMIN_ONLY),
+        ("GET", reverse("followup:directive_close", args=[pk]), ADMIN_ONLY),
+        ("GET", reverse("followup:directive_xlsx", args=[pk]), oversight),
+        ("GET", reverse("followup:my_tasks"), units_only),
+        ("GET", reverse("followup:unit_tasks", args=[cast.unit_a.code]), own_a),
+        ("POST", reverse("followup:task_report", args=[task_a.pk]), report_a),  # nothing given
     ]
 
 

@@ -565,6 +565,27 @@ def test_the_followup_pages(
         ],
         "chair": [("followup", "/followup/")],
         "head": [("followup-unit", "/followup/units/ubnd-huyen-my-xuyen/")],
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_directives_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    from parindex.followup.models import Directive
+
+    prepare()
+    directive = Directive.objects.get(number="2530/UBND-NC")
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("directives", "/followup/directives/"),
+            ("directive", f"/followup/directives/{directive.pk}/"),
+            ("directive-close", f"/followup/directives/{directive.pk}/close/"),
+            ("directive-new", "/followup/directives/new/"),
+        ],
+        "viewer": [("directive", f"/followup/directives/{directive.pk}/")],
+        "head": [("directive-tasks", "/followup/directives/units/ubnd-huyen-my-xuyen/")],
+        "scorer": [("directive-tasks", "/followup/directives/units/so-tu-phap/")],
     }
     for role, visits in pages.items():
         w, h = WIDTHS[width]

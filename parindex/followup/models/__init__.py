@@ -1,6 +1,14 @@
 """The follow-up's models, one module per part: the initiatives register, directives,
 weaknesses and their remediation."""
 
+from .directives import (
+    REPORT_TRANSITIONS,
+    Directive,
+    DirectiveQuerySet,
+    DirectiveTask,
+    TaskAssignment,
+    TaskAssignmentQuerySet,
+)
 from .initiatives import Initiative, InitiativeQuerySet
 from .remediation import (
     ACTIONS,
@@ -17,13 +25,19 @@ from .remediation import (
 
 __all__ = [
     "ACTIONS",
+    "REPORT_TRANSITIONS",
     "TRANSITIONS",
+    "Directive",
+    "DirectiveQuerySet",
+    "DirectiveTask",
     "Finding",
     "Initiative",
     "InitiativeQuerySet",
     "Inspection",
     "RemediationTask",
     "Status",
+    "TaskAssignment",
+    "TaskAssignmentQuerySet",
     "TaskEvent",
     "TaskQuerySet",
     "Transition",
