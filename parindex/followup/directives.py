@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.assessments import evidence as types
-from parindex.assessments.models import EvidenceFile
+from parindex.assessments.services import evidence_store
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Unit, UnitGroup, User
-from parindex.org.templatetags.parindex import megabytes
 
 from .models import REPORT_TRANSITIONS, Directive, DirectiveTask, TaskAssignment
 
@@ -268,7 +262,7 @@ def task_report(
         reason = ""
     if len(uploads) > MAX_FILES_PER_REPORT:
         raise Refused(_("At most %(max)s files at a time.") % {"max": MAX_FILES_PER_REPORT})
-    files = [_store(assignment.unit_id, upload, by) for upload in uploads]
+    files = [evidence_store(unit_id=assignment.unit_id, upload=upload, by=by) for upload in uploads]
     assignment.status = status
     assignment.text = text
     assignment.reason = reason
@@ -288,47 +282,6 @@ def _label(status: str) -> str:
         return str(TaskAssignment.Status(status).label)
     except ValueError:
         return status
-
-
-def _store(unit_id: int, upload: UploadedFile[bytes], by: User) -> EvidenceFile:
-    """The file in the unit's evidence store (the assessment's): its type read from its
-    content, the same document stored once."""
-    size = upload.size or 0
-    if size == 0:
-        raise Refused(_("The file is empty."))
-    if size > settings.EVIDENCE_MAX_FILE_BYTES:
-        raise Refused(
-            _("The file is %(size)s MB; a file may be %(max)s MB at most.")
-            % {"size": megabytes(size), "max": megabytes(settings.EVIDENCE_MAX_FILE_BYTES)}
-        )
-    content = upload.read()
-    kind = types.detect(content[:16], content)
-    if kind is None:
-        raise Refused(
-            _("“%(name)s” is not a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file.")
-            % {"name": upload.name}
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    file = EvidenceFile.objects.filter(unit_id=unit_id, sha256=digest).first()
-    if file is not None:
-        return file
-    used = EvidenceFile.objects.filter(unit_id=unit_id).aggregate(total=Sum("size"))["total"]
-    if (used or 0) + size > settings.EVIDENCE_MAX_UNIT_BYTES:
-        raise Refused(
-            _("The unit's evidence would exceed its %(max)s MB.")
-            % {"max": megabytes(settings.EVIDENCE_MAX_UNIT_BYTES)}
-        )
-    file = EvidenceFile(
-        unit_id=unit_id,
-        name=(upload.name or "")[:255],
-        kind=kind,
-        size=size,
-        sha256=digest,
-        uploaded_by=by,
-    )
-    file.file.save(types.EXTENSIONS[kind], ContentFile(content), save=False)
-    file.save()
-    return file
 
 
 # Selectors --------------------------------------------------------------------------

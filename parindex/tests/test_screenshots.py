@@ -565,6 +565,17 @@ def test_the_followup_pages(
         ],
         "chair": [("followup", "/followup/")],
         "head": [("followup-unit", "/followup/units/ubnd-huyen-my-xuyen/")],
+    }
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
+        context.close()
+    assert problems == []
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
