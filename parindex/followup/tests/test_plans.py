@@ -259,4 +259,4 @@ def test_the_overview_reads_every_plan_in_a_fixed_number_of_queries(
         _target(_plan(unit, unit_head), unit_head, KIND.INDEX_AT_LEAST, "50")
     assert count() == one
     page = client.get(url).content.decode()
-    assert page.count("Kế hoạch cải thiện Chỉ số CCHC") == 3
+    assert page.count("Kế hoạch cải thiện Chỉ số CCHC đến năm 2030") == 3
