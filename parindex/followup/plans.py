@@ -21,11 +21,13 @@ from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Unit, User
 from parindex.results.models import Target
 from parindex.results.selectors import YearResults, published_years, target_views, year_results
-from parindex.scoring.targets import MET, MISSED, PENDING, UNIT_INDEX_AT_LEAST, UNIT_INDEX_RISE
 
 from .models import ImprovementPlan, PlanTarget, PlanTask, TaskProgress
 from .models.plans import FIRST_YEAR, LAST_YEAR
 
+# The verdicts, as the province's targets write them (results' Target statuses).
+MET, MISSED, PENDING = "met", "missed", "pending"
+UNIT_KINDS = (Target.Kind.UNIT_INDEX_AT_LEAST, Target.Kind.UNIT_INDEX_RISE)
 MAX_TEXT = 10_000
 MAX_TARGETS = 100
 MAX_TASKS = 300
@@ -331,7 +333,7 @@ def plan_progress(
             if status is None:
                 continue
             unit_status = None
-            if view.target.kind in (UNIT_INDEX_AT_LEAST, UNIT_INDEX_RISE):
+            if view.target.kind in UNIT_KINDS:
                 if status.status == PENDING or not has_results:
                     unit_status = PENDING
                 elif unit.code in status.missed:

@@ -22,9 +22,9 @@ from parindex.org.models import Role, SecurityEvent, Unit, User
 from parindex.results.models import Target
 from parindex.results.selectors import year_results
 from parindex.results.services import results_compute, results_publish
-from parindex.scoring.targets import MET, MISSED, PENDING
 
 KIND = PlanTarget.Kind
+MET, MISSED, PENDING = plans.MET, plans.MISSED, plans.PENDING
 CENT = Decimal("0.01")
 
 
