@@ -33,6 +33,7 @@ from parindex.results.history import parse_rows, read_table, results_import
 from parindex.results.models import ImportedResult, NationalResult, Target
 
 from .directives import load_directives
+from .plans import load_plans
 from .samples import sample_inputs
 from .surveys import PARTNER_LOGINS, PARTNERS, load_surveys
 
@@ -303,6 +304,7 @@ def load_demo() -> dict[str, int]:
         admin, {u.username: u for u in User.objects.filter(partner__isnull=False)}
     )
     created["directives"] = load_directives(admin)
+    created["plans"] = load_plans()
     return created
 
 

@@ -137,6 +137,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
         ),
         *survey_rows(cast),
         *directive_rows(cast),
+        *plan_rows(cast),
     ]
 
 
@@ -200,6 +201,52 @@ def directive_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", reverse("followup:my_tasks"), units_only),
         ("GET", reverse("followup:unit_tasks", args=[cast.unit_a.code]), own_a),
         ("POST", reverse("followup:task_report", args=[task_a.pk]), report_a),  # nothing given
+    ]
+
+
+def plan_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The improvement plans' pages (issue 13, item 5), over unit A's plan with a target and
+    a task (made once): the oversight roles read every plan, a unit's scorer and head read
+    and edit only their own, appraisers nothing."""
+    from decimal import Decimal
+
+    from parindex.followup.models import ImprovementPlan
+    from parindex.followup.plans import plan_save, target_save, task_save
+
+    plan = ImprovementPlan.objects.filter(unit=cast.unit_a).first()
+    if plan is None:
+        plan = plan_save(
+            unit=cast.unit_a, title="Kế hoạch", decision_number="", decision_date=None,
+            first_year=2021, last_year=2030, by=cast.scorer_a,
+        )  # fmt: skip
+        target_save(
+            plan=plan, kind="index_at_least", value=Decimal(85), first_year=2024,
+            last_year=2030, by=cast.scorer_a,
+        )  # fmt: skip
+        task_save(
+            plan=plan, division="Văn phòng", text="Tự đánh giá", criteria="1.1", due_year=2030,
+            by=cast.scorer_a,
+        )  # fmt: skip
+    target, task = plan.targets.get(), plan.tasks.get()
+    code = cast.unit_a.code
+    oversight = {**ADMIN_ONLY, "chair": 200, "viewer": 200}
+    read_a = {**oversight, "scorer_a": 200, "head_a": 200, "scorer_b": 404}
+    edit_a = {**dict.fromkeys(ROLES, 403), "scorer_a": 200, "head_a": 200, "scorer_b": 404}
+    post_a = {**edit_a, "scorer_a": 302, "head_a": 302}  # nothing given: back to the plan
+    return [
+        ("GET", reverse("followup:plan_overview"), oversight),
+        (
+            "GET",
+            reverse("followup:plan_mine"),
+            {**dict.fromkeys(ROLES, 403)} | {"scorer_a": 302, "head_a": 302, "scorer_b": 302},
+        ),
+        ("GET", reverse("followup:plan_unit", args=[code]), read_a),
+        ("GET", reverse("followup:plan_edit", args=[code]), edit_a),
+        ("GET", reverse("followup:plan_target_new", args=[code]), edit_a),
+        ("GET", reverse("followup:plan_target_edit", args=[code, target.pk]), edit_a),
+        ("GET", reverse("followup:plan_task_new", args=[code]), edit_a),
+        ("GET", reverse("followup:plan_task_edit", args=[code, task.pk]), edit_a),
+        ("POST", reverse("followup:plan_task_progress", args=[code, task.pk]), post_a),
     ]
 
 

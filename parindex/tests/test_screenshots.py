@@ -608,3 +608,36 @@ def test_the_directives_pages(
                 looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
         context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_improvement_plans_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    prepare()
+    unit = "/followup/plans/units/so-tai-chinh/"
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("plans", "/followup/plans/"),
+            ("plan", unit),
+            ("plan-2023", unit + "?year=2023"),
+        ],
+        "so-tai-chinh.head": [
+            ("plan", unit),
+            ("plan-edit", unit + "edit/"),
+            ("plan-target-new", unit + "targets/new/"),
+            ("plan-task-new", unit + "tasks/new/"),
+        ],
+    }
+    for who, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS.get(who) or who, DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{who} {path}", problems):
+                label = "unit-head" if who != "admin" else who
+                looked_at(page, f"{who} {path}", width, problems, screenshot_dir, f"{label}-{name}")
+        context.close()
+    assert problems == []

@@ -1,5 +1,5 @@
 """The follow-up's models, one module per part: the initiatives register, directives,
-weaknesses and their remediation."""
+weaknesses and their remediation, improvement plans."""
 
 from .directives import (
     REPORT_TRANSITIONS,
@@ -10,6 +10,7 @@ from .directives import (
     TaskAssignmentQuerySet,
 )
 from .initiatives import Initiative, InitiativeQuerySet
+from .plans import ImprovementPlan, PlanQuerySet, PlanTarget, PlanTask, TaskProgress
 from .remediation import (
     ACTIONS,
     TRANSITIONS,
@@ -31,14 +32,19 @@ __all__ = [
     "DirectiveQuerySet",
     "DirectiveTask",
     "Finding",
+    "ImprovementPlan",
     "Initiative",
     "InitiativeQuerySet",
     "Inspection",
+    "PlanQuerySet",
+    "PlanTarget",
+    "PlanTask",
     "RemediationTask",
     "Status",
     "TaskAssignment",
     "TaskAssignmentQuerySet",
     "TaskEvent",
+    "TaskProgress",
     "TaskQuerySet",
     "Transition",
     "Weakness",
