@@ -72,12 +72,14 @@ def test_the_periodic_tasks_send_the_outbox_and_queue_the_reminders(
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     queue_three()
-    send, remind = schedules_enqueue_due()
-    assert (send.task_path, remind.task_path) == (
+    send, remind, remind_tasks = schedules_enqueue_due()
+    assert (send.task_path, remind.task_path, remind_tasks.task_path) == (
         SEND,
         "parindex.assessments.tasks.reminders_queue",
+        "parindex.followup.tasks.task_reminders_queue",
     )
-    assert send.status == remind.status == Job.Status.SUCCEEDED
+    assert send.status == remind.status == remind_tasks.status == Job.Status.SUCCEEDED
+    assert remind_tasks.kind == "Xếp hàng nhắc hạn nhiệm vụ khắc phục"
     assert send.kind == "Gửi các thư và tin nhắn đến hạn"
     assert send.outcome == "Đã gửi 3 tin, 0 tin sẽ gửi lại, 0 tin không gửi được."
     assert remind.outcome == "Đã xếp 0 lời nhắc vào hộp thư đi."
