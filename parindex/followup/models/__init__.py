@@ -9,7 +9,7 @@ from .directives import (
     TaskAssignment,
     TaskAssignmentQuerySet,
 )
-from .initiatives import Initiative, InitiativeQuerySet
+from .initiatives import Initiative, InitiativeFollowup, InitiativeQuerySet
 from .remediation import (
     ACTIONS,
     TRANSITIONS,
@@ -32,6 +32,7 @@ __all__ = [
     "DirectiveTask",
     "Finding",
     "Initiative",
+    "InitiativeFollowup",
     "InitiativeQuerySet",
     "Inspection",
     "RemediationTask",
