@@ -331,7 +331,7 @@ def register(user: User, given: RegisterFilter) -> InitiativeQuerySet:
 
 
 def register_years() -> list[int]:
-    return sorted(set(Initiative.objects.values_list("year", flat=True)), reverse=True)
+    return list(Initiative.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def unit_initiatives(unit: Unit) -> list[Initiative]:
