@@ -446,7 +446,7 @@ def _load_initiatives_2024(units: dict[str, Unit]) -> int:
         user.unit_id: user
         for user in User.objects.filter(role=Role.UNIT_HEAD, unit__name__in=units.keys())
     }
-    first = {}
+    first: dict[str, Initiative] = {}
     for initiative in Initiative.objects.recognised(2023).select_related("unit"):
         first.setdefault(initiative.unit.name, initiative)
     reports = [
