@@ -395,10 +395,10 @@ def _load_initiatives() -> int:
     from parindex.followup.models import Initiative
 
     data = yaml.safe_load(INITIATIVES_FILE.read_text(encoding="utf-8"))
-    if Initiative.objects.filter(year=data["year"]).exists():
-        return 0
     units = {unit.name: unit for unit in Unit.objects.all()}
-    return len(
+    if Initiative.objects.filter(year=data["year"]).exists():
+        return _load_initiatives_2024(units)
+    created = len(
         Initiative.objects.bulk_create(
             Initiative(
                 unit=units[item["unit"]],
@@ -412,6 +412,78 @@ def _load_initiatives() -> int:
             for position, item in enumerate(data["initiatives"], start=1)
         )
     )
+    return created + _load_initiatives_2024(units)
+
+
+GENERATED = "[Dữ liệu minh họa do parindex tạo] "
+# Units reporting in 2024 on their 2023 initiatives: (unit, maintained, extended).
+MAINTAINED_2024 = [
+    ("Sở Nội vụ", True, True),
+    ("Sở Y tế", True, False),
+    ("UBND huyện Mỹ Xuyên", True, True),
+    ("Bảo hiểm xã hội tỉnh Sóc Trăng", False, False),
+]
+SUBMITTED_2024 = [
+    (
+        "Sở Tư pháp",
+        "Hướng dẫn đăng ký khai sinh trực tuyến qua mã QR tại Bộ phận Một cửa.",
+        "Dán mã QR dẫn tới hướng dẫn từng bước tại quầy; công chức hỗ trợ người dân lần đầu.",
+    ),
+    (
+        "UBND huyện Long Phú",
+        "Tổ thanh niên hỗ trợ dịch vụ công trực tuyến tại nhà văn hóa ấp.",
+        "Đoàn viên thanh niên trực cuối tuần, hướng dẫn người dân tạo tài khoản và nộp hồ sơ.",
+    ),
+]
+
+
+def _load_initiatives_2024(units: dict[str, Unit]) -> int:
+    """A few 2024 reports on 2023's initiatives (generated), and two 2024 submissions
+    awaiting the council's decision."""
+    from parindex.followup.models import Initiative, InitiativeFollowup
+
+    if Initiative.objects.filter(year=2024).exists():
+        return 0
+    heads = {
+        user.unit_id: user
+        for user in User.objects.filter(role=Role.UNIT_HEAD, unit__name__in=units.keys())
+    }
+    first: dict[str, Initiative] = {}
+    for initiative in Initiative.objects.recognised(2023).select_related("unit"):
+        first.setdefault(initiative.unit.name, initiative)
+    reports = [
+        InitiativeFollowup(
+            initiative=first[name],
+            year=2024,
+            maintained=maintained,
+            extended=extended,
+            note=GENERATED
+            + (
+                "Tiếp tục duy trì, nhân rộng áp dụng tại các đơn vị trực thuộc."
+                if extended
+                else "Tiếp tục duy trì thực hiện trong năm."
+                if maintained
+                else "Tạm dừng do thay đổi phần mềm nghiệp vụ."
+            ),
+            reported_by=heads.get(first[name].unit_id),
+        )
+        for name, maintained, extended in MAINTAINED_2024
+        if name in first
+    ]
+    InitiativeFollowup.objects.bulk_create(reports)
+    submissions = Initiative.objects.bulk_create(
+        Initiative(
+            unit=units[name],
+            year=2024,
+            title=title,
+            description=GENERATED + description,
+            position=1,
+            created_by=heads.get(units[name].pk),
+        )
+        for name, title, description in SUBMITTED_2024
+        if name in units
+    )
+    return len(reports) + len(submissions)
 
 
 def _load_national_and_targets() -> None:

@@ -138,6 +138,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
         *survey_rows(cast),
         *directive_rows(cast),
         *plan_rows(cast),
+        *initiative_rows(cast),
     ]
 
 
@@ -247,6 +248,48 @@ def plan_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", reverse("followup:plan_task_new", args=[code]), edit_a),
         ("GET", reverse("followup:plan_task_edit", args=[code, task.pk]), edit_a),
         ("POST", reverse("followup:plan_task_progress", args=[code, task.pk]), post_a),
+    ]
+
+
+def initiative_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The initiatives register (issue 13, item 4), over a submission of unit A and a
+    recognised one of unit B (made once): every role inside reads the register and the
+    recognised ones; a unit sees and edits only its own submissions; the administrator and
+    the chair decide; the viewer reads; an appraiser reads the recognised ones only."""
+    from parindex.followup.models import Initiative
+
+    submitted = Initiative.objects.filter(title="matrix submitted").first()
+    if submitted is None:
+        submitted = Initiative.objects.create(unit=cast.unit_a, year=2023, title="matrix submitted")
+        Initiative.objects.create(
+            unit=cast.unit_b, year=2023, title="matrix recognised", status="recognised"
+        )
+    recognised = Initiative.objects.get(title="matrix recognised")
+    everyone = READERS
+    own_a = {**READERS, "scorer_b": 404, "appraiser": 404}
+    deciders = {**dict.fromkeys(ROLES, 403), "admin": 200, "chair": 200}
+    decide = {**dict.fromkeys(ROLES, 403), "admin": 302, "chair": 302}  # nothing given
+    units_only = {**dict.fromkeys(ROLES, 403), "scorer_a": 302, "head_a": 302, "scorer_b": 302}
+    edit_a = {**dict.fromkeys(ROLES, 403), "scorer_a": 302, "head_a": 302, "scorer_b": 404}
+    edit_b = {**dict.fromkeys(ROLES, 403), "scorer_a": 404, "head_a": 404, "scorer_b": 302}
+    unit_page = {**READERS, "scorer_b": 404, "appraiser": 403}
+    return [
+        ("GET", reverse("followup:initiative_register"), everyone),
+        ("GET", reverse("followup:initiative_register_xlsx"), everyone),
+        ("GET", reverse("followup:my_initiatives"), units_only),
+        ("GET", reverse("followup:unit_initiatives", args=[cast.unit_a.code]), unit_page),
+        ("GET", reverse("followup:initiative_detail", args=[submitted.pk]), own_a),
+        ("GET", reverse("followup:initiative_detail", args=[recognised.pk]), everyone),
+        ("POST", reverse("followup:initiative_edit", args=[submitted.pk]), edit_a),
+        ("POST", reverse("followup:initiative_edit", args=[recognised.pk]), edit_b),
+        ("POST", reverse("followup:initiative_decide", args=[submitted.pk]), decide),
+        ("POST", reverse("followup:initiative_report", args=[recognised.pk]), edit_b),
+        ("GET", reverse("followup:initiative_decisions", args=[2023]), deciders),
+        (
+            "POST",
+            reverse("followup:initiative_confirm", args=[999_999]),
+            {**dict.fromkeys(ROLES, 403), "admin": 404},
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followup', '0003_remediation'),
+        ('followup', '0004_initiatives_decisions_followups'),
         ('org', '0004_survey_partners'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

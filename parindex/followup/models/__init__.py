@@ -9,7 +9,7 @@ from .directives import (
     TaskAssignment,
     TaskAssignmentQuerySet,
 )
-from .initiatives import Initiative, InitiativeQuerySet
+from .initiatives import Initiative, InitiativeFollowup, InitiativeQuerySet
 from .plans import ImprovementPlan, PlanQuerySet, PlanTarget, PlanTask, TaskProgress
 from .remediation import (
     ACTIONS,
@@ -34,6 +34,7 @@ __all__ = [
     "Finding",
     "ImprovementPlan",
     "Initiative",
+    "InitiativeFollowup",
     "InitiativeQuerySet",
     "Inspection",
     "PlanQuerySet",
