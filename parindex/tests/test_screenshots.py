@@ -641,3 +641,37 @@ def test_the_improvement_plans_pages(
                 looked_at(page, f"{who} {path}", width, problems, screenshot_dir, f"{label}-{name}")
         context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_initiatives_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    """The register with the demo's 26 of 2023 and their later years, a decision waiting."""
+    from parindex.followup.models import Initiative
+
+    prepare()
+    recognised = Initiative.objects.filter(status="recognised").order_by("pk").first()
+    waiting = Initiative.objects.filter(status="submitted").order_by("pk").first()
+    assert recognised is not None and waiting is not None
+    problems: list[str] = []
+    pages = {
+        "admin": [
+            ("initiatives", "/followup/initiatives/"),
+            ("initiative", f"/followup/initiatives/{recognised.pk}/"),
+            ("initiative-waiting", f"/followup/initiatives/{waiting.pk}/"),
+            ("initiative-decisions", f"/followup/initiatives/decisions/{waiting.year}/"),
+        ],
+        "chair": [("initiatives", "/followup/initiatives/")],
+        "scorer": [("initiatives-mine", "/followup/initiatives/mine/")],
+    }
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
+        context.close()
+    assert problems == []
