@@ -87,6 +87,7 @@ def test_the_phone_header_is_compact_and_every_menu_item_reachable(
         "Bộ tiêu chí",
         "Khảo sát",
         "Kết quả",
+        "Khắc phục",
         "Quản trị",
     ]
     links.last.scroll_into_view_if_needed()
