@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role, Unit, User
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
 
 from . import services
 from .editions import edition_for
@@ -22,6 +23,12 @@ from .models import GeneratedDocument
 from .sources import source_stamp, year_source
 
 READERS = (*OVERSIGHT_ROLES, *UNIT_ROLES)
+
+
+def _known_year(year: int) -> None:
+    """A year the index can have (a 40-digit one in the address is no year)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(_("No such year."))
 
 
 def _may_read(user: User, document: GeneratedDocument) -> bool:
@@ -41,6 +48,7 @@ def _may_read(user: User, document: GeneratedDocument) -> bool:
 @require_http_methods(["GET", "POST"])
 @role_required(*READERS)
 def year(request: HttpRequest, year: int) -> HttpResponse:
+    _known_year(year)
     user = current_user(request)
     drafts = user.role in (Role.ADMIN, Role.COUNCIL_CHAIR)
     if request.method == "POST":
@@ -127,6 +135,7 @@ def _request(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def edition(request: HttpRequest, year: int) -> HttpResponse:
+    _known_year(year)
     current = edition_for(year)
     form = EditionForm(instance=current)
     if request.method == "POST":

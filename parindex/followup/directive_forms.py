@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.org.models import Unit, UnitGroup
 
-from .directives import MAX_DEADLINE, MAX_FILES_PER_REPORT, MAX_TASKS, MAX_TEXT
+from .directives import MAX_DEADLINE, MAX_TASKS, MAX_TEXT
+from .forms import MultipleFileField
 from .models import Directive, TaskAssignment
 
 
@@ -70,26 +71,6 @@ class TaskForm(forms.Form):
 TaskFormSet = forms.formset_factory(
     TaskForm, extra=3, max_num=MAX_TASKS, validate_max=True, absolute_max=MAX_TASKS
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            if len(data) > MAX_FILES_PER_REPORT:
-                raise forms.ValidationError(
-                    _("At most %(max)s files at a time.") % {"max": MAX_FILES_PER_REPORT}
-                )
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ReportForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -247,12 +247,4 @@ def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase
     if file is None:
         refuse(request, f"evidence {file_pk} not in directive task {pk}", hide=True)
     assert file is not None
-    response = FileResponse(
-        file.file.open("rb"),
-        content_type=types.CONTENT_TYPES[file.kind],
-        as_attachment=True,
-        filename=types.download_name(file.name, file.kind),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return types.file_response(file)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from parindex.assessments.services import evidence_store
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Unit, UnitGroup, User
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
 
 from .models import REPORT_TRANSITIONS, Directive, DirectiveTask, TaskAssignment
 
@@ -28,7 +29,6 @@ MAX_UNITS_PER_TASK = 300
 MAX_TEXT = 10_000
 MAX_DEADLINE = 40
 MAX_FILES_PER_REPORT = 10
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 _QUARTER = re.compile(r"quý\s+(I|II|III|IV)\s*/\s*(\d{4})", re.IGNORECASE)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ACTIONS
-from .services import TEXT_MOST, TITLE_MOST
+from .services import FILES_MOST, TEXT_MOST, TITLE_MOST
 
 
 class TaskForm(forms.Form):
@@ -41,13 +41,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    """Several files in one field (the follow-up's reports, submissions), their number
+    bounded before any is read."""
+
+    def __init__(self, *args: Any, most: int = FILES_MOST, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
+        self.most = most
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
+            if len(data) > self.most:
+                raise forms.ValidationError(
+                    _("At most %(max)s files at a time.") % {"max": self.most}
+                )
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
 

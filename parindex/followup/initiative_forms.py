@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.org.models import Unit, UnitGroup
+from parindex.results.forms import FIRST_YEAR
 
-from .directive_forms import MultipleFileField
-from .initiatives import FIRST_YEAR, MAX_DECISION, MAX_TEXT, MAX_TITLE
+from .forms import MultipleFileField
+from .initiatives import MAX_DECISION, MAX_TEXT, MAX_TITLE
 from .models import Initiative, InitiativeFollowup
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from parindex.assessments import evidence as evidence_types
 from parindex.org.access import current_user, get_unit_for_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
 
 from . import initiatives as services
 from .initiative_forms import (
@@ -320,6 +321,8 @@ def followup_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DECIDERS)
 def decisions(request: HttpRequest, year: int) -> HttpResponse:
     """The year's initiatives with the council's decision on each, submitted ones first."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(_("No such year."))
     initiatives = services.year_initiatives(year)
     rows = [
         {

@@ -22,6 +22,7 @@ from parindex.assessments.models import EvidenceFile
 from parindex.assessments.services import evidence_store
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role, Unit, User
+from parindex.results.forms import FIRST_YEAR
 
 from .models import Initiative, InitiativeFollowup, InitiativeQuerySet
 
@@ -29,7 +30,6 @@ MAX_TITLE = 500
 MAX_TEXT = 10_000
 MAX_DECISION = 300
 MAX_FILES = 10
-FIRST_YEAR = 2000
 PAGE_SIZE = 50
 DECIDERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
 

@@ -10,8 +10,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
+
 from .models import ImprovementPlan, PlanTarget
-from .models.plans import FIRST_YEAR, LAST_YEAR
 from .plans import MAX_TEXT
 
 

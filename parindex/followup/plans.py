@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Unit, User
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
 from parindex.results.models import Target
 from parindex.results.selectors import YearResults, published_years, target_views, year_results
 
 from .models import ImprovementPlan, PlanTarget, PlanTask, TaskProgress
-from .models.plans import FIRST_YEAR, LAST_YEAR
 
 # The verdicts, as the province's targets write them (results' Target statuses).
 MET, MISSED, PENDING = "met", "missed", "pending"

@@ -66,6 +66,31 @@ def visited(page: Any, url: str, label: str, problems: list[str]) -> bool:
     return True
 
 
+def looked_at_as_roles(
+    browser: Any,
+    live_server: Any,
+    width: str,
+    pages: dict[str, list[tuple[str, str]]],
+    screenshot_dir: Path | None,
+) -> list[str]:
+    """Each role's pages (name, path), each logged in once — a role of ACCOUNTS, or a demo
+    account's user name (its PNGs named after the part after the dot): the problems found."""
+    problems: list[str] = []
+    for role, visits in pages.items():
+        w, h = WIDTHS[width]
+        context = browser.new_context(viewport={"width": w, "height": h})
+        page = context.new_page()
+        log_in(page, live_server.url, ACCOUNTS.get(role) or role, DEMO_PASSWORD)
+        label = role.rsplit(".", 1)[-1]
+        for name, path in visits:
+            if visited(page, live_server.url + path, f"{role} {path}", problems):
+                looked_at(
+                    page, f"{role} {path}", width, problems, screenshot_dir, f"{label}-{name}"
+                )
+        context.close()
+    return problems
+
+
 def prepare() -> None:
     """The demo as `make demo` loads it: 2023 published, 2024 open for self-assessment;
     a few messages in the outbox, one failed, for the administrator's pages."""
@@ -468,7 +493,6 @@ def test_the_documents_pages(
     prepare_documents()
     report = GeneratedDocument.objects.filter(kind="report").order_by("-pk").first()
     assert report is not None and report.job is not None
-    problems: list[str] = []
     pages = {
         "admin": [
             ("documents-2024", "/documents/2024/"),
@@ -480,16 +504,7 @@ def test_the_documents_pages(
         "viewer": [("documents-2024", "/documents/2024/")],
         "head": [("documents-2024", "/documents/2024/")],
     }
-    for role, visits in pages.items():
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        page = context.new_page()
-        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
-        for name, path in visits:
-            if visited(page, live_server.url + path, f"{role} {path}", problems):
-                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
-        context.close()
-    assert problems == []
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
 
 
 def prepare_followup() -> int:
@@ -556,7 +571,6 @@ def test_the_followup_pages(
     browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
 ) -> None:
     task = prepare_followup()
-    problems: list[str] = []
     pages = {
         "admin": [
             ("followup", "/followup/"),
@@ -566,16 +580,7 @@ def test_the_followup_pages(
         "chair": [("followup", "/followup/")],
         "head": [("followup-unit", "/followup/units/ubnd-huyen-my-xuyen/")],
     }
-    for role, visits in pages.items():
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        page = context.new_page()
-        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
-        for name, path in visits:
-            if visited(page, live_server.url + path, f"{role} {path}", problems):
-                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
-        context.close()
-    assert problems == []
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -586,7 +591,6 @@ def test_the_directives_pages(
 
     prepare()
     directive = Directive.objects.get(number="2530/UBND-NC")
-    problems: list[str] = []
     pages = {
         "admin": [
             ("directives", "/followup/directives/"),
@@ -598,16 +602,7 @@ def test_the_directives_pages(
         "head": [("directive-tasks", "/followup/directives/units/ubnd-huyen-my-xuyen/")],
         "scorer": [("directive-tasks", "/followup/directives/units/so-tu-phap/")],
     }
-    for role, visits in pages.items():
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        page = context.new_page()
-        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
-        for name, path in visits:
-            if visited(page, live_server.url + path, f"{role} {path}", problems):
-                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
-        context.close()
-    assert problems == []
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -616,7 +611,6 @@ def test_the_improvement_plans_pages(
 ) -> None:
     prepare()
     unit = "/followup/plans/units/so-tai-chinh/"
-    problems: list[str] = []
     pages = {
         "admin": [
             ("plans", "/followup/plans/"),
@@ -630,17 +624,7 @@ def test_the_improvement_plans_pages(
             ("plan-task-new", unit + "tasks/new/"),
         ],
     }
-    for who, visits in pages.items():
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        page = context.new_page()
-        log_in(page, live_server.url, ACCOUNTS.get(who) or who, DEMO_PASSWORD)
-        for name, path in visits:
-            if visited(page, live_server.url + path, f"{who} {path}", problems):
-                label = "unit-head" if who != "admin" else who
-                looked_at(page, f"{who} {path}", width, problems, screenshot_dir, f"{label}-{name}")
-        context.close()
-    assert problems == []
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -654,7 +638,6 @@ def test_the_initiatives_pages(
     recognised = Initiative.objects.filter(status="recognised").order_by("pk").first()
     waiting = Initiative.objects.filter(status="submitted").order_by("pk").first()
     assert recognised is not None and waiting is not None
-    problems: list[str] = []
     pages = {
         "admin": [
             ("initiatives", "/followup/initiatives/"),
@@ -665,13 +648,4 @@ def test_the_initiatives_pages(
         "chair": [("initiatives", "/followup/initiatives/")],
         "scorer": [("initiatives-mine", "/followup/initiatives/mine/")],
     }
-    for role, visits in pages.items():
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        page = context.new_page()
-        log_in(page, live_server.url, ACCOUNTS[role], DEMO_PASSWORD)
-        for name, path in visits:
-            if visited(page, live_server.url + path, f"{role} {path}", problems):
-                looked_at(page, f"{role} {path}", width, problems, screenshot_dir, f"{role}-{name}")
-        context.close()
-    assert problems == []
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []

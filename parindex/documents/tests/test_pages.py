@@ -179,7 +179,7 @@ def test_a_bad_request_changes_nothing(cast: Cast, published_2024: Cycle) -> Non
         response = ask(cast, cast.admin, data)
         assert response.status_code == 200
     assert GeneratedDocument.objects.count() == 0
-    response = ask(cast, cast.admin, {"kind": "report"}, year=1999)
+    response = ask(cast, cast.admin, {"kind": "report"}, year=2030)
     assert "chưa có kết quả" in response.content.decode()
 
 
@@ -203,3 +203,11 @@ def test_only_an_outdated_or_failed_file_is_deleted_and_only_when_confirmed(
     cast.client(cast.admin).post(url)
     assert not GeneratedDocument.objects.filter(pk=first.pk).exists()
     assert not first.file.storage.exists(name)
+
+
+def test_a_year_no_index_can_have_is_not_found(cast: Cast) -> None:
+    client = cast.client(cast.admin)
+    for year in ("9" * 40, "1999", "2101"):
+        assert client.get(f"/documents/{year}/").status_code == 404
+        assert client.post(f"/documents/{year}/report-texts/", {"issuer": "x"}).status_code == 404
+    assert not ReportEdition.objects.exists()

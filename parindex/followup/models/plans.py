@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parindex.org.models import Unit
+from parindex.results.forms import FIRST_YEAR, LAST_YEAR
 
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
 YEAR_BOUNDS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
