@@ -7,15 +7,17 @@ import datetime
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from parindex.frameworks.models import Criterion, Framework
-from parindex.frameworks.rules import COMPUTED
+from parindex.frameworks.prefill import Proposal
+from parindex.frameworks.rules import COMPUTED, rule_kind, shown
 from parindex.org.models import User
 from parindex.scoring.engine import Answer, NodeResult, UnitResult, compute_unit
-from parindex.scoring.rules import Rule
+from parindex.scoring.rules import InputError, Rule
 from parindex.scoring.tree import Tree, without_rules
 
 from .models import (
@@ -33,7 +35,9 @@ from .models import (
     ItemEvidence,
     State,
     inputs_from_json,
+    inputs_to_json,
 )
+from .signals import proposals_wanted
 
 LATER = COMPUTED  # points known only from surveys and earlier years
 
@@ -53,6 +57,8 @@ class Row:
     # What the forms show: as stored, or as typed when a save was refused.
     self_values: dict[str, str] = field(default_factory=dict)
     appraisal_values: dict[str, str] = field(default_factory=dict)
+    proposal: LeafProposal | None = None  # from the follow-up (frameworks.prefill)
+    proposal_taken: bool = False  # the unit's answer is the proposal's
 
     @property
     def field_code(self) -> str:
@@ -62,6 +68,17 @@ class Row:
     def later(self) -> bool:
         """Scored from survey results or earlier years, not by the unit."""
         return not self.criterion.is_answerable
+
+
+@dataclass(frozen=True)
+class LeafProposal:
+    """A proposal as a leaf shows it: in words, with the points the engine gives it, and
+    as the form's values that “use the proposal” fills in."""
+
+    proposal: Proposal
+    words: list[str]
+    points: Decimal | None
+    values: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -205,6 +222,8 @@ def assessment_view(
                 own.nodes.get(criterion.code),
             )
         )
+    if evidence:
+        _propose(assessment, rows)
     missing, explained = AssessmentItem.objects.filter(assessment=assessment).evidence_gaps()
     return AssessmentView(
         assessment=assessment,
@@ -218,6 +237,45 @@ def assessment_view(
         explained_only=explained,
         fields=fields,
     )
+
+
+def _propose(assessment: Assessment, rows: list[Row]) -> None:
+    """Attach to the leaves that name a source the follow-up's proposal for them."""
+    wanted = {
+        row.criterion.code: row
+        for row in rows
+        if row.criterion.prefill and row.rule is not None and row.item is not None
+    }
+    if not wanted:
+        return
+    proposals: dict[str, Proposal] = {}
+    for _receiver, answer in proposals_wanted.send(
+        sender=Assessment,
+        assessment=assessment,
+        criteria=[row.criterion for row in wanted.values()],
+    ):
+        if isinstance(answer, dict):
+            proposals.update(answer)
+    for code, proposal in proposals.items():
+        row = wanted.get(code)
+        if row is None or row.rule is None:
+            continue
+        stored = inputs_to_json(proposal.inputs) if proposal.inputs is not None else None
+        points = None
+        if proposal.inputs is not None:
+            try:
+                points = row.rule.score(Decimal(row.criterion.max_points), proposal.inputs)
+            except InputError:  # e.g. a level the framework no longer has: words only
+                stored = None
+        values = shown(row.rule.type, stored)
+        if proposal.not_applicable:
+            values |= {"claimed": "on", "claim_reason": proposal.summary}
+        row.proposal = LeafProposal(
+            proposal=proposal,
+            words=rule_kind(row.rule.type).words(row.rule, stored),
+            points=points,
+            values=values,
+        )
 
 
 def _answer(item: AssessmentItem, *, own: bool = False) -> Answer:

@@ -256,6 +256,12 @@ def _fill_values(rows: list[selectors.Row], typed: dict[str, dict[str, str]]) ->
             "claimed": "on" if item.not_applicable_claimed else "",
             "claim_reason": item.not_applicable_reason,
         }
+        if row.proposal is not None and row.proposal.values:
+            row.proposal_taken = all(
+                row.self_values.get(name) == value
+                for name, value in row.proposal.values.items()
+                if name != "claim_reason"
+            )
         accepted = item.not_applicable_accepted
         decision = "" if accepted is None else ("accept" if accepted else "reject")
         row.appraisal_values = typed.get(f"appraisal:{code}") or {

@@ -40,6 +40,14 @@ TARGETS: list[tuple[str, str, str, int, int, str]] = [
         2030,
         "Nằm trong nhóm 5 đơn vị dẫn đầu khối sở, ban, ngành",
     ),
+    (
+        PlanTarget.Kind.INDEX_RISES,
+        "",
+        "0",
+        2024,
+        2030,
+        "Tỷ lệ điểm Chỉ số CCHC của Sở được công bố ở năm sau cao hơn năm trước liền kề",
+    ),
 ]
 # (division, task in the plan's words (section V), criteria served, due year)
 TASKS: list[tuple[str, str, str, int]] = [

@@ -33,6 +33,7 @@ from parindex.results.history import parse_rows, read_table, results_import
 from parindex.results.models import ImportedResult, NationalResult, Target
 
 from .directives import load_directives
+from .inspections import load_inspections
 from .plans import load_plans
 from .samples import sample_inputs
 from .surveys import PARTNER_LOGINS, PARTNERS, load_surveys
@@ -248,6 +249,7 @@ def load_demo() -> dict[str, int]:
         "frameworks": 0,
         "results": 0,
         "initiatives": 0,
+        "inspections": 0,
         "assessments": 0,
     }
     body, _new = EvaluatingBody.objects.get_or_create(
@@ -305,6 +307,7 @@ def load_demo() -> dict[str, int]:
     )
     created["directives"] = load_directives(admin)
     created["plans"] = load_plans()
+    created["inspections"] = load_inspections(admin)
     return created
 
 

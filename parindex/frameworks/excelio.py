@@ -25,6 +25,7 @@ from parindex.org.spreadsheets import neutralise
 from parindex.scoring.rules import Issue
 from parindex.scoring.tree import Tree
 
+from .prefill import SOURCES, source_from_excel
 from .rules import RULE_KINDS, rule_kind
 from .spec import SpecError, tree_from_data, tree_to_data
 from .yamlio import _Dumper, load_data
@@ -42,6 +43,7 @@ COLUMNS = (
     "Tài liệu kiểm chứng",
     "Bắt buộc kiểm chứng",
     "Cho phép hạ chuẩn",
+    "Đề xuất từ theo dõi khắc phục",
 )
 FIRST_NODE_ROW = len(HEADER_LABELS) + 3
 # An .xlsx is a zip: a 2 MB upload can unpack into gigabytes of XML. The template of the
@@ -89,6 +91,7 @@ def tree_to_xlsx(tree: Tree) -> bytes:
             node.evidence or None,
             "x" if node.evidence_required else None,
             "x" if node.allow_not_applicable else None,
+            SOURCES[node.prefill].excel_label if node.prefill in SOURCES else node.prefill or None,
         ]
         for column, value in enumerate(values, start=1):
             cell = neutralise(sheet.cell(row=row, column=column, value=value))
@@ -103,7 +106,7 @@ def tree_to_xlsx(tree: Tree) -> bytes:
         if depth == 0:
             for column in range(1, len(COLUMNS) + 1):
                 sheet.cell(row=row, column=column).font = bold
-    for letter, width in zip("ABCDEFGHI", (9, 60, 11, 20, 50, 50, 35, 11, 11), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (9, 60, 11, 20, 50, 50, 35, 11, 11, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(row=FIRST_NODE_ROW, column=3)
     validation = DataValidation(
@@ -112,7 +115,15 @@ def tree_to_xlsx(tree: Tree) -> bytes:
         allow_blank=True,
     )
     sheet.add_data_validation(validation)
-    validation.add(f"D{FIRST_NODE_ROW}:D{FIRST_NODE_ROW + max(len(rows), 1) + 500}")
+    last_row = FIRST_NODE_ROW + max(len(rows), 1) + 500
+    validation.add(f"D{FIRST_NODE_ROW}:D{last_row}")
+    sources = DataValidation(
+        type="list",
+        formula1='"' + ",".join(source.excel_label for source in SOURCES.values()) + '"',
+        allow_blank=True,
+    )
+    sheet.add_data_validation(sources)
+    sources.add(f"J{FIRST_NODE_ROW}:J{last_row}")
     _write_guide(book)
     buffer = BytesIO()
     book.save(buffer)
@@ -147,7 +158,17 @@ def _write_guide(book: Workbook) -> None:
             "Ghi chú",
             "Mã cha đứng trước mã con (1 → 1.2 → 1.2.3). Dòng có tiêu chí "
             "con không ghi cách chấm điểm. Điểm tối đa của dòng cha bằng tổng các dòng "
-            "con. Đánh dấu “x” ở hai cột cuối khi áp dụng.",
+            "con. Đánh dấu “x” ở hai cột “Bắt buộc kiểm chứng” và “Cho phép hạ chuẩn” "
+            "khi áp dụng.",
+        ]
+    )
+    guide.append(
+        [
+            "Đề xuất từ theo dõi khắc phục",
+            "Tiêu chí được đề xuất sẵn câu trả lời từ dữ liệu theo dõi trong năm; đơn vị "
+            "và Hội đồng thẩm định vẫn quyết định. Chọn một trong: "
+            + "; ".join(source.excel_label for source in SOURCES.values())
+            + ".",
         ]
     )
     for column, width in zip("ABC", (24, 70, 90), strict=True):
@@ -225,6 +246,8 @@ def _nodes_from_rows(rows: Iterable[tuple[Any, ...]], issues: list[Issue]) -> li
             node["evidence_required"] = True
         if _cell_flag(cells[8]):
             node["allow_not_applicable"] = True
+        if _cell_text(cells[9]):
+            node["prefill"] = source_from_excel(_cell_text(cells[9]))
         rule_label = _cell_text(cells[3])
         if rule_label:
             rule_type = labels_to_types.get(rule_label.casefold(), rule_label)

@@ -71,6 +71,16 @@ def _messages() -> dict[str, str]:
         "too_few_levels": _("a rule with levels needs at least two levels"),
         "level_labels": _("each level needs its own, non-empty label"),
         "level_points": _("level “%(level)s” gives points outside 0 – %(max)s"),
+        "unknown_prefill": _(
+            "unknown proposal source “%(name)s”: write inspection_findings_fixed, "
+            "province_tasks_done, initiatives_recognised or initiatives_maintained"
+        ),
+        "prefill_on_inner_node": _(
+            "only a criterion without sub-criteria can be proposed from the follow-up"
+        ),
+        "prefill_rule": _(
+            "the follow-up cannot propose an answer from “%(name)s” for a “%(type)s” rule"
+        ),
         "excel_too_large": _(
             "The Excel file unpacks into far more than a framework's template; it was not read."
         ),

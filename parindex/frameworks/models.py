@@ -14,6 +14,7 @@ from parindex.scoring.rules import Rule, parse_rule
 from parindex.scoring.tree import Node, Tree
 
 from . import rules
+from .prefill import SOURCES
 
 RULE_CHOICES = [(kind.type, kind.label) for kind in rules.RULE_KINDS.values()]
 
@@ -142,6 +143,12 @@ class Criterion(models.Model):
     allow_not_applicable = models.BooleanField(_("may be declared not applicable"), default=False)
     rule_type = models.CharField(_("scoring rule"), max_length=20, choices=RULE_CHOICES, blank=True)
     rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
+    prefill = models.CharField(
+        _("proposed from the follow-up"),
+        max_length=40,
+        blank=True,
+        choices=[(source.key, source.label) for source in SOURCES.values()],
+    )
 
     objects = CriterionQuerySet.as_manager()
 
@@ -192,4 +199,5 @@ class Criterion(models.Model):
             evidence=self.evidence,
             evidence_required=self.evidence_required,
             allow_not_applicable=self.allow_not_applicable,
+            prefill=self.prefill,
         )

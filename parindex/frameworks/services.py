@@ -39,6 +39,7 @@ def _criteria_rows(framework: Framework, tree: Tree) -> list[list[tuple[Criterio
                     evidence=node.evidence,
                     evidence_required=node.evidence_required,
                     allow_not_applicable=node.allow_not_applicable,
+                    prefill=node.prefill,
                     rule_type=node.rule.type if node.rule is not None else "",
                     rule_params=json_params(node.rule.params()) if node.rule is not None else {},
                 ),

@@ -10,6 +10,8 @@ from parindex.scoring.numbers import to_decimal
 from parindex.scoring.rules import Issue, RuleParseError, parse_rule
 from parindex.scoring.tree import Node, Tree, validate_tree
 
+from .prefill import source_issue
+
 TREE_KEYS = {"group", "year", "title", "max_points", "nodes"}
 NODE_KEYS = {
     "code",
@@ -21,6 +23,7 @@ NODE_KEYS = {
     "evidence",
     "evidence_required",
     "allow_not_applicable",
+    "prefill",
 }
 
 
@@ -129,9 +132,17 @@ def _node_from_data(raw: object, issues: list[Issue], depth: int) -> Node:
             issues.append(Issue("too_deep", {"most": MAX_DEPTH}, code))
         else:
             node.children = [_node_from_data(child, issues, depth + 1) for child in children]
-    if "rule" in raw and "rule" in raw and node.rule is None:
+    if "rule" in raw and node.rule is None:
         # A leaf whose rule could not be read: keep it a leaf for the other checks.
         node.children = []
+    prefill = raw.get("prefill")
+    if not isinstance(prefill, str | None) or len(prefill or "") > MAX_CODE:
+        issues.append(Issue("bad_value", {"name": "prefill"}, code))
+    elif prefill and prefill.strip():
+        node.prefill = prefill.strip()
+        refused = source_issue(node.prefill, node.rule.type if node.rule is not None else None)
+        if refused is not None and not ("rule" in raw and node.rule is None):
+            issues.append(Issue(refused[0], refused[1], code))
     return node
 
 
@@ -170,6 +181,8 @@ def _node_to_data(node: Node) -> dict[str, Any]:
         data["allow_not_applicable"] = True
     if node.rule is not None:
         data["rule"] = node.rule.params()
+    if node.prefill:
+        data["prefill"] = node.prefill
     if node.children:
         data["children"] = [_node_to_data(child) for child in node.children]
     return data

@@ -23,6 +23,9 @@ class Node:
     evidence: str = ""
     evidence_required: bool = False
     allow_not_applicable: bool = False
+    # Where the follow-up proposes the leaf's answer from (frameworks.prefill); the engine
+    # never reads it.
+    prefill: str = ""
 
     @property
     def is_leaf(self) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from parindex.assessments.models import Cycle
 from parindex.assessments.tests.files import PDF
@@ -73,3 +74,26 @@ def test_from_a_weakness_to_a_verified_task(
     with admin.expect_download() as download:
         admin.get_by_role("link", name="ke-hoach.pdf").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_the_unit_takes_the_follow_up_s_proposal_into_its_self_assessment(
+    browser: Any, live_server: Any, cast: Cast, assessment_a: Any
+) -> None:
+    """Next year's self-assessment: the leaf on the province's tasks proposes 2 of 3 done
+    with its sources; the unit takes it, and it is saved as the unit's own answer."""
+    from parindex.followup.tests.test_prefill import _follow_up_of_2024
+
+    _follow_up_of_2024(cast)
+    page = browser.new_page()
+    log_in(page, live_server.url, "scorer_a")
+    page.goto(f"{live_server.url}/assessments/2024/{cast.unit_a.code}/?field=1")
+    leaf = page.locator("[id='c-1.6.1']")
+    assert "2 trên 3 nhiệm vụ UBND tỉnh giao" in leaf.locator(".proposal").inner_text()
+    leaf.locator(".proposal summary").click()
+    assert leaf.locator(".proposal-sources li").count() == 3
+    leaf.get_by_role("button", name="Dùng đề xuất").click()
+    expect(page.locator("[id='s-self-1_6_1']")).to_contain_text("Đã lưu")
+    assert leaf.locator("input[name=numerator]").input_value() == "2"
+    item = assessment_a.items.get(criterion__code="1.6.1")
+    assert item.self_inputs == {"numerator": "2", "denominator": "3"}
+    assert item.updated_by == cast.scorer_a

@@ -160,6 +160,7 @@ def pages_for(role: str) -> list[tuple[str, str]]:
         ]
     if role in ("admin", "appraiser", "chair", "viewer"):
         pages.append(("assessment", "/assessments/2024/so-tu-phap/"))
+        pages.append(("assessment-field-1", "/assessments/2024/so-tu-phap/?field=1"))
     if role in ("admin", "chair"):
         pages.append(("cycle", "/assessments/2024/manage/"))
     if role == "admin":
@@ -597,6 +598,10 @@ def test_the_directives_pages(
             ("directive", f"/followup/directives/{directive.pk}/"),
             ("directive-close", f"/followup/directives/{directive.pk}/close/"),
             ("directive-new", "/followup/directives/new/"),
+            (
+                "directive-task-edit",
+                f"/followup/directives/{directive.pk}/tasks/{directive.tasks.first().pk}/edit/",  # type: ignore[union-attr]
+            ),
         ],
         "viewer": [("directive", f"/followup/directives/{directive.pk}/")],
         "head": [("directive-tasks", "/followup/directives/units/ubnd-huyen-my-xuyen/")],

@@ -4,6 +4,7 @@ Numbers and dates are written by the project's library (`org/templatetags/parind
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,12 @@ def state_label(value: object) -> str:
         return str(State(str(code)).label)
     except ValueError:
         return str(code or "–")
+
+
+@register.filter
+def as_json(value: object) -> str:
+    """A value as JSON, for a data attribute (the template escapes it)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 @register.filter
@@ -203,6 +210,7 @@ def _leaf_key(context: template.Context, row: Any) -> str | None:
         ],
         row.own,
         row.appraised,
+        row.proposal,
         sorted(row.self_values.items()),
         sorted(row.appraisal_values.items()),
         [(f.pk, f.name, f.kind, f.size, f.previewable) for f in row.files],

@@ -54,22 +54,45 @@
     if (status) status.textContent = status.dataset.offline || "!";
   });
 
+  // Fill a leaf's form with values by input name, then save it as if typed.
+  function fill(form, values) {
+    Object.keys(values).forEach(function (name) {
+      var value = values[name];
+      var radios = form.querySelectorAll("input[type=radio][name='" + name + "']");
+      if (radios.length) {
+        radios.forEach(function (radio) { radio.checked = radio.value === value; });
+        return;
+      }
+      var input = form.elements[name];
+      if (!input) return;
+      if (input.type === "checkbox") input.checked = value === "on";
+      else input.value = value;
+    });
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
   // The appraiser starts from the unit's own answer.
   document.body.addEventListener("click", function (event) {
     var button = event.target.closest(".copy-self");
     if (!button) return;
-    var leaf = button.closest("li.leaf");
-    var own = leaf.querySelector("form[id^='form-self-']");
-    var appraisal = button.closest("form");
+    var own = button.closest("li.leaf").querySelector("form[id^='form-self-']");
+    var values = {};
     ["score", "level", "numerator", "denominator", "occurrences", "items"].forEach(function (name) {
-      var from = own.elements[name], to = appraisal.elements[name];
-      if (from && to) to.value = from.value;
+      if (own.elements[name]) values[name] = own.elements[name].value;
     });
     var yes = own.querySelector("input[name=yes]:checked");
-    if (yes) {
-      var target = appraisal.querySelector("input[name=yes][value='" + yes.value + "']");
-      if (target) target.checked = true;
-    }
-    appraisal.dispatchEvent(new Event("change", { bubbles: true }));
+    if (yes) values.yes = yes.value;
+    fill(button.closest("form"), values);
+  });
+
+  // A proposal from the follow-up, taken into the unit's answer or the appraisal.
+  document.querySelectorAll(".use-proposal").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.body.addEventListener("click", function (event) {
+    var button = event.target.closest(".use-proposal");
+    if (!button) return;
+    var form = button.closest("li.leaf").querySelector("form[id^='form-" + button.dataset.side + "-']");
+    if (form) fill(form, JSON.parse(button.dataset.values));
   });
 })();
