@@ -68,6 +68,14 @@ class TaskForm(forms.Form):
         return data
 
 
+class TaskEditForm(forms.Form):
+    """A task's own words and deadline; the units it was given to stay."""
+
+    number = TaskForm.base_fields["number"]
+    text = TaskForm.base_fields["text"]
+    deadline = TaskForm.base_fields["deadline"]
+
+
 TaskFormSet = forms.formset_factory(
     TaskForm, extra=3, max_num=MAX_TASKS, validate_max=True, absolute_max=MAX_TASKS
 )

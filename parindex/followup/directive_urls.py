@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.directive_new, name="directive_new"),
     path("<int:pk>/", views.directive_detail, name="directive_detail"),
     path("<int:pk>/edit/", views.directive_edit, name="directive_edit"),
+    path("<int:pk>/tasks/<int:task>/edit/", views.directive_task_edit, name="directive_task_edit"),
     path("<int:pk>/close/", views.directive_close, name="directive_close"),
     path("<int:pk>/xlsx/", views.directive_xlsx, name="directive_xlsx"),
     path("tasks/", views.my_tasks, name="my_tasks"),

@@ -19,8 +19,8 @@ from parindex.org.errors import Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role
 
 from . import directives as services
-from .directive_forms import DirectiveForm, ReportForm, TaskFormSet
-from .models import Directive, TaskAssignment
+from .directive_forms import DirectiveForm, ReportForm, TaskEditForm, TaskFormSet
+from .models import Directive, DirectiveTask, TaskAssignment
 
 READERS = OVERSIGHT_ROLES
 READERS_AND_UNITS = (*OVERSIGHT_ROLES, *UNIT_ROLES)
@@ -116,6 +116,42 @@ def directive_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The directive is saved."))
             return redirect(directive)
     return render(request, "followup/directives/form.html", {"form": form, "directive": directive})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def directive_task_edit(request: HttpRequest, pk: int, task: int) -> HttpResponse:
+    """Correct one task's number, text or deadline (a typing error, a deadline moved)."""
+    directive = _get_directive(request, pk)
+    found = DirectiveTask.objects.filter(pk=task, directive=directive).first()
+    if found is None:
+        refuse(request, f"task {task} of directive {pk} not found", hide=True)
+    assert found is not None
+    initial = {
+        "number": found.number,
+        "text": found.text,
+        "deadline": found.deadline_text or f"{found.due_on:%d/%m/%Y}",
+    }
+    form = TaskEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(
+                task=found,
+                number=form.cleaned_data["number"],
+                text=form.cleaned_data["text"],
+                deadline=form.cleaned_data["deadline"],
+                by=current_user(request),
+            )
+        except Refused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The task is saved."))
+            return redirect(reverse("followup:directive_detail", args=[pk]) + f"#task-{task}")
+    return render(
+        request,
+        "followup/directives/task_form.html",
+        {"form": form, "directive": directive, "task": found},
+    )
 
 
 @require_GET

@@ -205,6 +205,30 @@ def directive_update(
 
 
 @transaction.atomic
+def task_update(
+    *, task: DirectiveTask, number: str, text: str, deadline: str, by: User | None
+) -> DirectiveTask:
+    """Correct a task's number, text or deadline while its directive is open; the units it
+    was given to and their reports stay as they are."""
+    _check_admin(by)
+    task = DirectiveTask.objects.select_for_update().select_related("directive").get(pk=task.pk)
+    if task.directive.is_closed:
+        raise Refused(_("This directive is closed; it can no longer be changed."))
+    given = parse_deadline(deadline)
+    text = text.strip()
+    if not text or not number.strip():
+        raise Refused(_("Each task needs its number and its text."))
+    if len(text) > MAX_TEXT:
+        raise Refused(_("A task's text is at most %(max)s characters.") % {"max": MAX_TEXT})
+    task.number = number.strip()[:20]
+    task.text = text
+    task.due_on = given.due_on
+    task.deadline_text = given.written
+    task.save(update_fields=["number", "text", "due_on", "deadline_text"])
+    return task
+
+
+@transaction.atomic
 def directive_close(*, directive: Directive, by: User | None) -> Directive:
     """Close the directive: its units' reports stay as they are, none changes any more."""
     _check_admin(by)

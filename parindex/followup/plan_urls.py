@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.plan_mine, name="plan_mine"),
     path("units/<slug:code>/", views.plan_unit, name="plan_unit"),
     path("units/<slug:code>/edit/", views.plan_edit, name="plan_edit"),
+    path("units/<slug:code>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
     path("units/<slug:code>/targets/new/", views.target_edit, name="plan_target_new"),
     path("units/<slug:code>/targets/<int:pk>/", views.target_edit, name="plan_target_edit"),
     path(

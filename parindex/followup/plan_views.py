@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.assessments import evidence as types
 from parindex.org.access import current_user, get_unit_for_user, refuse, role_required
 from parindex.org.errors import Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Unit
@@ -94,6 +95,22 @@ def plan_unit(request: HttpRequest, code: str) -> HttpResponse:
                 for task in division.tasks
             }
     return render(request, "followup/plans/unit.html", context)
+
+
+@require_GET
+@role_required(*READERS)
+def plan_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The plan, its targets year by year and its tasks' progress, as a workbook."""
+    unit = get_unit_for_user(request, code)
+    plan = ImprovementPlan.objects.filter(unit=unit).select_related("unit").first()
+    if plan is None:
+        refuse(request, f"unit {code} has no plan", hide=True)
+    assert plan is not None
+    progress = services.plan_progress(plan, services.plan_years(plan, timezone.localdate()))
+    content = services.plan_workbook(plan, progress, services.tasks_by_division(plan))
+    response = HttpResponse(content, content_type=types.CONTENT_TYPES[types.XLSX])
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-cai-thien-{unit.code}.xlsx"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -230,6 +230,11 @@ class TargetCheck:
     def is_rank(self) -> bool:
         return self.target.kind == PlanTarget.Kind.RANK_AT_MOST
 
+    @property
+    def is_change(self) -> bool:
+        """`actual` is the change of the index from the year before, in points."""
+        return self.target.kind == PlanTarget.Kind.INDEX_RISES
+
 
 @dataclass(frozen=True)
 class ProvinceCheck:
@@ -263,8 +268,14 @@ class DivisionTasks:
     tasks: list[PlanTask]
 
 
-def check_target(target: PlanTarget, unit_code: str, results: YearResults | None) -> TargetCheck:
-    """The target against the unit's published figure of the year, as the engine gives it."""
+def check_target(
+    target: PlanTarget,
+    unit_code: str,
+    results: YearResults | None,
+    previous: YearResults | None = None,
+) -> TargetCheck:
+    """The target against the unit's published figure of the year, as the engine gives it
+    (and of the year before, `previous`, for a rise of the index)."""
     ranked = results.ranked(unit_code) if results is not None and results.is_published else None
     if ranked is None:
         return TargetCheck(target, PENDING, reason=NO_RESULTS)
@@ -281,6 +292,15 @@ def check_target(target: PlanTarget, unit_code: str, results: YearResults | None
             ranked.rank_of,
             provisional,
         )
+    if target.kind == PlanTarget.Kind.INDEX_RISES:
+        before = (
+            previous.ranked(unit_code) if previous is not None and previous.is_published else None
+        )
+        if before is None:
+            return TargetCheck(target, PENDING, provisional=provisional, reason="no_previous")
+        rise = result.index_pct - before.result.index_pct
+        met = rise > 0 and rise >= target.value
+        return TargetCheck(target, MET if met else MISSED, rise, provisional=provisional)
     if target.kind == PlanTarget.Kind.FIELD_AT_LEAST:
         actual = result.field_pct(target.field_code)
         if actual is None:
@@ -316,15 +336,24 @@ def plan_progress(
     plan_targets = list(plan.targets.all())
     province = target_views(targets if targets is not None else province_targets(unit))
     found = []
+    read: dict[int, YearResults | None] = {}
+
+    def results_of(year: int) -> YearResults | None:
+        if year not in read:
+            read[year] = year_results(year, unit=unit.pk)
+        return read[year]
+
+    rises = any(t.kind == PlanTarget.Kind.INDEX_RISES for t in plan_targets)
     for year in years:
-        results = year_results(year, unit=unit.pk)
+        results = results_of(year)
+        previous = results_of(year - 1) if rises else None
         ranked = results.ranked(unit.code) if results is not None else None
         has_results = ranked is not None and results is not None and results.is_published
         progress = YearProgress(
             year, has_results, bool(has_results and ranked and ranked.result.provisional)
         )
         progress.checks = [
-            check_target(target, unit.code, results)
+            check_target(target, unit.code, results, previous)
             for target in plan_targets
             if target.covers(year)
         ]
@@ -414,3 +443,74 @@ def plans_overview() -> Overview:
         )
         rows.append(OverviewRow(unit, plan, checks))
     return Overview(year, rows)
+
+
+# The plan as a workbook ------------------------------------------------------------------
+
+VERDICTS_VI = {MET: "Đạt", MISSED: "Không đạt", PENDING: "Chưa có kết quả"}
+
+
+def target_words_vi(target: PlanTarget) -> str:
+    """A target as the plan would write it (a document of the unit, in Vietnamese)."""
+    if target.text:
+        return target.text
+    value = f"{target.value.normalize():f}".replace(".", ",")
+    if target.kind == PlanTarget.Kind.INDEX_AT_LEAST:
+        return f"Chỉ số CCHC đạt từ {value}%"
+    if target.kind == PlanTarget.Kind.FIELD_AT_LEAST:
+        return f"Lĩnh vực {target.field_code} đạt từ {value}% số điểm"
+    if target.kind == PlanTarget.Kind.RANK_AT_MOST:
+        return f"Nằm trong nhóm {value} đơn vị dẫn đầu"
+    rises = "Chỉ số CCHC cao hơn năm trước liền kề"
+    return rises if not target.value else f"{rises} từ {value} điểm phần trăm trở lên"
+
+
+def plan_workbook(
+    plan: ImprovementPlan, progress: list[YearProgress], divisions: list[DivisionTasks]
+) -> bytes:
+    """The plan's targets, each year's figure and verdict, and its divisions' tasks with
+    their yearly progress: the unit's own report, in Vietnamese."""
+    from openpyxl import Workbook
+
+    from parindex.results.sheets import save_book, write_rows
+
+    years = sorted(p.year for p in progress)
+    by_year = {p.year: {check.target.pk: check for check in p.checks} for p in progress}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Mục tiêu")
+    header: list[object] = ["Mục tiêu", "Từ năm", "Đến năm"]
+    for year in years:
+        header += [f"Kết quả {year}", f"Đánh giá {year}"]
+    rows: list[list[object]] = [[f"{plan.title} – {plan.unit.name}"], header]
+    for target in plan.targets.all():
+        row: list[object] = [target_words_vi(target), target.first_year, target.last_year]
+        for year in years:
+            check = by_year[year].get(target.pk)
+            row += ["", ""] if check is None else [check.actual, VERDICTS_VI[check.status]]
+        rows.append(row)
+    write_rows(
+        sheet,
+        rows,
+        [50, 9, 9] + [12, 16] * len(years),
+        ["0.00"] * (2 * len(years)),
+        first=3,
+        header_rows=2,
+        wrap=True,
+    )
+    tasks = book.create_sheet("Nhiệm vụ")
+    task_header: list[object] = ["Phòng chuyên môn", "Nhiệm vụ", "Tiêu chí", "Năm hoàn thành"]
+    task_header += [f"Tiến độ {year}" for year in years]
+    task_rows: list[list[object]] = [task_header]
+    for division in divisions:
+        for task in division.tasks:
+            reports = {report.year: report for report in task.progress.all()}
+            task_row: list[object] = [division.division, task.text, task.criteria, task.due_year]
+            for year in years:
+                report = reports.get(year)
+                if report is None:
+                    task_row.append("")
+                else:
+                    task_row.append(("Đã hoàn thành. " if report.done else "") + report.text)
+            task_rows.append(task_row)
+    write_rows(tasks, task_rows, [24, 60, 12, 10] + [40] * len(years), [], first=4, wrap=True)
+    return save_book(book)

@@ -77,6 +77,11 @@ class PlanTarget(models.Model):
         INDEX_AT_LEAST = "index_at_least", _("The unit's index is N percent or more")
         FIELD_AT_LEAST = "field_at_least", _("A field's score is N percent or more")
         RANK_AT_MOST = "rank_at_most", _("The unit ranks N or better in its group")
+        # seed 003: “tỷ lệ điểm Chỉ số CCHC của Sở … năm sau cao hơn năm trước liền kề”
+        INDEX_RISES = (
+            "index_rises",
+            _("The unit's index is higher than the year before, by N percentage points or more"),
+        )
 
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

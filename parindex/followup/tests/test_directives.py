@@ -458,3 +458,50 @@ def test_list_pages_cost_a_fixed_number_of_queries(
         with django_assert_max_num_queries(counts[name]):
             assert client.get(url).status_code == 200
     assert counts["list"] <= 8 and counts["unit"] <= 10 and counts["detail"] <= 10
+
+
+def test_the_administrator_corrects_a_task_and_its_units_and_reports_stay(cast: Cast) -> None:
+    directive = _directive(cast)
+    assignment = _assignment(directive, "1.a", cast.unit_a)
+    services.task_report(
+        assignment=assignment, status=TaskAssignment.Status.DONE, text="Đã rà soát",
+        reason="", link="", uploads=[], by=cast.scorer_a,
+    )  # fmt: skip
+    task = assignment.task
+    url = reverse("followup:directive_task_edit", args=[directive.pk, task.pk])
+    admin = cast.client(cast.admin)
+    page = admin.get(url).content.decode()
+    assert "Rà soát, khắc phục tồn tại" in page and "quý IV/2021" in page
+    answer = admin.post(
+        url,
+        {"number": "1.a", "text": "Rà soát, khắc phục tồn tại, hạn chế", "deadline": "quý I/2022"},
+    )
+    assert answer.status_code == 302
+    task.refresh_from_db()
+    assert task.text == "Rà soát, khắc phục tồn tại, hạn chế"
+    assert (task.due_on, task.deadline_text) == (datetime.date(2022, 3, 31), "quý I/2022")
+    assignment.refresh_from_db()
+    assert assignment.status == TaskAssignment.Status.DONE and assignment.text == "Đã rà soát"
+    assert task.assignments.count() == 2
+    # a bad deadline is said in Vietnamese and changes nothing
+    bad = admin.post(url, {"number": "1.a", "text": "x", "deadline": "quý V/2022"})
+    assert bad.status_code == 200 and "quý" in bad.content.decode()
+    task.refresh_from_db()
+    assert task.text == "Rà soát, khắc phục tồn tại, hạn chế"
+    # another directive's task through this directive's address: a logged 404
+    other = _directive(cast).tasks.first()
+    assert other is not None
+    events = SecurityEvent.objects.count()
+    wrong = reverse("followup:directive_task_edit", args=[directive.pk, other.pk])
+    assert admin.get(wrong).status_code == 404
+    assert SecurityEvent.objects.count() == events + 1
+
+
+def test_a_closed_directive_s_tasks_are_not_corrected(cast: Cast) -> None:
+    directive = _directive(cast, closed=True)
+    task = directive.tasks.first()
+    assert task is not None
+    with pytest.raises(Refused):
+        services.task_update(task=task, number="1", text="x", deadline="năm 2022", by=cast.admin)
+    with pytest.raises(Forbidden):
+        services.task_update(task=task, number="1", text="x", deadline="năm 2022", by=cast.scorer_a)

@@ -19,6 +19,7 @@ from parindex.followup.models import ImprovementPlan, PlanTarget
 from parindex.followup.plan_forms import TargetForm
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import Role, SecurityEvent, Unit, User
+from parindex.org.templatetags.parindex import signed_points
 from parindex.results.models import Target
 from parindex.results.selectors import year_results
 from parindex.results.services import results_compute, results_publish
@@ -105,6 +106,30 @@ def test_targets_are_met_or_not_against_the_engines_published_figures(
     assert [c.status for c in year_2025.checks] == [PENDING] * len(year_2025.checks)
     assert {c.reason for c in year_2025.checks} == {plans.NO_RESULTS}
     assert not year_2025.has_results and year_2023.checks == []
+
+
+def test_a_rise_of_the_index_is_checked_against_the_year_before(
+    cast: Cast, cycle_2024: Cycle
+) -> None:
+    """Seed 003: “tỷ lệ điểm … năm sau cao hơn năm trước liền kề”. 2023 is the imported
+    table, 2024 the published cycle; 2023 has no year before."""
+    _publish(cycle_2024, cast)
+    unit = cast.district
+    head = _head(unit)
+    before = year_results(2023, unit=unit.pk).ranked(unit.code).result.index_pct  # type: ignore[union-attr]
+    after = year_results(2024, unit=unit.pk).ranked(unit.code).result.index_pct  # type: ignore[union-attr]
+    rise = after - before
+    plan = _plan(unit, head)
+    higher = _target(plan, head, KIND.INDEX_RISES, "0", first_year=2023)
+    by_more = _target(plan, head, KIND.INDEX_RISES, str(abs(rise) + 1))
+    [year_2024, year_2023] = plans.plan_progress(plan, [2024, 2023])
+    checks = {check.target.pk: check for check in year_2024.checks}
+    assert checks[higher.pk].actual == rise
+    assert checks[higher.pk].status == (MET if rise > 0 else MISSED)
+    assert checks[by_more.pk].status == MISSED
+    assert [(c.status, c.reason) for c in year_2023.checks] == [(PENDING, "no_previous")]
+    page = cast.client(head).get(reverse("followup:plan_unit", args=[unit.code]))
+    assert f"{signed_points(rise)} điểm % so với năm trước" in page.content.decode()
 
 
 def test_an_unpublished_year_is_never_not_met(cast: Cast, cycle_2024: Cycle) -> None:
@@ -260,3 +285,35 @@ def test_the_overview_reads_every_plan_in_a_fixed_number_of_queries(
     assert count() == one
     page = client.get(url).content.decode()
     assert page.count("Kế hoạch cải thiện Chỉ số CCHC đến năm 2030") == 3
+
+
+def test_the_plan_downloads_as_a_workbook_with_each_year_s_verdict(
+    cast: Cast, cycle_2024: Cycle
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _publish(cycle_2024, cast)
+    unit = cast.district
+    head = _head(unit)
+    plan = _plan(unit, head, first=2023, last=2025)
+    index = year_results(2024, unit=unit.pk).ranked(unit.code).result.index_pct  # type: ignore[union-attr]
+    _target(plan, head, KIND.INDEX_AT_LEAST, str(index), first_year=2024, last_year=2024)
+    task = plans.task_save(
+        plan=plan, division="Phòng Nội vụ", text="Niêm yết TTHC", criteria="3.1", due_year=2024,
+        by=head,
+    )  # fmt: skip
+    plans.progress_report(task=task, year=2024, text="Đã niêm yết", done=True, by=head)
+    response = cast.client(head).get(reverse("followup:plan_xlsx", args=[unit.code]))
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    targets = list(book["Mục tiêu"].iter_rows(values_only=True))
+    header = list(targets[1])
+    row = dict(zip(header, targets[2], strict=True))
+    assert row["Mục tiêu"] == f"Chỉ số CCHC đạt từ {index.normalize():f}".replace(".", ",") + "%"
+    assert Decimal(str(row["Kết quả 2024"])) == index and row["Đánh giá 2024"] == "Đạt"
+    assert row["Kết quả 2023"] in (None, "")  # the target does not cover 2023
+    tasks = list(book["Nhiệm vụ"].iter_rows(values_only=True))
+    assert tasks[1][:4] == ("Phòng Nội vụ", "Niêm yết TTHC", "3.1", 2024)
+    assert "Đã hoàn thành. Đã niêm yết" in tasks[1]
