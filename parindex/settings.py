@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's OpenAPI pages: Swagger UI served from our static files
     "parindex.org",
     "parindex.jobs",
     "parindex.frameworks",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "parindex.followup",
     "parindex.documents",
     "parindex.notify",
+    "parindex.api",
     "parindex.demo",  # the demo province and the benchmarks' data: the top of the house
 ]
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parindex import views
+from parindex.api.api import api
 from parindex.jobs import views as jobs_views
 from parindex.notify import views as notify_views
 from parindex.org import views as org_views
@@ -57,4 +58,5 @@ urlpatterns = [
     # Surveys: /surveys/… for the administrator and partners, /s/… and /r/… for the public.
     path("", include("parindex.surveys.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

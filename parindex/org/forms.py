@@ -14,7 +14,13 @@ class LoginForm(AuthenticationForm):
             "Wrong username or password. After several failures the account is locked for a while."
         ),
         "inactive": _("This account is disabled."),
+        "integration": _("An integration account works through the API only, with its tokens."),
     }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if getattr(user, "is_integration", False):
+            raise forms.ValidationError(self.error_messages["integration"], code="integration")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -254,6 +254,9 @@ class Role(models.TextChoices):
     COLLECTOR = "collector", _("Survey collector")
     # A partner's staff who follow the collection's progress, and nothing else.
     SUPERVISOR = "supervisor", _("Survey supervisor")
+    # Another system of the province (the one-stop-shop system, a survey kiosk): pushes
+    # measured inputs and survey responses through the API with its tokens; never logs in.
+    INTEGRATION = "integration", _("Integration account")
 
 
 UNIT_ROLES = (Role.UNIT_SCORER, Role.UNIT_HEAD)
@@ -387,6 +390,10 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_active and self.role == Role.ADMIN
+
+    @property
+    def is_integration(self) -> bool:
+        return self.role == Role.INTEGRATION
 
     @property
     def sees_all_units(self) -> bool:
