@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import bearer
-from .endpoints import auth, cycles
+from .endpoints import assessments, auth, cycles, evidence
 
 api = NinjaAPI(
     title="parindex API",
@@ -22,3 +22,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/cycles", cycles.router)
+api.add_router("/assessments", assessments.router)
+api.add_router("/assessments", evidence.uploads)
+api.add_router("/evidence", evidence.router)

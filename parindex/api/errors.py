@@ -35,6 +35,14 @@ def error_response(status: int, error: str, message: str, details: Any = None) -
     )
 
 
+def _field(loc: Any) -> str | None:
+    """pydantic's location of an error as the field's dotted name: ("body", "body",
+    "inputs", "numerator") → "inputs.numerator"; ("path", "year") → "year"."""
+    parts = [str(part) for part in loc]
+    parts = parts[2:] if len(parts) > 2 and parts[0] == "body" else parts[1:]
+    return ".".join(parts) or None
+
+
 def install(api: NinjaAPI) -> None:
     """Every refusal of the API in the contract's shape."""
 
@@ -45,10 +53,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         details = [
-            {"field": ".".join(str(part) for part in error.get("loc", ())[1:]) or None,
-             "problem": error.get("type")}
+            {"field": _field(error.get("loc", ())), "problem": error.get("type")}
             for error in exc.errors
-        ]  # fmt: skip
+        ]
         return error_response(400, "invalid", _("The request is not valid."), details)
 
     @api.exception_handler(AuthenticationError)

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from parindex.org.models import UNIT_ROLES, AppraisalAssignment, Role, User
 
-from .models import Assessment
+from .models import Assessment, EvidenceFile, ItemEvidence
 
 
 def appraiser_fields(user: User, assessment: Assessment) -> set[str]:
@@ -45,3 +45,14 @@ def may_read_evidence(user: User, assessment: Assessment) -> bool:
         Role.UNIT_HEAD,
         Role.APPRAISER,
     )
+
+
+def may_download(user: User, file: EvidenceFile) -> bool:
+    """A unit's people read their unit's files; others, the files cited in an assessment
+    whose evidence they may read (`may_read_evidence`)."""
+    if user.is_active and user.role in UNIT_ROLES:
+        return user.unit_id == file.unit_id
+    assessments = Assessment.objects.filter(
+        items__in=ItemEvidence.objects.filter(file=file).values("item_id")
+    ).select_related("cycle")
+    return any(may_read_evidence(user, a) for a in assessments.distinct())

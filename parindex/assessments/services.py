@@ -668,6 +668,14 @@ def evidence_upload(
     return file
 
 
+class FileTooLarge(Refused):
+    """The file, or the unit's evidence with it, is larger than allowed (an API's 413)."""
+
+
+class FileTypeRefused(Refused):
+    """The file is not of a type evidence may be (an API's 415)."""
+
+
 def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> EvidenceFile:
     """Keep an uploaded file in the unit's evidence store: typed by its content, within
     the file's and the unit's limits, stored once per unit (the same document again is
@@ -676,14 +684,14 @@ def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> Ev
     if size == 0:
         raise Refused(_("The file is empty."))
     if size > settings.EVIDENCE_MAX_FILE_BYTES:
-        raise Refused(
+        raise FileTooLarge(
             _("The file is %(size)s MB; a file may be %(max)s MB at most.")
             % {"size": megabytes(size), "max": megabytes(settings.EVIDENCE_MAX_FILE_BYTES)}
         )
     content = upload.read()
     kind = types.detect(content[:16], content)
     if kind is None:
-        raise Refused(
+        raise FileTypeRefused(
             _("“%(name)s” is not a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file.")
             % {"name": upload.name}
         )
@@ -694,7 +702,7 @@ def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> Ev
             EvidenceFile.objects.filter(unit_id=unit_id).aggregate(total=Sum("size"))["total"] or 0
         )
         if used + size > settings.EVIDENCE_MAX_UNIT_BYTES:
-            raise Refused(
+            raise FileTooLarge(
                 _("The unit's evidence would exceed its %(max)s MB.")
                 % {"max": megabytes(settings.EVIDENCE_MAX_UNIT_BYTES)}
             )

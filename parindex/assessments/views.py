@@ -31,7 +31,7 @@ from parindex.org.templatetags.parindex import clock, day
 
 from . import evidence as types
 from . import previews, selectors, services
-from .access import acting_role, may_read_evidence
+from .access import acting_role, may_download, may_read_evidence
 from .forms import (
     AppraisalForm,
     ConfirmForm,
@@ -57,7 +57,6 @@ from .models import (
     EvidenceFile,
     EvidenceUrl,
     FieldAppraisal,
-    ItemEvidence,
     Phase,
     State,
 )
@@ -636,19 +635,10 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file, to the unit, its appraisers and the administrators only."""
     user = current_user(request)
     file = EvidenceFile.objects.filter(pk=pk).select_related("unit").first()
-    if file is None or not _may_download(user, file):
+    if file is None or not may_download(user, file):
         refuse(request, f"evidence {pk} not readable", hide=True)
     assert file is not None
     return types.file_response(file, inline=request.GET.get("inline") == "1")
-
-
-def _may_download(user: User, file: EvidenceFile) -> bool:
-    if user.is_active and user.role in UNIT_ROLES:
-        return user.unit_id == file.unit_id
-    assessments = Assessment.objects.filter(
-        items__in=ItemEvidence.objects.filter(file=file).values("item_id")
-    ).select_related("cycle")
-    return any(may_read_evidence(user, a) for a in assessments.distinct())
 
 
 # States ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ UNIT_FIGURES: tuple[Figure, ...] = (
 TABLE_HEADERS = ("STT", "Đơn vị", *(figure.header for figure in UNIT_FIGURES))
 
 
-def _number(value: Decimal) -> float:
+def json_number(value: Decimal) -> float:
     """A published figure as a JSON number (two decimals at most, exact in a float's repr)."""
     return float(publish(value))
 
@@ -64,14 +64,16 @@ def cycle_to_json(results: YearResults) -> dict[str, Any]:
             "group": results.groups[result.group].name,
             "unit": results.units[result.unit].name,
         }
-        unit.update({figure.key: _number(figure.value(ranked)) for figure in UNIT_FIGURES})
+        unit.update({figure.key: json_number(figure.value(ranked)) for figure in UNIT_FIGURES})
         unit.update({"rank": ranked.rank, "rank_of": ranked.rank_of, "band": ranked.band})
         if result.fields:  # computed by parindex: every field with its maximum
             unit["fields"] = {
                 code: {
-                    "points": _number(result.nodes[code].points),
-                    "max": _number(result.nodes[code].max_points),
-                    "pct": _number(pct) if (pct := result.nodes[code].pct) is not None else None,
+                    "points": json_number(result.nodes[code].points),
+                    "max": json_number(result.nodes[code].max_points),
+                    "pct": json_number(pct)
+                    if (pct := result.nodes[code].pct) is not None
+                    else None,
                 }
                 for code in result.fields
             }
@@ -83,16 +85,16 @@ def cycle_to_json(results: YearResults) -> dict[str, Any]:
             {
                 "group": results.groups[code].name,
                 "units": summary.units,
-                "average_pct": _number(summary.average_pct),
+                "average_pct": json_number(summary.average_pct),
                 "highest": {
                     "unit": results.units[extremes.highest[0]].name,
-                    "index_pct": _number(extremes.highest_pct),
+                    "index_pct": json_number(extremes.highest_pct),
                 },
                 "lowest": {
                     "unit": results.units[extremes.lowest[0]].name,
-                    "index_pct": _number(extremes.lowest_pct),
+                    "index_pct": json_number(extremes.lowest_pct),
                 },
-                "gap_pct": _number(extremes.gap_pct),
+                "gap_pct": json_number(extremes.gap_pct),
             }
         )
     return {
@@ -101,7 +103,7 @@ def cycle_to_json(results: YearResults) -> dict[str, Any]:
         "groups": groups,
         "overall": {
             "units": len(cycle.units),
-            "average_pct": _number(cycle.average_pct),
+            "average_pct": json_number(cycle.average_pct),
             "bands": {str(number): count for number, count in sorted(cycle.bands.items())},
         },
     }

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from parindex.assessments.models import Cycle
+from parindex.assessments.models import Assessment, Cycle, CycleGroup
+from parindex.frameworks.spec import tree_to_data
+from parindex.results.interchange import cycle_to_json, json_number
+from parindex.results.selectors import year_results
 
 from ..auth import user_of
+from ..errors import not_found
+from ..params import Code, Year
 
 router = Router(tags=["cycles"])
 
@@ -50,3 +57,76 @@ def cycle_out(cycle: Cycle) -> CycleOut:
 def cycles(request: HttpRequest) -> list[CycleOut]:
     user_of(request)
     return [cycle_out(cycle) for cycle in Cycle.objects.order_by("-year")]
+
+
+def _cycle(year: int) -> Cycle:
+    cycle = Cycle.objects.filter(year=year).first()
+    if cycle is None:
+        raise not_found()
+    return cycle
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    group: str
+    group_name: str
+    state: str
+    state_label: str
+
+
+@router.get("/{year}/units", response=list[UnitOut])
+def units(request: HttpRequest, year: Year) -> list[UnitOut]:
+    """Every unit of the cycle and where its assessment stands: no unit's scores."""
+    user_of(request)
+    cycle = _cycle(year)
+    return [
+        UnitOut(
+            code=assessment.unit.code,
+            name=assessment.unit.name,
+            group=assessment.group.code,
+            group_name=assessment.group.name,
+            state=assessment.state,
+            state_label=str(assessment.get_state_display()),
+        )
+        for assessment in Assessment.objects.filter(cycle=cycle)
+        .select_related("unit", "group")
+        .order_by("group__position", "unit__position", "unit__name")
+    ]
+
+
+@router.get("/{year}/frameworks/{group}", response=dict[str, Any])
+def framework(request: HttpRequest, year: Year, group: Code) -> dict[str, Any]:
+    """The cycle's criteria tree of a group, as framework files write it
+    (docs/framework-format.md), numbers as JSON numbers."""
+    user_of(request)
+    cycle_group = (
+        CycleGroup.objects.filter(cycle__year=year, group__code=group)
+        .select_related("framework__group")
+        .first()
+    )
+    if cycle_group is None:
+        raise not_found()
+    tree: dict[str, Any] = _numbers(tree_to_data(cycle_group.framework.to_tree()))
+    return tree
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_numbers(item) for item in value]
+    return value
+
+
+@router.get("/{year}/results", response=dict[str, Any])
+def results(request: HttpRequest, year: Year) -> dict[str, Any]:
+    """The export JSON of interchange.md: the published results (the newest revision, or
+    the imported table); the administrator reads the newest draft before publication."""
+    user = user_of(request)
+    found = year_results(year, drafts=user.is_admin)
+    if found is None:
+        raise not_found()
+    return cycle_to_json(found)
