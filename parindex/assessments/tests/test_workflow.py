@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def actor(cast: Cast, role: Role) -> User:
     """Someone of that role who has to do with unit A's assessment (a survey partner's
-    staff have nothing to do with any)."""
+    staff and an integration account have nothing to do with any)."""
+    if role == Role.INTEGRATION:
+        return User.objects.get_or_create(username="mot-cua", defaults={"role": role})[0]
     if role in PARTNER_ROLES:
         partner, _new = Partner.objects.get_or_create(body=cast.body, name="Bưu điện tỉnh")
         return User.objects.get_or_create(
