@@ -300,6 +300,7 @@ EVIDENCE_MAX_UNIT_BYTES = env_int("EVIDENCE_MAX_UNIT_BYTES", 1024 * 1024 * 1024)
 # DATA_UPLOAD_MAX_MEMORY_SIZE. Larger ones are refused (413) before they are read.
 REQUEST_BODY_LIMITS = {
     "assessments:evidence_upload": "EVIDENCE_MAX_FILE_BYTES",
+    "api:evidence_upload": "EVIDENCE_MAX_FILE_BYTES",
     "frameworks:import": "FRAMEWORK_UPLOAD_MAX_BYTES",
 }
 UPLOAD_FORM_OVERHEAD = 64 * 1024

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import bearer
-from .endpoints import assessments, auth, cycles, evidence
+from .endpoints import assessments, auth, cycles, evidence, metrics, surveys
 
 api = NinjaAPI(
     title="parindex API",
@@ -22,6 +22,8 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/cycles", cycles.router)
+api.add_router("/cycles", metrics.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/assessments", evidence.uploads)
 api.add_router("/evidence", evidence.router)
+api.add_router("/surveys", surveys.router)

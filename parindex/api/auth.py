@@ -52,3 +52,20 @@ def user_of(request: HttpRequest, scope: str = Scope.USER) -> User:
     if not token.allows(scope):
         raise ApiError(403, "forbidden", _("This token may not do this."))
     return token.user
+
+
+ANONYMOUS = "anonymous"
+
+
+class OptionalBearer(BearerAuth):
+    """A public endpoint: no Authorization header is an anonymous caller; a header with a
+    token that is not valid is still a 401 (a system must learn its token is wrong)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.headers.get(self.header):
+            request.api_token = None  # type: ignore[attr-defined]
+            return ANONYMOUS
+        return super().__call__(request)
+
+
+optional_bearer = OptionalBearer()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.frameworks.models import Criterion
+from parindex.frameworks.rules import InputsError, read_inputs
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import UNIT_ROLES, Role, Unit, User
 from parindex.org.templatetags.parindex import megabytes
@@ -821,3 +824,134 @@ def assessment_reminders(*, today: datetime.date | None = None) -> int:
             contacts=assessment.unit.contacts(heads_only=False),
         )
     return queued
+
+
+# Measured inputs from another system ------------------------------------------------
+
+# The rules whose inputs are counts another system can measure: dossiers received and
+# resolved on time (ratio_tiers, proportional), occurrences (deduction).
+MEASURABLE = frozenset({"ratio_tiers", "proportional", "deduction"})
+
+
+@dataclass(frozen=True)
+class MeasureProblem:
+    unit: str
+    criterion: str | None
+    kind: str  # unknown_unit, not_editable, unknown_criterion, not_measurable, invalid
+    message: str
+    field: str | None = None
+
+
+class MeasureRefused(Refused):
+    """Nothing was written: `problems` says what and where, unit by unit."""
+
+    def __init__(self, problems: list[MeasureProblem]) -> None:
+        super().__init__(" ".join(problem.message for problem in problems[:5]))
+        self.problems = problems
+
+
+@transaction.atomic
+def items_measure(
+    *,
+    cycle: Cycle,
+    measured: Mapping[str, Mapping[str, Mapping[str, str]]],
+    by: User,
+    today: datetime.date | None = None,
+) -> int:
+    """Measured inputs of rule-based leaves, {unit: {criterion: {input: text}}}, written
+    as the units' own inputs while each unit may edit, all or nothing; each change in the
+    audit by the integration account that measured it. Returns the leaves changed."""
+    if not (by.is_active and by.is_integration):
+        raise Forbidden(_("Only an integration account pushes measured inputs."))
+    today = today or _today()
+    found = {
+        assessment.unit.code: assessment
+        for assessment in Assessment.objects.filter(
+            cycle=cycle, unit__code__in=list(measured)
+        ).select_related("cycle", "unit")
+    }
+    problems: list[MeasureProblem] = []
+    for code in measured:
+        assessment = found.get(code)
+        if assessment is None:
+            problems.append(MeasureProblem(code, None, "unknown_unit", _("Unknown unit.")))
+            continue
+        problem = unit_edit_problem(assessment, Role.UNIT_HEAD, today)
+        if problem is not None:
+            problems.append(MeasureProblem(code, None, "not_editable", problem))
+    codes = {criterion for values in measured.values() for criterion in values}
+    items = {
+        (item.assessment_id, item.criterion.code): item
+        for item in AssessmentItem.objects.select_for_update()
+        .filter(assessment__in=list(found.values()), criterion__code__in=codes)
+        .select_related("criterion")
+    }
+    rules: dict[int, Any] = {}
+    changed: list[tuple[AssessmentItem, Any, Any]] = []
+    for code, values in measured.items():
+        assessment = found.get(code)
+        if assessment is None:
+            continue
+        for criterion, data in values.items():
+            item = items.get((assessment.pk, criterion))
+            if item is None:
+                problems.append(
+                    MeasureProblem(code, criterion, "unknown_criterion", _("Unknown criterion."))
+                )
+                continue
+            if item.criterion.rule_type not in MEASURABLE:
+                problems.append(
+                    MeasureProblem(
+                        code,
+                        criterion,
+                        "not_measurable",
+                        _("Criterion %(code)s is not scored from measured numbers.")
+                        % {"code": criterion},
+                    )
+                )
+                continue
+            rule = rules.get(item.criterion_id)
+            if rule is None:
+                rule = rules[item.criterion_id] = item.criterion.rule()
+            try:
+                inputs = read_inputs(rule, Decimal(item.criterion.max_points), data)
+            except InputsError as error:
+                problems.append(
+                    MeasureProblem(code, criterion, "invalid", error.message, error.field)
+                )
+                continue
+            stored = inputs_to_json(inputs) if inputs is not None else None
+            if stored != item.self_inputs:
+                changed.append((item, item.self_inputs, stored))
+    if problems:
+        raise MeasureRefused(problems)
+    now = timezone.now()
+    rounds = {assessment.pk: assessment.round for assessment in found.values()}
+    reason = _("Measured by %(system)s") % {"system": by.get_full_name() or by.username}
+    for item, _old, stored in changed:
+        item.self_inputs = stored
+        item.version += 1
+        item.updated_at, item.updated_by = now, by
+    AssessmentItem.objects.bulk_update(
+        [item for item, _old, _new in changed],
+        ["self_inputs", "version", "updated_at", "updated_by"],
+        batch_size=1000,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                cycle_id=cycle.pk,
+                assessment_id=item.assessment_id,
+                item=item,
+                kind=AuditEntry.Kind.SELF,
+                round=rounds[item.assessment_id],
+                old=old,
+                new=stored,
+                reason=reason,
+                by=by,
+            )
+            for item, old, stored in changed
+        ],
+        batch_size=1000,
+    )
+    return len(changed)

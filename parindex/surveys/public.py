@@ -321,12 +321,15 @@ def read_post(form: Form, post: QueryDict, body: bytes | None = None) -> Sent:
     return sent
 
 
-def parse_sent(form: Form, sent: Sent) -> tuple[Parsed, str]:
-    """The parsed answers and dossier code; `NeedsCorrecting` with every error at once."""
-    parsed = parse_answers(form, sent.answers)
+def parse_sent(
+    form: Form, answers: Mapping[str, object], dossier_sent: object, *, strict: bool = False
+) -> tuple[Parsed, str]:
+    """The parsed answers and dossier code; `NeedsCorrecting` with every error at once
+    (`strict`: unknown questions too, as from an API body)."""
+    parsed = parse_answers(form, answers, strict=strict)
     dossier, dossier_error = "", ""
     try:
-        dossier = parse_dossier(sent.dossier)
+        dossier = parse_dossier(dossier_sent)
     except Refused as error:
         dossier_error = error.message
     if not parsed.ok or dossier_error:
@@ -433,7 +436,7 @@ def public_submit(
     throttle_check(campaign=entry.campaign, address=address)
     form = form_of(entry.questionnaire)
     sent = read_post(form, post, body)
-    parsed, dossier = parse_sent(form, sent)
+    parsed, dossier = parse_sent(form, sent.answers, sent.dossier)
     flag = abuse_flag(
         campaign=entry.campaign,
         unit_id=entry.unit.pk,
@@ -446,6 +449,62 @@ def public_submit(
         who=Who(entry.campaign, entry.questionnaire, entry.unit, Channel.WEB, day),
         parsed=parsed,
         dossier_code=dossier,
+        flag=flag,
+    )
+
+
+class NotInSurvey(Refused):
+    """The campaign covers no such unit, or has no form for the public."""
+
+
+class SurveyClosed(Refused):
+    """The campaign is not open today."""
+
+
+def data_submit(
+    *,
+    campaign: Campaign,
+    unit_code: str,
+    answers: Mapping[str, object],
+    dossier: str,
+    address: str | None,
+    day: datetime.date,
+    channel: str = Channel.WEB,
+) -> Response:
+    """A response sent as data rather than through the form (the API: a public client, a
+    survey kiosk, the public-service portal) for a unit the campaign covers: answers by
+    question code, read strictly. With `address`, throttled and flagged as the public
+    form's responses are; without (a trusted system's push), neither."""
+    if not campaign.is_open(day):
+        raise SurveyClosed(_("The survey is not open."))
+    row = (
+        CampaignUnit.objects.select_related("unit")
+        .filter(campaign=campaign, unit__code=unit_code[:60])
+        .first()
+    )
+    questionnaire = questionnaire_for(campaign, None) if campaign.source == Source.SIPAS else None
+    if row is None or questionnaire is None:
+        raise NotInSurvey(_("The survey has no public form for this unit."))
+    if address is not None:
+        throttle_check(campaign=campaign, address=address)
+    form = form_of(questionnaire)
+    parsed, dossier_code = parse_sent(form, answers, dossier, strict=True)
+    flag = (
+        abuse_flag(
+            campaign=campaign,
+            unit_id=row.unit_id,
+            address=address,
+            parsed=parsed,
+            dossier=dossier_code,
+            honeypot=False,
+        )
+        if address is not None
+        else ""
+    )
+    return response_store(
+        who=Who(campaign, questionnaire, row.unit, channel, day),
+        parsed=parsed,
+        dossier_code=dossier_code,
         flag=flag,
     )
 
@@ -469,7 +528,8 @@ def collector_submit(
     counter (a collector records many in an hour from one place) and no honeypot; a
     dossier already rated is still flagged by `response_store`."""
     form = form_of(questionnaire)
-    parsed, dossier = parse_sent(form, read_post(form, post, body))
+    sent = read_post(form, post, body)
+    parsed, dossier = parse_sent(form, sent.answers, sent.dossier)
     return response_store(
         who=Who(campaign, questionnaire, unit, Channel.COLLECTOR, day, collector=collector),
         parsed=parsed,

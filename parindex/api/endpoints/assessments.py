@@ -139,7 +139,7 @@ def assessment_out(assessment: Assessment, role: str) -> AssessmentOut:
     )
 
 
-@router.get("/{year}/{unit}", response=AssessmentOut)
+@router.get("/{year}/{unit}", response=AssessmentOut, url_name="assessment")
 def assessment(request: HttpRequest, year: Year, unit: Code) -> AssessmentOut:
     user = user_of(request)
     found, role = assessment_for(request, user, year, unit)
@@ -154,13 +154,13 @@ Scalar = bool | int | float | str | None
 
 
 class InputsIn(Schema):
-    score: float | str | None = None
+    score: int | float | str | None = None
     yes: bool | None = None
     level: str | None = Field(default=None, max_length=500)
-    numerator: float | str | None = None
-    denominator: float | str | None = None
+    numerator: int | float | str | None = None
+    denominator: int | float | str | None = None
     occurrences: int | str | None = None
-    items: list[float | str] | None = Field(default=None, max_length=50)
+    items: list[int | float | str] | None = Field(default=None, max_length=50)
 
 
 class NotApplicableIn(Schema):
@@ -252,7 +252,7 @@ def _saved(assessment: Assessment, role: str, code: str) -> SavedOut:
     )
 
 
-@router.put("/{year}/{unit}/items/{criterion}", response=SavedOut)
+@router.put("/{year}/{unit}/items/{criterion}", response=SavedOut, url_name="item_answer")
 def item_answer(
     request: HttpRequest,
     body: AnswerIn,
@@ -298,7 +298,9 @@ def item_answer(
     return _saved(found, role, criterion)
 
 
-@router.put("/{year}/{unit}/items/{criterion}/appraisal", response=SavedOut)
+@router.put(
+    "/{year}/{unit}/items/{criterion}/appraisal", response=SavedOut, url_name="item_appraise"
+)
 def item_appraise(
     request: HttpRequest,
     body: AppraisalIn,
@@ -355,7 +357,7 @@ class TransitionOut(Schema):
     allowed: list[str]
 
 
-@router.post("/{year}/{unit}/transitions", response=TransitionOut)
+@router.post("/{year}/{unit}/transitions", response=TransitionOut, url_name="transition")
 def transition(request: HttpRequest, body: TransitionIn, year: Year, unit: Code) -> TransitionOut:
     """One action of the transitions table; a refused one is a 409 listing the allowed."""
     user = user_of(request)

@@ -29,7 +29,7 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@router.post("/token", response={201: TokenOut}, auth=None)
+@router.post("/token", response={201: TokenOut}, auth=None, url_name="auth_token")
 def token(request: HttpRequest, body: Credentials) -> Status[TokenOut]:
     ip = client_ip(request)
     if tokens.throttled(ip):

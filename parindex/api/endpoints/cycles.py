@@ -53,7 +53,7 @@ def cycle_out(cycle: Cycle) -> CycleOut:
     )
 
 
-@router.get("", response=list[CycleOut])
+@router.get("", response=list[CycleOut], url_name="cycles")
 def cycles(request: HttpRequest) -> list[CycleOut]:
     user_of(request)
     return [cycle_out(cycle) for cycle in Cycle.objects.order_by("-year")]
@@ -75,7 +75,7 @@ class UnitOut(Schema):
     state_label: str
 
 
-@router.get("/{year}/units", response=list[UnitOut])
+@router.get("/{year}/units", response=list[UnitOut], url_name="cycle_units")
 def units(request: HttpRequest, year: Year) -> list[UnitOut]:
     """Every unit of the cycle and where its assessment stands: no unit's scores."""
     user_of(request)
@@ -95,7 +95,7 @@ def units(request: HttpRequest, year: Year) -> list[UnitOut]:
     ]
 
 
-@router.get("/{year}/frameworks/{group}", response=dict[str, Any])
+@router.get("/{year}/frameworks/{group}", response=dict[str, Any], url_name="cycle_framework")
 def framework(request: HttpRequest, year: Year, group: Code) -> dict[str, Any]:
     """The cycle's criteria tree of a group, as framework files write it
     (docs/framework-format.md), numbers as JSON numbers."""
@@ -121,7 +121,7 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-@router.get("/{year}/results", response=dict[str, Any])
+@router.get("/{year}/results", response=dict[str, Any], url_name="cycle_results")
 def results(request: HttpRequest, year: Year) -> dict[str, Any]:
     """The export JSON of interchange.md: the published results (the newest revision, or
     the imported table); the administrator reads the newest draft before publication."""

@@ -37,7 +37,11 @@ class EvidenceUploaded(Schema):
     document: dict[str, Any] | None
 
 
-@uploads.post("/{year}/{unit}/items/{criterion}/evidence", response={201: EvidenceUploaded})
+@uploads.post(
+    "/{year}/{unit}/items/{criterion}/evidence",
+    response={201: EvidenceUploaded},
+    url_name="evidence_upload",
+)
 def upload(
     request: HttpRequest,
     year: Year,
@@ -75,6 +79,7 @@ def upload(
 
 @router.get(
     "/{file_id}",
+    url_name="evidence_download",
     openapi_extra={
         "responses": {
             200: {

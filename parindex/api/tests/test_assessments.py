@@ -82,6 +82,8 @@ def test_the_unit_answers_a_leaf_through_the_page_s_checks(
         URL + "/items/1.1.2", {"version": 1, "inputs": {"numerator": 18, "denominator": 25}}
     )
     assert ratio.status_code == 200, ratio.content
+    stored = assessment_a.items.get(criterion__code="1.1.2").self_inputs
+    assert stored == {"numerator": "18", "denominator": "25"}  # as the page stores them
 
 
 @pytest.mark.parametrize(
