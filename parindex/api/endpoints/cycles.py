@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from parindex.assessments.models import Assessment, Cycle, CycleGroup
@@ -122,11 +122,13 @@ def _numbers(value: Any) -> Any:
 
 
 @router.get("/{year}/results", response=dict[str, Any], url_name="cycle_results")
-def results(request: HttpRequest, year: Year) -> dict[str, Any]:
+def results(request: HttpRequest, year: Year) -> HttpResponse:
     """The export JSON of interchange.md: the published results (the newest revision, or
-    the imported table); the administrator reads the newest draft before publication."""
+    the imported table); the administrator reads the newest draft before publication.
+    Written as the export command writes it (the engine's figures, no second pass through
+    a schema: thousands of units)."""
     user = user_of(request)
     found = year_results(year, drafts=user.is_admin)
     if found is None:
         raise not_found()
-    return cycle_to_json(found)
+    return JsonResponse(cycle_to_json(found), json_dumps_params={"ensure_ascii": False})

@@ -3,7 +3,8 @@
 Builds a synthetic published cycle (default 3,000 units x 120 leaves) and a second one
 open for self-assessment, then times, with their queries:
 - GET /api/v1/cycles/{year}/results (a viewer's token) beside the results page as a
-  logged-in viewer and the `export_results` command's JSON;
+  logged-in viewer (its first 200 rows), the year's Excel download (every row) and the
+  `export_results` command's JSON (the same document);
 - PUT /api/v1/cycles/{year}/metrics, every unit at once (an integration account's token),
   one ratio leaf each; and one unit's PUT …/metrics/{unit} beside the page's save of one
   leaf by the unit's scorer.
@@ -126,6 +127,10 @@ class Command(SyntheticBenchCommand):
         cases: list[tuple[str, Callable[[], Any]]] = [
             ("page: the year's results (viewer)", lambda: page_client.get(f"/results/{YEAR}/")),
             ("command: export_results --format json", command),
+            (
+                "download: the year as Excel (viewer)",
+                lambda: page_client.get(f"/results/{YEAR}/results.xlsx"),
+            ),
             (
                 "api: GET cycles/{year}/results",
                 lambda: api.get(f"/api/v1/cycles/{YEAR}/results", headers=reader),
