@@ -44,3 +44,19 @@ def test_the_refusal_pages_keep_the_policy(browser: Any, live_server: Any, cast:
     assert "Quá nhiều lần đăng nhập" in page.content()
     log_in(page, live_server.url, "viewer")  # refused: 429 from this address still
     page.close()
+
+
+def test_the_api_s_openapi_page_is_browsable_within_the_policy(
+    browser: Any, live_server: Any, cast: Cast, screenshot_dir: Any
+) -> None:
+    """/api/v1/docs: Swagger UI from our own static files lists every operation."""
+    page = browser.new_page()
+    response = page.goto(f"{live_server.url}/api/v1/docs")
+    assert response is not None and response.status == 200
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/cycles" in [p.replace("\u200b", "") for p in paths]
+    assert len(paths) >= 14
+    if screenshot_dir is not None:
+        page.screenshot(path=str(screenshot_dir / "api-docs-desktop.png"), full_page=False)
+    page.close()
