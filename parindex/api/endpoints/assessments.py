@@ -139,7 +139,12 @@ def assessment_out(assessment: Assessment, role: str) -> AssessmentOut:
     )
 
 
-@router.get("/{year}/{unit}", response=AssessmentOut, url_name="assessment")
+@router.get(
+    "/{year}/{unit}",
+    response=AssessmentOut,
+    url_name="assessment",
+    summary="Hồ sơ tự đánh giá của đơn vị",
+)
 def assessment(request: HttpRequest, year: Year, unit: Code) -> AssessmentOut:
     user = user_of(request)
     found, role = assessment_for(request, user, year, unit)
@@ -252,7 +257,12 @@ def _saved(assessment: Assessment, role: str, code: str) -> SavedOut:
     )
 
 
-@router.put("/{year}/{unit}/items/{criterion}", response=SavedOut, url_name="item_answer")
+@router.put(
+    "/{year}/{unit}/items/{criterion}",
+    response=SavedOut,
+    url_name="item_answer",
+    summary="Đơn vị trả lời một tiêu chí",
+)
 def item_answer(
     request: HttpRequest,
     body: AnswerIn,
@@ -299,7 +309,10 @@ def item_answer(
 
 
 @router.put(
-    "/{year}/{unit}/items/{criterion}/appraisal", response=SavedOut, url_name="item_appraise"
+    "/{year}/{unit}/items/{criterion}/appraisal",
+    response=SavedOut,
+    url_name="item_appraise",
+    summary="Thẩm định một tiêu chí",
 )
 def item_appraise(
     request: HttpRequest,
@@ -357,7 +370,12 @@ class TransitionOut(Schema):
     allowed: list[str]
 
 
-@router.post("/{year}/{unit}/transitions", response=TransitionOut, url_name="transition")
+@router.post(
+    "/{year}/{unit}/transitions",
+    response=TransitionOut,
+    url_name="transition",
+    summary="Chuyển trạng thái hồ sơ (nộp, rút, trả lại, …)",
+)
 def transition(request: HttpRequest, body: TransitionIn, year: Year, unit: Code) -> TransitionOut:
     """One action of the transitions table; a refused one is a 409 listing the allowed."""
     user = user_of(request)

@@ -29,7 +29,13 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@router.post("/token", response={201: TokenOut}, auth=None, url_name="auth_token")
+@router.post(
+    "/token",
+    response={201: TokenOut},
+    auth=None,
+    url_name="auth_token",
+    summary="Cấp mã truy cập (token) theo tên đăng nhập và mật khẩu",
+)
 def token(request: HttpRequest, body: Credentials) -> Status[TokenOut]:
     ip = client_ip(request)
     if tokens.throttled(ip):

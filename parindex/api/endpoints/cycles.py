@@ -53,7 +53,9 @@ def cycle_out(cycle: Cycle) -> CycleOut:
     )
 
 
-@router.get("", response=list[CycleOut], url_name="cycles")
+@router.get(
+    "", response=list[CycleOut], url_name="cycles", summary="Các kỳ đánh giá: giai đoạn, thời hạn"
+)
 def cycles(request: HttpRequest) -> list[CycleOut]:
     user_of(request)
     return [cycle_out(cycle) for cycle in Cycle.objects.order_by("-year")]
@@ -75,7 +77,12 @@ class UnitOut(Schema):
     state_label: str
 
 
-@router.get("/{year}/units", response=list[UnitOut], url_name="cycle_units")
+@router.get(
+    "/{year}/units",
+    response=list[UnitOut],
+    url_name="cycle_units",
+    summary="Các đơn vị của kỳ và tình trạng hồ sơ",
+)
 def units(request: HttpRequest, year: Year) -> list[UnitOut]:
     """Every unit of the cycle and where its assessment stands: no unit's scores."""
     user_of(request)
@@ -95,7 +102,12 @@ def units(request: HttpRequest, year: Year) -> list[UnitOut]:
     ]
 
 
-@router.get("/{year}/frameworks/{group}", response=dict[str, Any], url_name="cycle_framework")
+@router.get(
+    "/{year}/frameworks/{group}",
+    response=dict[str, Any],
+    url_name="cycle_framework",
+    summary="Bộ tiêu chí của một nhóm đơn vị",
+)
 def framework(request: HttpRequest, year: Year, group: Code) -> dict[str, Any]:
     """The cycle's criteria tree of a group, as framework files write it
     (docs/framework-format.md), numbers as JSON numbers."""
@@ -121,7 +133,12 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-@router.get("/{year}/results", response=dict[str, Any], url_name="cycle_results")
+@router.get(
+    "/{year}/results",
+    response=dict[str, Any],
+    url_name="cycle_results",
+    summary="Kết quả Chỉ số CCHC của năm (interchange.md)",
+)
 def results(request: HttpRequest, year: Year) -> HttpResponse:
     """The export JSON of interchange.md: the published results (the newest revision, or
     the imported table); the administrator reads the newest draft before publication.

@@ -41,6 +41,7 @@ class EvidenceUploaded(Schema):
     "/{year}/{unit}/items/{criterion}/evidence",
     response={201: EvidenceUploaded},
     url_name="evidence_upload",
+    summary="Tải lên tài liệu kiểm chứng",
 )
 def upload(
     request: HttpRequest,
@@ -80,6 +81,7 @@ def upload(
 @router.get(
     "/{file_id}",
     url_name="evidence_download",
+    summary="Tải về tài liệu kiểm chứng",
     openapi_extra={
         "responses": {
             200: {

@@ -108,7 +108,12 @@ def _measure(request: HttpRequest, year: int, measured: dict[str, Any], user: Us
         raise ApiError(status, error, refused.message, details) from None
 
 
-@router.put("/{year}/metrics/{unit}", response=MeasuredOut, url_name="metrics_unit")
+@router.put(
+    "/{year}/metrics/{unit}",
+    response=MeasuredOut,
+    url_name="metrics_unit",
+    summary="Gửi số liệu đo lường của một đơn vị (tài khoản tích hợp)",
+)
 def metrics_unit(
     request: HttpRequest, body: Body[UnitMeasures], year: Year, unit: Code
 ) -> MeasuredOut:
@@ -120,7 +125,12 @@ def metrics_unit(
     return MeasuredOut(units=1, changed=_measure(request, year, measured, user))
 
 
-@router.put("/{year}/metrics", response=MeasuredOut, url_name="metrics_batch")
+@router.put(
+    "/{year}/metrics",
+    response=MeasuredOut,
+    url_name="metrics_batch",
+    summary="Gửi số liệu đo lường của nhiều đơn vị, tất cả hoặc không (tài khoản tích hợp)",
+)
 def metrics_batch(request: HttpRequest, body: Batch, year: Year) -> MeasuredOut:
     """Many units at once, all or nothing: {"units": {unit: {criterion: {…}}}}."""
     user = user_of(request, Scope.METRICS)

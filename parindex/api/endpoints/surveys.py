@@ -91,7 +91,13 @@ def _campaign(code: str) -> Campaign:
     return campaign
 
 
-@router.get("/{campaign}", response=SurveyOut, auth=None, url_name="survey")
+@router.get(
+    "/{campaign}",
+    response=SurveyOut,
+    auth=None,
+    url_name="survey",
+    summary="Phiếu khảo sát của đợt khảo sát",
+)
 def survey(request: HttpRequest, campaign: Code) -> SurveyOut:
     """The campaign, the units it covers and its forms, as the public pages show them."""
     found = _campaign(campaign)
@@ -168,6 +174,7 @@ def _corrections(refused: NeedsCorrecting | AnswersInvalid) -> ApiError:
     response={201: ResponseStored},
     auth=optional_bearer,
     url_name="survey_response",
+    summary="Gửi một phiếu khảo sát",
 )
 def respond(request: HttpRequest, body: ResponseIn, campaign: Code) -> Any:
     """One response: with an invitation `token`, the staff member's (answered once: a
