@@ -52,9 +52,14 @@ class TokenForm(forms.Form):
     )
     lifetime = forms.TypedChoiceField(label=_("Valid for"), coerce=int)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_system: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"lifetime": DEFAULT_LIFE.days})
         super().__init__(*args, **kwargs)
+        if for_system:
+            self.fields["name"].help_text = _(
+                "Where it is used, e.g. “Máy chủ một cửa – đồng bộ hằng đêm”: it tells the "
+                "system's tokens apart."
+            )
         # Labels in the reader's language, made when the form is.
         self.fields["lifetime"].choices = [  # type: ignore[attr-defined]
             (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})

@@ -32,8 +32,22 @@ from .token_forms import IntegrationForm, TokenFilterForm, TokenForm
 # Every role but the integration accounts', which work through the API only.
 PEOPLE = tuple(role for role in Role if role != Role.INTEGRATION)
 TOKENS_PER_PAGE = 50
+# A person's or a system's page lists its live tokens and its latest ended ones, this many
+# in all: revoked and expired tokens pile up over the years.
+LISTED_MOST = 50
 # The largest id a database holds: a longer number in an address is no token or account.
 MAX_ID = 2**63 - 1
+
+
+def _listed(user: User) -> dict[str, object]:
+    """The user's tokens as their page lists them (one query): the live ones first, then
+    the latest ended ones, at most LISTED_MOST; whether older ones are left out."""
+    tokens = list(services.tokens_of(user)[: LISTED_MOST + 1])
+    return {
+        "tokens": tokens[:LISTED_MOST],
+        "more": len(tokens) > LISTED_MOST,
+        "live": sum(1 for token in tokens if token.is_live),
+    }
 
 
 def _confirmed(request: HttpRequest) -> bool:
@@ -118,11 +132,10 @@ def mine(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return _created(request, token, text, reverse("tokens:mine"))
-    tokens = list(services.tokens_of(user))
     return render(
         request,
         "api/mine.html",
-        {"tokens": tokens, "form": form, "live": sum(1 for token in tokens if token.is_live)},
+        {**_listed(user), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -248,7 +261,7 @@ def integrations(request: HttpRequest) -> HttpResponse:
 def integration(request: HttpRequest, pk: int) -> HttpResponse:
     """An integration account: its tokens, and the form that issues one (shown once)."""
     account = _get_integration(request, pk)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(request.POST if request.method == "POST" else None, for_system=True)
     if request.method == "POST" and form.is_valid():
         try:
             token, text = services.token_issue(
@@ -261,15 +274,13 @@ def integration(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return _created(request, token, text, reverse("tokens:integration", args=[pk]))
-    tokens = list(services.tokens_of(account))
     return render(
         request,
         "api/integration.html",
         {
+            **_listed(account),
             "account": account,
-            "tokens": tokens,
             "form": form,
-            "live": sum(1 for token in tokens if token.is_live),
             "scopes": [Scope(scope).label for scope in services.scopes_for(account)],
         },
         status=400 if form.errors else 200,

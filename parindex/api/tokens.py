@@ -10,7 +10,7 @@ import secrets
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,12 +115,14 @@ def tokens_revoke_all(*, user: User, by: User) -> int:
 
 
 def tokens_of(user: User) -> ApiTokenQuerySet:
-    """Every token of the user, live or not, newest first, with who revoked it: one
-    query."""
+    """Every token of the user, the live ones first, each part newest first, with who
+    revoked it: one query."""
+    live = Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return (
         ApiToken.objects.filter(user=user)
         .select_related("revoked_by")
-        .order_by("-created_at", "-pk")
+        .alias(ended=Case(When(live, then=Value(0)), default=Value(1)))
+        .order_by("ended", "-created_at", "-pk")
     )
 
 

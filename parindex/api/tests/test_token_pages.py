@@ -83,6 +83,8 @@ def test_the_list_says_what_each_token_is_and_where_it_was_last_used(cast: Cast)
     assert "23/04/2020" in html and "14:05 24/04/2020" in html and "10.0.0.8" in html
     assert "còn hiệu lực" in html and "đã thu hồi" in html and "đã hết hạn" in html
     assert "admin" in html  # who revoked it, when not the owner
+    names = [html.index(f'stack-title">{name}<') for name in ("Bảng điều khiển", "Hết hạn", "Cũ")]
+    assert names[0] < min(names[1:])  # the live ones first
     # Revoke links for the live token only.
     assert reverse("tokens:revoke", args=[used.pk]) in html
     assert reverse("tokens:revoke", args=[revoked.pk]) not in html
@@ -109,6 +111,21 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_kept(cast: Cast) -> No
     again = _text(client.get(MINE))
     assert text not in again and token.prefix in again
     assert Api(text).get("/cycles").status_code == 200
+
+
+def test_a_long_history_lists_the_live_tokens_and_the_latest_ended_ones(cast: Cast) -> None:
+    from parindex.api.token_views import LISTED_MOST
+
+    live, _ = _issue(cast.chair, "Còn dùng")
+    ApiToken.objects.filter(pk=live.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    for n in range(LISTED_MOST + 1):
+        tokens.token_revoke(token=_issue(cast.chair, f"Cũ số {n:03}")[0], by=cast.chair)
+    html = _text(cast.client(cast.chair).get(MINE))
+    assert "Còn dùng" in html and html.index("Còn dùng") < html.index("Cũ số")
+    assert f"Cũ số {LISTED_MOST:03}" in html and "Cũ số 000" not in html  # the latest kept
+    assert html.count("Cũ số") == LISTED_MOST - 1 and "không được liệt kê" in html
 
 
 @pytest.mark.parametrize("who", ROLES)
