@@ -54,6 +54,9 @@ urlpatterns = [
     path("followup/", include("parindex.followup.urls")),
     path("assessments/", include("parindex.assessments.urls")),
     path("manage/", include((manage_patterns, "manage"))),
+    # API tokens: a person's own (/account/tokens/) and the administrator's
+    # (/manage/tokens/), beside the API itself.
+    path("", include("parindex.api.token_urls")),
     path("jobs/", include((job_patterns, "jobs"))),
     # Surveys: /surveys/… for the administrator and partners, /s/… and /r/… for the public.
     path("", include("parindex.surveys.urls")),

@@ -1,4 +1,5 @@
-"""Issuing, checking and revoking API tokens; the throttle on failed attempts."""
+"""Issuing, checking and revoking API tokens; integration accounts; the throttle on failed
+attempts."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.org.errors import Forbidden, Refused
-from parindex.org.models import User
+from parindex.org.models import Role, User, make_code, normalize_name
 
-from .models import ApiToken, Scope
+from .models import ApiToken, ApiTokenQuerySet, Scope
 
 PREFIX = "pi_"
 # A token lives at most a year; people choose shorter.
@@ -27,6 +30,9 @@ FAILURES_MOST = 10
 FAILURE_WINDOW = 300
 # Last use is written at most once a minute per token: reads stay reads.
 LAST_USE_EVERY = datetime.timedelta(minutes=1)
+# What the tokens pages offer, in days: a token is chosen among these, nothing else.
+LIFETIMES = (30, 90, 180, 365)
+NAME_MOST = 100
 
 
 def digest(token: str) -> str:
@@ -103,6 +109,105 @@ def tokens_revoke_all(*, user: User, by: User) -> int:
     return (
         ApiToken.objects.live().filter(user=user).update(revoked_at=timezone.now(), revoked_by=by)
     )
+
+
+# What the tokens pages read ------------------------------------------------------
+
+
+def tokens_of(user: User) -> ApiTokenQuerySet:
+    """Every token of the user, the live ones first, each part newest first, with who
+    revoked it: one query."""
+    live = Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return (
+        ApiToken.objects.filter(user=user)
+        .select_related("revoked_by")
+        .alias(ended=Case(When(live, then=Value(0)), default=Value(1)))
+        .order_by("ended", "-created_at", "-pk")
+    )
+
+
+def live_tokens() -> ApiTokenQuerySet:
+    """Every user's live tokens with their user and unit (one query), user by user."""
+    return (
+        ApiToken.objects.live()
+        .select_related("user__unit")
+        .order_by("user__username", "user_id", "-created_at", "-pk")
+    )
+
+
+def integration_accounts() -> QuerySet[User]:
+    """The integration accounts, each with its live tokens counted and its last use: one
+    query."""
+    now = timezone.now()
+    live = Q(api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=now)
+    return (
+        User.objects.filter(role=Role.INTEGRATION)
+        .annotate(
+            live_tokens=Count("api_tokens", filter=live),
+            last_used_at=Max("api_tokens__last_used_at"),
+        )
+        .order_by("-is_active", "display_name", "username")
+    )
+
+
+# Integration accounts -------------------------------------------------------------
+
+
+def username_for(name: str) -> str:
+    """A free username made from a system's name: “Hệ thống một cửa điện tử tỉnh” →
+    he-thong-mot-cua-dien-tu-tinh, then -2, -3… if taken."""
+    base = make_code(name)[:60].strip("-") or "he-thong"
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def _audit(*, user: User, by: User, action: int, message: list[dict[str, object]]) -> None:
+    """The account's history in the Django administration, where accounts are managed
+    (its structured messages, which the admin shows in the reader's language)."""
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[user],
+        action_flag=action,
+        change_message=message,
+        single_object=True,
+    )
+
+
+@transaction.atomic
+def integration_create(*, name: str, by: User) -> User:
+    """An account for another system of the province: named after it, with the
+    integration role, no unit and no usable password (it never logs in; its tokens are
+    issued by the administrator)."""
+    if not by.is_admin:
+        raise Forbidden(_("Only the administrator creates integration accounts."))
+    name = normalize_name(name)
+    if not name or len(name) > NAME_MOST:
+        raise Refused(_("Give the system a name of at most 100 characters."))
+    if User.objects.filter(role=Role.INTEGRATION, display_name=name).exists():
+        raise Refused(_("An integration account of that name exists already."))
+    user = User(username=username_for(name), display_name=name, role=Role.INTEGRATION)
+    user.set_unusable_password()
+    user.save()
+    _audit(user=user, by=by, action=ADDITION, message=[{"added": {}}])
+    return user
+
+
+@transaction.atomic
+def integration_deactivate(*, user: User, by: User) -> int:
+    """Stop an integration account: it is deactivated and its live tokens revoked, at
+    once. Returns how many tokens were revoked."""
+    if not by.is_admin:
+        raise Forbidden(_("Only the administrator deactivates integration accounts."))
+    if not user.is_integration:
+        raise Refused(_("Only integration accounts are deactivated here."))
+    revoked = tokens_revoke_all(user=user, by=by)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        _audit(user=user, by=by, action=CHANGE, message=[{"changed": {"fields": ["active"]}}])
+    return revoked
 
 
 # The throttle ---------------------------------------------------------------------

@@ -139,6 +139,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
         *directive_rows(cast),
         *plan_rows(cast),
         *initiative_rows(cast),
+        *token_rows(cast),
     ]
 
 
@@ -292,6 +293,44 @@ def initiative_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
             reverse("followup:initiative_confirm", args=[999_999]),
             {**dict.fromkeys(ROLES, 403), "admin": 404},
         ),
+    ]
+
+
+def token_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The API tokens' pages, over a token of unit A's scorer and an integration account
+    (made once): every person signed in keeps their own tokens, another's is a 404; the
+    administrator's pages (every live token, integration accounts) are a 403 for anyone
+    else. A POST without `confirmed` asks again; an empty form is a 400."""
+    from parindex.api.models import ApiToken
+    from parindex.api.tokens import integration_create, token_issue
+    from parindex.org.models import Role, User
+
+    token = ApiToken.objects.filter(name="matrix").first()
+    if token is None:
+        token = token_issue(user=cast.scorer_a, name="matrix", by=cast.scorer_a)[0]
+    system = User.objects.filter(role=Role.INTEGRATION).first() or integration_create(
+        name="Hệ thống ma trận", by=cast.admin
+    )
+    own = {**dict.fromkeys(ROLES, 404), "scorer_a": 200}
+    admin_form = {**dict.fromkeys(ROLES, 403), "admin": 400}
+    return [
+        ("GET", reverse("tokens:mine"), READERS),
+        ("POST", reverse("tokens:mine"), dict.fromkeys(ROLES, 400)),  # no name, no lifetime
+        ("GET", reverse("tokens:revoke", args=[token.pk]), own),
+        ("POST", reverse("tokens:revoke", args=[token.pk]), own),
+        ("GET", reverse("tokens:revoke_all"), READERS),
+        ("POST", reverse("tokens:revoke_all"), READERS),
+        ("GET", reverse("tokens:manage"), ADMIN_ONLY),
+        ("GET", reverse("tokens:manage_revoke", args=[token.pk]), ADMIN_ONLY),
+        ("POST", reverse("tokens:manage_revoke", args=[token.pk]), ADMIN_ONLY),
+        ("GET", reverse("tokens:manage_revoke_user", args=[cast.scorer_a.pk]), ADMIN_ONLY),
+        ("POST", reverse("tokens:manage_revoke_user", args=[cast.scorer_a.pk]), ADMIN_ONLY),
+        ("GET", reverse("tokens:integrations"), ADMIN_ONLY),
+        ("POST", reverse("tokens:integrations"), admin_form),  # no name
+        ("GET", reverse("tokens:integration", args=[system.pk]), ADMIN_ONLY),
+        ("POST", reverse("tokens:integration", args=[system.pk]), admin_form),
+        ("GET", reverse("tokens:integration_deactivate", args=[system.pk]), ADMIN_ONLY),
+        ("POST", reverse("tokens:integration_deactivate", args=[system.pk]), ADMIN_ONLY),
     ]
 
 

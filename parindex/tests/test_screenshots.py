@@ -654,3 +654,103 @@ def test_the_initiatives_pages(
         "scorer": [("initiatives-mine", "/followup/initiatives/mine/")],
     }
     assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
+
+
+def prepare_tokens() -> dict[str, int]:
+    """The demo with API tokens: the scorer's, live, used, revoked and expired; another
+    department's; the one-stop-shop system's integration account with its tokens, and a
+    retired kiosk's account, deactivated. Returns the ids the pages need."""
+    import datetime
+
+    from parindex.api import tokens
+    from parindex.api.models import ApiToken
+    from parindex.org.models import User
+
+    prepare()
+    admin = User.objects.get(username="admin")
+    scorer = User.objects.get(username="so-tu-phap.scorer")
+    now = timezone.now()
+
+    def issue(user: User, name: str, by: User, days: int = 90, **later: Any) -> ApiToken:
+        token = tokens.token_issue(
+            user=user, name=name, by=by, lifetime=datetime.timedelta(days=days)
+        )[0]
+        if later:
+            ApiToken.objects.filter(pk=token.pk).update(**later)
+        return token
+
+    used = issue(
+        scorer, "Bảng tính tổng hợp của Văn phòng Sở", scorer, 180,
+        last_used_at=now - datetime.timedelta(hours=3), last_used_ip="10.20.30.41",
+    )  # fmt: skip
+    issue(scorer, "Kịch bản sao lưu hằng đêm", scorer, 30)
+    old = issue(scorer, "Máy tính cũ", scorer, created_at=now - datetime.timedelta(days=75))
+    tokens.token_revoke(token=old, by=admin)
+    issue(
+        scorer, "Thử nghiệm", scorer, 30,
+        created_at=now - datetime.timedelta(days=32), expires_at=now - datetime.timedelta(days=2),
+    )  # fmt: skip
+    head = User.objects.get(username="so-y-te.head")
+    issue(head, "Báo cáo tuần", head, 365, last_used_at=now, last_used_ip="10.20.31.7")
+    one_stop = tokens.integration_create(name="Hệ thống một cửa điện tử tỉnh", by=admin)
+    issue(
+        one_stop, "Máy chủ một cửa – đồng bộ hằng đêm", admin, 365,
+        last_used_at=now - datetime.timedelta(minutes=20), last_used_ip="172.16.4.12",
+    )  # fmt: skip
+    issue(one_stop, "Máy chủ dự phòng", admin, 90)
+    kiosk = tokens.integration_create(name="Ki-ốt khảo sát tại Bộ phận một cửa", by=admin)
+    issue(kiosk, "Ki-ốt tầng 1", admin, 30)
+    tokens.integration_deactivate(user=kiosk, by=admin)
+    return {"used": used.pk, "head": head.pk, "scorer": scorer.pk, "one_stop": one_stop.pk}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_api_tokens_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    """A person's tokens, the revocations asked first, the administrator's list and the
+    integration accounts; then, as a person does it, a token created and shown once, and
+    the user's menu that leads there."""
+    ids = prepare_tokens()
+    one_stop = f"/manage/tokens/integrations/{ids['one_stop']}/"
+    pages = {
+        "scorer": [
+            ("tokens", "/account/tokens/"),
+            ("token-revoke", f"/account/tokens/{ids['used']}/revoke/"),
+            ("tokens-revoke-all", "/account/tokens/revoke-all/"),
+        ],
+        "admin": [
+            ("tokens-manage", "/manage/tokens/"),
+            ("tokens-manage-revoke", f"/manage/tokens/{ids['used']}/revoke/"),
+            ("tokens-manage-revoke-user", f"/manage/tokens/users/{ids['scorer']}/revoke/"),
+            ("integrations", "/manage/tokens/integrations/"),
+            ("integration", one_stop),
+            ("integration-deactivate", one_stop + "deactivate/"),
+        ],
+        "viewer": [("tokens", "/account/tokens/")],
+    }
+    problems = looked_at_as_roles(browser, live_server, width, pages, screenshot_dir)
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    log_in(page, live_server.url, "so-tu-phap.scorer", DEMO_PASSWORD)
+    page.click(".usermenu summary")
+    if not page.is_visible(".usermenu-panel a[href='/account/tokens/']"):
+        problems.append("the user's menu does not show its link to the tokens")
+    looked_at(
+        page, "user menu", width, problems, screenshot_dir, "scorer-user-menu", full_page=False
+    )
+    page.goto(live_server.url + "/account/tokens/")
+    page.fill("#id_name", "Bảng điều khiển của tỉnh")
+    page.select_option("#id_lifetime", "30")
+    with page.expect_navigation():
+        page.click("#new button[type=submit].primary")
+    text = page.input_value("#token-text")
+    if not text.startswith("pi_"):
+        problems.append(f"no token shown after creating one: {page.url}")
+    looked_at(page, "token created", width, problems, screenshot_dir, "scorer-token-created")
+    page.goto(live_server.url + "/account/tokens/")
+    if text in page.content():
+        problems.append("the token's text is shown a second time")
+    context.close()
+    assert problems == []
