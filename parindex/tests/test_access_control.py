@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -206,6 +207,8 @@ def extra_rows(world: World) -> list[Row]:
         Row("POST", reverse("assessments:evidence_url_add", args=leaf), unit_acts),
         Row("POST", reverse("assessments:evidence_url_remove", args=[*leaf, seed["url"].pk]),
             unit_acts),
+        # A's letter: the oversight roles and A's people (documents.views._may_read).
+        Row("GET", reverse("documents:download", args=[seed["letter"].pk, "file"]), read_a),
         # Frameworks, targets, national results: the administrator's.
         Row("GET", reverse("frameworks:copy", args=[world.framework.pk]), admin_posts),
         Row("POST", reverse("frameworks:new_version", args=[world.framework.pk]), admin_posts),
@@ -393,7 +396,18 @@ MARKERS = {
     "initiative": "ZQXA-INITIATIVE-4D6A",
     "initiative's file name": "ZQXA-INITIATIVE-FILE-E210",
     "plan task": "ZQXA-PLAN-TASK-19F4",
+    "letter": "ZQXA-LETTER-D5E8",
 }
+# The appraiser reads A's assessment, not its follow-up nor its letter. (Not the
+# initiative's title: the assessment page's proposal for criterion 1.5.1 lists the unit's
+# initiatives of the year, those awaiting the council's decision too, to whoever reads
+# the page — though the initiatives' own pages show an appraiser recognised ones only.)
+NOT_FOR_THE_APPRAISER = {
+    what: MARKERS[what]
+    for what in ["directive report", "directive report's file name", "remediation task",
+                 "remediation report's file name", "initiative's file name", "plan task",
+                 "letter"]
+}  # fmt: skip
 # Once the assessment is under appraisal (under_appraisal()).
 APPRAISAL_MARKERS = {
     "appraiser's comment": "ZQXA-APPRAISAL-NOTE-9A17",
@@ -428,6 +442,7 @@ TODAY_PLUS_YEAR = timezone.localdate() + datetime.timedelta(days=365)
 def _seed_unit_a(cast: Cast, assessment: Assessment, seed: dict[str, Any]) -> EvidenceFile:
     """Unit A's answers, evidence and follow-up, each with its marker, through the
     services the pages call."""
+    from parindex.documents.models import GeneratedDocument
     from parindex.followup import services as followup
     from parindex.followup.directives import TaskInput, directive_create, task_report
     from parindex.followup.initiatives import initiative_submit
@@ -508,6 +523,11 @@ def _seed_unit_a(cast: Cast, assessment: Assessment, seed: dict[str, Any]) -> Ev
         plan=plan, division="Văn phòng", text=MARKERS["plan task"], criteria="1.1",
         due_year=2030, by=cast.scorer_a,
     )  # fmt: skip
+    seed["letter"] = GeneratedDocument(
+        kind=GeneratedDocument.Kind.LETTER, year=2024, unit=cast.unit_a,
+        status=GeneratedDocument.Status.DONE, created_by=cast.admin,
+    )  # fmt: skip
+    seed["letter"].file.save("thu-so-tu-phap.docx", ContentFile(MARKERS["letter"].encode()))
     return evidence
 
 
@@ -667,7 +687,7 @@ def api_expectation(row: Row, who: str) -> int | None:
 
 def check(row: Row, who: str, got: Answer, expected: int | None, problems: list[str]) -> None:
     """The status as expected; a page's refusal logged once and nothing else logged; no
-    marker of unit A's for its outsiders."""
+    marker of unit A's for its outsiders (nor of its follow-up for the appraiser)."""
     where = f"{who:10} {row.method:4} {row.url}"
     if expected is None:
         problems.append(f"{where}: {got.status}, and no expectation for {who}")
@@ -680,8 +700,9 @@ def check(row: Row, who: str, got: Answer, expected: int | None, problems: list[
             problems.append(f"{where}: {got.status} with {got.logged} security-log entries")
         if not refusal and got.logged:
             problems.append(f"{where}: {got.status} with {got.logged} refusals logged")
-    if who in OUTSIDERS_OF_A and row.method == "GET":
-        problems += [f"{where}: unit A's {what}" for what in leaks(got.text, MARKERS)]
+    if row.method == "GET" and who in (*OUTSIDERS_OF_A, "appraiser"):
+        markers = NOT_FOR_THE_APPRAISER if who == "appraiser" else MARKERS
+        problems += [f"{where}: unit A's {what}" for what in leaks(got.text, markers)]
 
 
 def report(title: str, problems: list[str]) -> str:
@@ -712,6 +733,14 @@ def test_an_address_without_an_expectation_fails_the_suite_by_name(
     def scores(request: HttpRequest) -> list[int]:
         return []
 
+    @more.get("/scores/{year}", auth=None)
+    def year_scores(request: HttpRequest, year: int) -> list[int]:
+        return []
+
+    @more.put("/scores/{year}", auth=None)
+    def year_scores_put(request: HttpRequest, year: int) -> list[int]:
+        return []
+
     def export(request: HttpRequest) -> HttpResponse:
         return HttpResponse()
 
@@ -719,12 +748,16 @@ def test_an_address_without_an_expectation_fails_the_suite_by_name(
     monkeypatch.setattr(parindex.urls, "urlpatterns", [*parindex.urls.urlpatterns, *added])
     clear_url_caches()
     try:
-        missing = uncovered(page_rows(world) + admin_rows() + api_rows(world))
+        # A row for one method of a path with a parameter covers that method only.
+        rows = [Row("GET", "/api/v9/scores/2024", {})]
+        missing = uncovered(page_rows(world) + admin_rows() + api_rows(world) + rows)
     finally:
         monkeypatch.undo()
         clear_url_caches()
     keys = {pattern.key for pattern in missing}
-    assert {"audit_export", "GET /api/v9/scores"} <= keys
+    assert keys == {
+        "audit_export", "GET /api/v9/scores", "PUT /api/v9/scores/<year>", "api-v9:api-root"
+    }  # fmt: skip
     message = uncovered_message(missing)
     assert "audit_export  (/audit/export/)" in message and "ONE LINE in api_rows()" in message
 
