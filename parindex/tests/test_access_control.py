@@ -130,17 +130,18 @@ class Row:
 
 
 def api_rows(world: World) -> list[Row]:
-    """The API's expectations: ONE LINE PER ENDPOINT and method. Name each role of
-    API_ROLES (the presets below help); leave ANONYMOUS out and it gets 401, as do a
-    revoked and an expired token; a public endpoint names ANONYMOUS, and those tokens get
-    the same. Unit A is world.cast.unit_a (its 2024 assessment open for self-assessment),
-    unit B; world.extra and world.evidence hold what a row may point at (A's leaf, its
-    evidence file, …)."""
+    """The API's expectations: ONE LINE PER ENDPOINT AND METHOD, with the status of each
+    role of API_ROLES (the presets below, or people(..., integration=…)); a role left out
+    gets what expectation() rules (unit B's head as its scorer, the partners 403, anyone
+    else: a failure asking for it). Leave ANONYMOUS out and it gets 401, as do a revoked
+    and an expired token; a public endpoint names ANONYMOUS, and those tokens get the
+    same. The data: world.cast.unit_a (its 2024 assessment open for self-assessment,
+    its leaf world.extra["leaf"], its evidence file world.evidence), world.cast.unit_b."""
     public = {**dict.fromkeys(API_ROLES, 200), ANONYMOUS: 200}
-    people = {**dict.fromkeys(API_ROLES, 200), "integration": 403}  # a person's token
+    any_person = {**dict.fromkeys(API_ROLES, 200), "integration": 403}  # a person's token
     return [
         Row("POST", "/api/v1/auth/token", dict.fromkeys(public, 400), data={}),  # no password
-        Row("GET", "/api/v1/cycles", people),
+        Row("GET", "/api/v1/cycles", any_person),
         Row("GET", "/api/v1/openapi.json", public),
         Row("GET", "/api/v1/docs", public),
         Row("GET", "/api/v1/", dict.fromkeys(public, 404)),  # nothing at the root
@@ -236,7 +237,8 @@ def extra_rows(world: World) -> list[Row]:
         Row("GET", reverse("followup:initiative_year_file",
                            args=[seed["followup_b"].pk, seed["followup_file"].pk]),
             people(a=200, b=200, others=200, collector=403, supervisor=403)),
-        # Jobs: the list and the retry are the administrator's; a job is its starter's.
+        # Jobs: the list and the retry are the administrator's; a job's page is also its
+        # starter's (scorer A's here).
         Row("GET", reverse("jobs:list"), admin_only),
         Row("GET", reverse("jobs:detail", args=[seed["job"].pk]),
             {**dict.fromkeys(PAGE_ROLES, 404), "admin": 200, "scorer_a": 200}),
@@ -605,10 +607,13 @@ class Answer:
     status: int
     location: str
     logged: int  # refusals this call wrote to the security log
-    text: str  # the headers and the body, a workbook's, document's or ZIP's parts unpacked
+    # The headers and the body, a workbook's, document's or ZIP's parts unpacked (a PDF's
+    # compressed streams are not: the files here are small uncompressed ones).
+    text: str
 
 
 def _text(response: HttpResponseBase) -> str:
+    # The test client closes a streamed file once it is read to its end.
     content = (
         b"".join(response.streaming_content)  # type: ignore[attr-defined]
         if response.streaming
