@@ -1,5 +1,10 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 
 from parindex import views
@@ -7,7 +12,7 @@ from parindex.api.api import api
 from parindex.jobs import views as jobs_views
 from parindex.notify import views as notify_views
 from parindex.org import views as org_views
-from parindex.org.access import role_required
+from parindex.org.access import refuse, role_required
 from parindex.org.forms import LoginForm
 from parindex.org.models import Role
 
@@ -25,10 +30,26 @@ manage_patterns = [
     path("outbox/", role_required(Role.ADMIN)(notify_views.outbox), name="outbox"),
 ]
 
+
+def refusals_logged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of an app that knows neither roles nor the security log (jobs): the 404 it
+    answers for what is not the user's is logged here, as every page's refusal is."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            refuse(request, f"{request.path}: not visible", hide=True)
+            raise  # refuse raised already; for the type checker
+
+    return wrapper
+
+
 # Background jobs: jobs knows no roles either; a job's page checks who may see it.
 job_patterns = [
     path("", role_required(Role.ADMIN)(jobs_views.job_list), name="list"),
-    path("<int:pk>/", jobs_views.detail, name="detail"),
+    path("<int:pk>/", refusals_logged(jobs_views.detail), name="detail"),
     path("<int:pk>/retry/", role_required(Role.ADMIN)(jobs_views.retry), name="retry"),
 ]
 

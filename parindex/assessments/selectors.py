@@ -159,7 +159,11 @@ def _framework(framework: Framework) -> _Framework:
 
 
 def assessment_view(
-    assessment: Assessment, *, evidence: bool = True, appraisal: bool = True
+    assessment: Assessment,
+    *,
+    evidence: bool = True,
+    appraisal: bool = True,
+    viewer: User | None = None,
 ) -> AssessmentView:
     """The whole assessment: every node's row, the engine's totals of the unit; without
     `evidence`, no leaf's files, links and requests (a save's answer shows none); without
@@ -223,7 +227,7 @@ def assessment_view(
             )
         )
     if evidence:
-        _propose(assessment, rows)
+        _propose(assessment, rows, viewer)
     missing, explained = AssessmentItem.objects.filter(assessment=assessment).evidence_gaps()
     return AssessmentView(
         assessment=assessment,
@@ -239,7 +243,7 @@ def assessment_view(
     )
 
 
-def _propose(assessment: Assessment, rows: list[Row]) -> None:
+def _propose(assessment: Assessment, rows: list[Row], viewer: User | None) -> None:
     """Attach to the leaves that name a source the follow-up's proposal for them."""
     wanted = {
         row.criterion.code: row
@@ -253,6 +257,7 @@ def _propose(assessment: Assessment, rows: list[Row]) -> None:
         sender=Assessment,
         assessment=assessment,
         criteria=[row.criterion for row in wanted.values()],
+        viewer=viewer,
     ):
         if isinstance(answer, dict):
             proposals.update(answer)

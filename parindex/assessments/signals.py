@@ -11,8 +11,9 @@ from django.dispatch import Signal
 
 round_closed = Signal()
 
-# `proposals_wanted` is sent by the assessment page with `assessment` and `criteria`: its
-# leaves whose framework names a `prefill` source (frameworks.prefill). A receiver returns
+# `proposals_wanted` is sent by the assessment page with `assessment`, `criteria` (its
+# leaves whose framework names a `prefill` source, frameworks.prefill) and `viewer` (who
+# reads the page: a source the viewer may not open is counted, not named). A receiver returns
 # {criterion code: frameworks.prefill.Proposal} for the leaves it can propose an answer
 # for, from what it holds of the unit's year; it reads and never writes.
 proposals_wanted = Signal()

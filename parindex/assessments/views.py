@@ -179,7 +179,7 @@ def _page_context(
     user = current_user(request)
     show_appraisal = role not in UNIT_ROLES or assessment.round_ended(1)
     view = view or selectors.assessment_view(
-        assessment, evidence=not brief, appraisal=show_appraisal
+        assessment, evidence=not brief, appraisal=show_appraisal, viewer=user
     )
     if not brief:  # a save's answer fills its one leaf (_saved)
         _fill_values(view.rows, typed or {})

@@ -89,6 +89,18 @@ def visible_initiatives(user: User) -> InitiativeQuerySet:
     return initiatives.none()
 
 
+def may_see(user: User, initiative: Initiative) -> bool:
+    """The Python form of `visible_initiatives`, for one initiative."""
+    if not user.is_active:
+        return False
+    if sees_all(user):
+        return True
+    recognised = initiative.status == Initiative.Status.RECOGNISED
+    if user.role in UNIT_ROLES:
+        return recognised or user.unit_id == initiative.unit_id
+    return user.role == Role.APPRAISER and recognised
+
+
 def report_years(initiative: Initiative) -> list[int]:
     """The later years a unit may report on: from the year after recognition to this one."""
     return list(range(timezone.localdate().year, initiative.year, -1))

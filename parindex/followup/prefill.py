@@ -15,10 +15,12 @@ Read only: a proposal is shown, never saved; the unit and the appraisers decide.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from parindex.assessments.models import Assessment
 from parindex.frameworks.models import Criterion
@@ -32,8 +34,9 @@ from parindex.frameworks.prefill import (
     SourceLine,
     propose,
 )
-from parindex.org.models import Unit
+from parindex.org.models import Unit, User
 
+from .initiatives import may_see
 from .models import (
     Finding,
     Initiative,
@@ -46,11 +49,15 @@ from .models import (
 
 
 def on_proposals_wanted(
-    sender: Any, assessment: Assessment, criteria: list[Criterion], **kwargs: Any
+    sender: Any,
+    assessment: Assessment,
+    criteria: list[Criterion],
+    viewer: User | None = None,
+    **kwargs: Any,
 ) -> dict[str, Proposal]:
     """The receiver of assessments.signals.proposals_wanted."""
     year = assessment.cycle.year
-    facts = unit_facts(assessment.unit, year, {c.prefill for c in criteria})
+    facts = unit_facts(assessment.unit, year, {c.prefill for c in criteria}, viewer)
     return {
         criterion.code: propose(
             criterion.rule(),
@@ -62,19 +69,24 @@ def on_proposals_wanted(
     }
 
 
-def unit_facts(unit: Unit, year: int, sources: set[str]) -> dict[str, Facts]:
+def unit_facts(
+    unit: Unit, year: int, sources: set[str], viewer: User | None = None
+) -> dict[str, Facts]:
     """What the follow-up counts of `unit` in `year`, for each of `sources` it knows; one
-    or two queries a source."""
-    counters = {
+    or two queries a source. Shown to `viewer`: an initiative the viewer may not open
+    (an appraiser, one not recognised) is counted, its title not given."""
+    counters: dict[str, Callable[[Unit, int, User | None], Facts]] = {
         FINDINGS: _findings,
         TASKS: _tasks,
         RECOGNISED: _recognised,
         MAINTAINED: _maintained,
     }
-    return {source: counters[source](unit, year) for source in sources if source in counters}
+    return {
+        source: counters[source](unit, year, viewer) for source in sources if source in counters
+    }
 
 
-def _findings(unit: Unit, year: int) -> Facts:
+def _findings(unit: Unit, year: int, viewer: User | None) -> Facts:
     inspections = list(
         Inspection.objects.filter(unit=unit, held_on__year=year)
         .order_by("held_on", "pk")
@@ -113,7 +125,7 @@ def _findings(unit: Unit, year: int) -> Facts:
     )
 
 
-def _tasks(unit: Unit, year: int) -> Facts:
+def _tasks(unit: Unit, year: int, viewer: User | None) -> Facts:
     assignments = list(
         TaskAssignment.objects.filter(unit=unit, task__due_on__year=year)
         .select_related("task__directive")
@@ -140,16 +152,17 @@ _DECISION_STATES = {
 }
 
 
-def _recognised(unit: Unit, year: int) -> Facts:
+def _recognised(unit: Unit, year: int, viewer: User | None) -> Facts:
     initiatives = list(Initiative.objects.filter(unit=unit, year=year).order_by("position", "pk"))
     lines = tuple(
         SourceLine(
-            initiative.title,
-            initiative.get_absolute_url(),
+            initiative.title if shown else _("An initiative of the unit"),
+            initiative.get_absolute_url() if shown else "",
             _DECISION_STATES[Initiative.Status(initiative.status)],
             initiative.status == Initiative.Status.RECOGNISED,
         )
         for initiative in initiatives
+        for shown in [viewer is None or may_see(viewer, initiative)]
     )
     done = sum(1 for line in lines if line.counts)
     pending = sum(1 for line in lines if line.state == "submitted")
@@ -164,7 +177,7 @@ def _recognised(unit: Unit, year: int) -> Facts:
     )
 
 
-def _maintained(unit: Unit, year: int) -> Facts:
+def _maintained(unit: Unit, year: int, viewer: User | None) -> Facts:
     initiatives = list(
         Initiative.objects.filter(unit=unit, year__lt=year, status=Initiative.Status.RECOGNISED)
         .order_by("year", "position", "pk")

@@ -103,9 +103,7 @@ EXEMPT: dict[str, str] = {
 # Refusals that are Django's plain 404, not in the security log: known gaps, named so that
 # the suite stays green while they are reported. A gap fixed fails the suite until its
 # line here is removed.
-UNLOGGED_REFUSALS: dict[str, str] = {
-    "jobs:detail": "jobs.views._get_job_for_user raises Http404 itself (jobs knows no roles)",
-}
+UNLOGGED_REFUSALS: dict[str, str] = {}
 
 
 # The rows -------------------------------------------------------------------------
@@ -123,6 +121,9 @@ class Row:
     data: dict[str, Any] | None = None  # the form, or the API's JSON body
     # Roles whose 404 is an object that does not exist, not a refusal (nothing logged).
     not_found: frozenset[str] = frozenset()
+    # What a revoked or expired token gets on a public endpoint that reads a token when
+    # one is sent (a survey kiosk must learn its token is wrong); None: as anonymous.
+    bad_token: int | None = None
 
     @property
     def is_api(self) -> bool:
@@ -139,9 +140,55 @@ def api_rows(world: World) -> list[Row]:
     its leaf world.extra["leaf"], its evidence file world.evidence), world.cast.unit_b."""
     public = {**dict.fromkeys(API_ROLES, 200), ANONYMOUS: 200}
     any_person = {**dict.fromkeys(API_ROLES, 200), "integration": 403}  # a person's token
+    cast = world.cast
+    a = f"/api/v1/assessments/2024/{cast.unit_a.code}"
+    leaf = world.extra["leaf"]
+    not_a_person = {"integration": 403}
+    # acting_role: A's people, the administrator, the field's appraiser read A's
+    # assessment; the chair and the viewer are not in the contract's list (403); B's
+    # people and the partners, who have nothing to do with it, a 404.
+    reads_a = people(a=200, b=404, others=404, admin=200, appraiser=200, chair=403,
+                     viewer=403, **not_a_person)  # fmt: skip
+    # An answer (a version never read: 409 for A's people, who may answer).
+    answers_a = {**reads_a, "scorer_a": 409, "head_a": 409, "admin": 403, "appraiser": 403}
+    # An appraisal during self-assessment: refused to the field's appraiser and the admin.
+    appraises_a = {**reads_a, "scorer_a": 403, "head_a": 403, "admin": 409, "appraiser": 409}
+    # "submit": the head's (409: criteria unanswered), not the scorer's (403).
+    submits_a = {**reads_a, "scorer_a": 403, "head_a": 409, "admin": 403, "appraiser": 403}
+    # A's evidence file: the unit, its appraisers, the administrator (may_download).
+    file_a = {**reads_a, "chair": 404, "viewer": 404}
+    parsed_first = {**dict.fromkeys(API_ROLES, 400)}  # a body refused before anything is read
+    system_only = {**dict.fromkeys(API_ROLES, 403), "integration": 400}
+    public_missing = {**dict.fromkeys(API_ROLES, 404), ANONYMOUS: 404}
     return [
         Row("POST", "/api/v1/auth/token", dict.fromkeys(public, 400), data={}),  # no password
         Row("GET", "/api/v1/cycles", any_person),
+        Row("GET", "/api/v1/cycles/2024/units", any_person),
+        Row("GET", "/api/v1/cycles/2024/frameworks/so-nganh", any_person),
+        Row(
+            "GET", "/api/v1/cycles/2024/results", {**dict.fromkeys(API_ROLES, 404), **not_a_person}
+        ),
+        Row("PUT", f"/api/v1/cycles/2024/metrics/{cast.unit_a.code}", system_only, data={}),
+        Row(
+            "PUT",
+            "/api/v1/cycles/2024/metrics",
+            {**system_only, "integration": 200},
+            data={"units": {}},
+        ),
+        Row("GET", a, reads_a),
+        Row("PUT", f"{a}/items/{leaf}", answers_a, data={"version": 10**6}),
+        Row("PUT", f"{a}/items/{leaf}/appraisal", appraises_a, data={"version": 10**6}),
+        Row("POST", f"{a}/transitions", submits_a, data={"action": "submit"}),
+        Row("POST", f"{a}/items/{leaf}/evidence", parsed_first, data={}),  # no file
+        Row("GET", f"/api/v1/evidence/{world.evidence.pk}", file_a),
+        Row("GET", "/api/v1/surveys/khong-co", public_missing),
+        Row(
+            "POST",
+            "/api/v1/surveys/khong-co/responses",
+            public_missing,
+            data={"answers": {}},
+            bad_token=401,
+        ),
         Row("GET", "/api/v1/openapi.json", public),
         Row("GET", "/api/v1/docs", public),
         Row("GET", "/api/v1/", dict.fromkeys(public, 404)),  # nothing at the root
@@ -300,6 +347,13 @@ PARTNER_PAGES: dict[str, dict[str, int]] = {
     "surveys:collect": {"collector": 200},
     "surveys:collect_unit": {"collector": 404},  # a unit not assigned to this collector
     "surveys:progress": {"supervisor": 200},
+    # Their own API tokens, as every person's (api/token_views.py): the list, a token
+    # created from an empty form (400), another's token (a logged 404), revoking all of
+    # theirs (asks first: the same page again).
+    "GET tokens:mine": {"collector": 200, "supervisor": 200},
+    "POST tokens:mine": {"collector": 400, "supervisor": 400},
+    "tokens:revoke": {"collector": 404, "supervisor": 404},
+    "tokens:revoke_all": {"collector": 200, "supervisor": 200},
 }  # fmt: skip
 
 
@@ -310,7 +364,9 @@ def expectation(row: Row, who: str) -> int | None:
     if who == "head_b" and "scorer_b" in row.expected:
         return row.expected["scorer_b"]  # unit B's head as its scorer, as for unit A
     if who in ("collector", "supervisor"):
-        return PARTNER_PAGES.get(resolve(urlsplit(row.url).path).view_name, {}).get(who, 403)
+        name = resolve(urlsplit(row.url).path).view_name
+        found = PARTNER_PAGES.get(f"{row.method} {name}") or PARTNER_PAGES.get(name, {})
+        return found.get(who, 403)
     return None
 
 
@@ -685,6 +741,8 @@ def bearer(text: str | None) -> dict[str, str] | None:
 
 
 def api_expectation(row: Row, who: str) -> int | None:
+    if who in ("revoked", "expired") and row.bad_token is not None:
+        return row.bad_token
     if who in ("revoked", "expired", ANONYMOUS):
         return row.expected.get(ANONYMOUS, 401)  # a public endpoint reads no token
     return expectation(row, who)
