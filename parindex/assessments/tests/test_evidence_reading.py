@@ -165,6 +165,8 @@ def test_a_word_report_uploaded_on_the_page_is_read_and_shown(
     )
     assert line in page(cast, cast.scorer_a, assessment_a)  # the unit
     assert line in page(cast, cast.admin, assessment_a)  # and who appraises it
+    seen = page(cast, cast.viewer, assessment_a)  # who sees the assessment, not the evidence
+    assert "bao-cao-quy-1.docx" in seen and "37/BC-STP" not in seen
     job = Job.objects.get(task_path=READ_TASK)
     assert job.status == Job.Status.SUCCEEDED
     assert job.task_kwargs == {"file_id": file.pk}
