@@ -21,6 +21,8 @@ from parindex.scoring.engine import DEFAULT_BANDS, Band
 from parindex.scoring.numbers import to_decimal
 from parindex.scoring.rules import Inputs
 
+from .reading import DocumentHeader
+
 
 class Phase(models.TextChoices):
     """The phases of a cycle, in order."""
@@ -373,6 +375,10 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(
         "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What its first page says (`reading.DocumentHeader.to_json`: number, ISO date,
+    # issuer, title, each null when not found); null until the file has been read.
+    document = models.JSONField(_("document read"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -386,6 +392,14 @@ class EvidenceFile(models.Model):
     @property
     def previewable(self) -> bool:
         return self.kind in (self.Kind.PDF, self.Kind.JPEG, self.Kind.PNG)
+
+    @property
+    def header(self) -> DocumentHeader | None:
+        """What was read of the document, or None: not read yet, or nothing found."""
+        if self.document is None:
+            return None
+        header = DocumentHeader.from_json(self.document)
+        return header if header.found else None
 
     @property
     def audit_value(self) -> dict[str, object]:

@@ -28,6 +28,7 @@ from parindex.org.templatetags.parindex import megabytes
 from parindex.scoring.rules import Inputs
 
 from . import evidence as types
+from . import reading
 from .access import acting_role, appraiser_fields
 from .models import (
     Assessment,
@@ -683,7 +684,9 @@ class FileTypeRefused(Refused):
 def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> EvidenceFile:
     """Keep an uploaded file in the unit's evidence store: typed by its content, within
     the file's and the unit's limits, stored once per unit (the same document again is
-    the same file). The assessment's evidence and the follow-up's reports share it."""
+    the same file, not read again). A new file's document is read by a job once the
+    upload is committed (`evidence_read`). The assessment's evidence and the
+    follow-up's reports share it."""
     size = upload.size or 0
     if size == 0:
         raise Refused(_("The file is empty."))
@@ -720,7 +723,47 @@ def evidence_store(*, unit_id: int, upload: UploadedFile[bytes], by: User) -> Ev
         )
         file.file.save(types.EXTENSIONS[kind], ContentFile(content), save=False)
         file.save()
+        _read_later(file)
     return file
+
+
+def _read_later(file: EvidenceFile) -> None:
+    """Read the new file's document in the background once it is stored for good (the
+    job finds the row only after the commit; a rolled-back upload is never read)."""
+    from parindex.jobs.services import job_enqueue
+
+    from .tasks import evidence_read_task
+
+    pk, name = file.pk, file.name
+
+    def queue() -> None:
+        job_enqueue(
+            task=evidence_read_task,
+            kind=_("Read the evidence file “%(name)s”") % {"name": name[:150]},
+            file_id=pk,
+        )
+
+    # Robust: the upload is committed whatever happens here; `read_evidence` reads what
+    # was left unread.
+    transaction.on_commit(queue, robust=True)
+
+
+def evidence_read(*, file: EvidenceFile) -> reading.DocumentHeader:
+    """Read what the file's document is (its number and symbol, date, issuer, title) and
+    keep it on the file; images and workbooks are read as nothing found (no OCR).
+
+    The file is read outside any transaction (pdftotext may take seconds, and SQLite's
+    immediate transactions would hold the database's write lock meanwhile); the result
+    is one UPDATE. Raises ReaderUnavailable, leaving the file unread, when this server
+    cannot read PDFs.
+    """
+    with file.file.open("rb") as stored:
+        content = stored.read(settings.EVIDENCE_MAX_FILE_BYTES + 1)
+    header = reading.read(content, file.kind)
+    file.document = header.to_json()
+    file.read_at = timezone.now()
+    EvidenceFile.objects.filter(pk=file.pk).update(document=file.document, read_at=file.read_at)
+    return header
 
 
 def _link(item: AssessmentItem, file: EvidenceFile, by: User) -> None:

@@ -213,7 +213,10 @@ def _leaf_key(context: template.Context, row: Any) -> str | None:
         row.proposal,
         sorted(row.self_values.items()),
         sorted(row.appraisal_values.items()),
-        [(f.pk, f.name, f.kind, f.size, f.previewable) for f in row.files],
+        [
+            (f.pk, f.name, f.kind, f.size, f.previewable, sorted((f.document or {}).items()))
+            for f in row.files
+        ],
         [(u.pk, u.url, u.title) for u in row.urls],
         [(r.pk, r.message, r.requested_at, answered.get(r.pk)) for r in row.requests],
         [(f.pk, f.name) for f in context.get("files") or ()],

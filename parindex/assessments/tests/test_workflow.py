@@ -28,13 +28,13 @@ pytestmark = pytest.mark.django_db
 def actor(cast: Cast, role: Role) -> User:
     """Someone of that role who has to do with unit A's assessment (a survey partner's
     staff and an integration account have nothing to do with any)."""
-    if role == Role.INTEGRATION:
-        return User.objects.get_or_create(username="mot-cua", defaults={"role": role})[0]
     if role in PARTNER_ROLES:
         partner, _new = Partner.objects.get_or_create(body=cast.body, name="Bưu điện tỉnh")
         return User.objects.get_or_create(
             username=f"partner-{role}", defaults={"role": role, "partner": partner}
         )[0]
+    if role == Role.INTEGRATION:  # another system of the province, through the API only
+        return User.objects.get_or_create(username="integration", defaults={"role": role})[0]
     return {
         Role.ADMIN: cast.admin,
         Role.UNIT_SCORER: cast.scorer_a,
