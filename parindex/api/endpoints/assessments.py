@@ -36,6 +36,8 @@ class EvidenceOut(Schema):
     size: int
     sha256: str
     url: str
+    # What was read from the file (number and symbol, date, issuer, title); null until read.
+    document: dict[str, Any] | None
 
 
 class LinkOut(Schema):
@@ -120,6 +122,7 @@ def assessment_out(assessment: Assessment, role: str) -> AssessmentOut:
                         size=file.size,
                         sha256=file.sha256,
                         url=f"/api/v1/evidence/{file.pk}",
+                        document=file.document,
                     )
                     for file in row.files
                 ],

@@ -65,6 +65,7 @@ def upload(
         refuse(request, f"evidence {year} {unit} {criterion}: {forbidden.message}")
     except Refused as refused:
         raise ApiError(409, "refused", refused.message) from None
+    stored.refresh_from_db(fields=["document"])  # read by now if the reading ran at once
     return Status(
         201,
         EvidenceUploaded(
@@ -73,7 +74,7 @@ def upload(
             size=stored.size,
             sha256=stored.sha256,
             type=stored.kind,
-            document=getattr(stored, "document", None),
+            document=stored.document,
         ),
     )
 

@@ -75,3 +75,24 @@ def test_an_upload_without_a_file_is_a_400(
     client = api_as("scorer_a")
     answer = client.client.post("/api/v1" + UPLOAD, {}, headers=client.headers)
     assert answer.status_code == 400 and answer.json()["error"] == "invalid"
+
+
+def test_what_was_read_from_a_file_is_null_until_it_has_been_read(
+    cast: Cast,
+    assessment_a: Assessment,
+    api_as: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from parindex.assessments.tests.test_evidence_reading import IMMEDIATE, report_docx
+
+    settings.TASKS = IMMEDIATE
+    client = api_as("scorer_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _upload(client, report_docx(), "bao-cao-quy-1.docx")
+        assert answer.status_code == 201, answer.content
+        assert answer.json()["document"] is None  # read after the upload's commit
+    items = client.get("/assessments/2024/so-tu-phap").json()["items"]
+    [cited] = next(item for item in items if item["criterion"] == "1.1.1")["evidence"]
+    assert cited["document"]["number"] == "37/BC-STP"
+    assert cited["document"]["date"] == "2024-03-12"

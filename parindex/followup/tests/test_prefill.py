@@ -204,3 +204,17 @@ def test_a_unit_not_inspected_is_proposed_not_applicable(
     html = cast.client(cast.scorer_a).get(url).content.decode()
     assert "Đơn vị không được kiểm tra CCHC năm 2024." in html
     assert "không áp dụng với đơn vị" in html
+
+
+@pytest.mark.django_db
+def test_an_appraiser_sees_an_initiative_not_yet_recognised_counted_not_named(
+    cast: Cast, assessment_a: Assessment
+) -> None:
+    """As the register shows them: an appraiser reads recognised initiatives only."""
+    Initiative.objects.create(unit=cast.unit_a, year=2024, title="Sáng kiến đang chờ xét")
+    url = reverse("assessments:detail", args=[2024, cast.unit_a.code]) + "?field=1"
+    own = cast.client(cast.scorer_a).get(url).content.decode()
+    assert "Sáng kiến đang chờ xét" in own
+    appraiser = cast.client(cast.appraiser).get(url).content.decode()
+    assert "Sáng kiến đang chờ xét" not in appraiser
+    assert "Một sáng kiến của đơn vị" in appraiser and "đang chờ" in appraiser
