@@ -34,7 +34,7 @@ def test_a_scorer_logs_in_reads_and_downloads_the_framework(
     page.get_by_role("link", name="Xem bộ tiêu chí").first.click()
     assert framework.title in page.locator("h1").inner_text()
     assert "92,00" in page.locator("dl.facts").inner_text()
-    first_guidance = page.locator("details").first
+    first_guidance = page.locator("main details").first
     first_guidance.locator("summary").click()
     assert first_guidance.locator(".guidance").first.is_visible()
     with page.expect_download() as download_info:
