@@ -164,6 +164,7 @@ def assessment_view(
     evidence: bool = True,
     appraisal: bool = True,
     viewer: User | None = None,
+    proposals: bool = True,
 ) -> AssessmentView:
     """The whole assessment: every node's row, the engine's totals of the unit; without
     `evidence`, no leaf's files, links and requests (a save's answer shows none); without
@@ -226,7 +227,7 @@ def assessment_view(
                 own.nodes.get(criterion.code),
             )
         )
-    if evidence:
+    if evidence and proposals:
         _propose(assessment, rows, viewer)
     missing, explained = AssessmentItem.objects.filter(assessment=assessment).evidence_gaps()
     return AssessmentView(

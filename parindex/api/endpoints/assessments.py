@@ -88,7 +88,9 @@ def assessment_out(assessment: Assessment, role: str) -> AssessmentOut:
     """The assessment as the pages show it to that role: the appraisal only where the
     pages show it (to a unit, once the first round has ended)."""
     show_appraisal = role not in UNIT_ROLES or assessment.round_ended(1)
-    view = selectors.assessment_view(assessment, evidence=True, appraisal=show_appraisal)
+    view = selectors.assessment_view(
+        assessment, evidence=True, appraisal=show_appraisal, proposals=False
+    )
     items = []
     for row in view.rows:
         item = row.item

@@ -82,3 +82,32 @@ def test_a_draft_is_the_administrator_s_only(cast: Cast, cycle_2024: Cycle, api_
 def test_a_year_out_of_bounds_is_a_400(cast: Cast, api_as: Any, path: str) -> None:
     answer = api_as("viewer").get(path)
     assert answer.status_code == 400 and answer.json()["details"][0]["field"] == "year"
+
+
+def test_the_lists_read_a_fixed_number_of_queries(
+    cast: Cast, cycle: Cycle, api_as: Any, django_assert_num_queries: Any
+) -> None:
+    """No query per unit or per leaf: the units' list and an assessment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parindex.assessments.models import Assessment
+    from parindex.org.models import Unit
+
+    client = api_as("admin")
+    before = len(client.get("/cycles/2024/units").json())
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cycles/2024/units")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/assessments/2024/so-tu-phap")
+    more = Unit.objects.bulk_create(
+        Unit(code=f"so-them-{n}", name=f"Sở thêm {n}", group=cast.departments, position=10 + n)
+        for n in range(5)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(cycle=cycle, unit=unit, group=cast.departments) for unit in more
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get("/cycles/2024/units").json()) == before + 5
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/assessments/2024/so-tu-phap")
