@@ -758,7 +758,7 @@ def test_the_api_tokens_pages(
 
 def prepare_fairness() -> None:
     """The demo with the 2024 appraisal done on the yes/no criteria of the departments:
-    two appraisers per field, one of whom refuses most of the units' claims."""
+    two appraisers in every field, one changing far more of the units' scores."""
     from parindex.assessments.models import AssessmentItem, AuditEntry, Cycle
     from parindex.org.models import Role, User
 
