@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:year>/fields/", views.fields, name="fields"),
     path("<int:year>/fields.xlsx", views.fields_xlsx, name="fields_xlsx"),
     path("<int:year>/manage/", views.manage, name="manage"),
+    path("<int:year>/fairness/", views.fairness, name="fairness"),
     path("<int:year>/surveys/", views.surveys, name="surveys"),
     path("<int:year>/surveys/import/", views.surveys_import, name="surveys_import"),
     path("<int:year>/surveys/khao-sat.xlsx", views.surveys_template, name="surveys_template"),

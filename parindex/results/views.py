@@ -44,6 +44,7 @@ from parindex.surveys.models import UnitSurveyResult
 
 from . import charts, selectors, services
 from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
+from .fairness import cycle_fairness
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
 from .models import NationalResult, ResultSnapshot, Target
 from .provisional import (
@@ -745,6 +746,19 @@ def manage(request: HttpRequest, year: int) -> HttpResponse:
 
 
 # Targets and national results -------------------------------------------------------
+
+
+@require_safe
+@role_required(*DRAFT_READERS)
+def fairness(request: HttpRequest, year: int) -> HttpResponse:
+    """Was the scoring fair: where the appraisers changed the units' own scores, by unit,
+    by appraiser and by criterion (read-only, before the council's approval and after)."""
+    cycle = get_object_or_404(Cycle, year=year)
+    return render(
+        request,
+        "results/fairness.html",
+        {"cycle": cycle, "year": year, "report": cycle_fairness(cycle)},
+    )
 
 
 def _targets() -> list[selectors.TargetView]:

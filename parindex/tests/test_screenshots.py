@@ -754,3 +754,53 @@ def test_the_api_tokens_pages(
         problems.append("the token's text is shown a second time")
     context.close()
     assert problems == []
+
+
+def prepare_fairness() -> None:
+    """The demo with the 2024 appraisal done on the yes/no criteria of the departments:
+    two appraisers in every field, one changing far more of the units' scores."""
+    from parindex.assessments.models import AssessmentItem, AuditEntry, Cycle
+    from parindex.org.models import Role, User
+
+    prepare()
+    cycle = Cycle.objects.get(year=2024)
+    appraisers = list(User.objects.filter(role=Role.APPRAISER).order_by("username")[:2])
+    items = list(
+        AssessmentItem.objects.filter(
+            assessment__cycle=cycle, criterion__rule_type="yes_no", self_inputs__isnull=False
+        ).order_by("assessment__unit__position", "criterion__position")
+    )
+    entries = []
+    for n, item in enumerate(items):
+        strict = n % 2 == 0
+        flipped = n % 3 == 0 if strict else n % 11 == 0
+        item.appraised_inputs = (
+            {"yes": not item.self_inputs.get("yes")} if flipped else item.self_inputs
+        )
+        entries.append(
+            AuditEntry(
+                cycle=cycle,
+                assessment_id=item.assessment_id,
+                item=item,
+                kind=AuditEntry.Kind.APPRAISAL,
+                new=item.appraised_inputs,
+                by=appraisers[0 if strict else 1],
+            )
+        )
+    AssessmentItem.objects.bulk_update(items, ["appraised_inputs"])
+    AuditEntry.objects.bulk_create(entries)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_fairness_page(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    prepare_fairness()
+    pages = {
+        "admin": [("fairness-2024", "/results/2024/fairness/")],
+        "chair": [
+            ("fairness-2024", "/results/2024/fairness/"),
+            ("cycle-2024", "/assessments/2024/manage/"),
+        ],
+    }
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
