@@ -111,9 +111,10 @@ def test_an_upheld_appeal_corrects_the_results_in_a_new_revision(
     gained = Decimal(line.criterion.max_points)
     assert row.after is not None and row.before is not None
     assert row.after.index_pct > row.before.index_pct
-    assert row.after.index_pct == ResultRow.objects.get(
-        snapshot=decided.revision, unit=cast.unit_a
-    ).index_pct
+    assert (
+        row.after.index_pct
+        == ResultRow.objects.get(snapshot=decided.revision, unit=cast.unit_a).index_pct
+    )
     assert gained > 0
 
 
@@ -231,9 +232,7 @@ def test_a_hostile_criterion_is_a_400_in_vietnamese(cast: Cast, published: Cycle
         {"criterion_1": "<script>", "reason_1": "x" * 10, "confirmed": "on"},
     )
     assert response.status_code == 400
-    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode() or (
-        "không" in response.content.decode()
-    )
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not Appeal.objects.exists()
 
 
