@@ -102,7 +102,8 @@ class DecisionForm(forms.Form):
     corrected appraisal in the rule's own inputs."""
 
     outcome = forms.ChoiceField(
-        label=_("Decision"), choices=[("upheld", _("Upheld")), ("rejected", _("Rejected"))]
+        label=_("Decision"),
+        choices=[("", "—"), ("upheld", _("Upheld")), ("rejected", _("Rejected"))],
     )
     council_reason = forms.CharField(
         label=_("The council's reason"), max_length=MAX_REASON, widget=forms.Textarea
