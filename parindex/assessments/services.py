@@ -536,6 +536,39 @@ def item_save_appraisal(
     return item
 
 
+@transaction.atomic
+def item_correct_appraisal(
+    *, item: AssessmentItem, inputs: Inputs, reason: str, by: User
+) -> AssessmentItem:
+    """The council's correction of one leaf's appraisal after publication (an upheld
+    appeal): the appraised inputs it sets, audited with the council's reason. Only the
+    council's chair or the administrator corrects, never during an appraisal round."""
+    item = _locked(item)
+    assessment = item.assessment
+    if not (by.is_active and by.role in (Role.ADMIN, Role.COUNCIL_CHAIR)):
+        raise Forbidden(_("Only the council's chair or the administrator corrects an appraisal."))
+    # The results' app checks that the results are published; while a round is open the
+    # appraisers' own path applies.
+    if assessment.open_for_appraisal:
+        raise Refused(_("The assessment is open for appraisal: the appraisers score it."))
+    if not reason.strip():
+        raise Refused(_("A correction needs its reason."))
+    stored = inputs_to_json(inputs)
+    if stored != item.appraised_inputs:
+        _audit(
+            assessment,
+            AuditEntry.Kind.APPRAISAL,
+            by=by,
+            item=item,
+            old=item.appraised_inputs,
+            new=stored,
+            reason=reason.strip(),
+        )
+        item.appraised_inputs = stored
+        _touch(item, by)
+    return item
+
+
 @dataclass(frozen=True)
 class FieldAccepted:
     changed: int  # leaves that now carry the unit's own score as appraised

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -228,3 +230,130 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AppealWindow(models.Model):
+    """When the units of a published cycle may appeal (kiến nghị): the days the
+    administrator sets after publication, both included."""
+
+    cycle = models.OneToOneField(
+        "assessments.Cycle", on_delete=models.CASCADE, related_name="appeal_window"
+    )
+    opens_on = models.DateField(_("appeals open on"))
+    closes_on = models.DateField(_("appeals close on"))
+    set_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("appeal window")
+        verbose_name_plural = _("appeal windows")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("closes_on")),
+                name="appeal_window_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.opens_on}–{self.closes_on}"
+
+    def is_open(self, today: datetime.date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class AppealQuerySet(models.QuerySet["Appeal"]):
+    def for_list(self) -> AppealQuerySet:
+        """With what a list shows of each appeal, its criteria and revisions included."""
+        return self.select_related(
+            "unit", "filed_by", "decided_by", "before", "revision"
+        ).prefetch_related(
+            models.Prefetch(
+                "criteria", queryset=AppealCriterion.objects.select_related("criterion")
+            )
+        )
+
+
+class Appeal(models.Model):
+    """A unit's appeal against its published result, on named criteria; decided by the
+    council criterion by criterion. One appeal per unit and cycle."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed, awaiting the council")
+        DECIDED = "decided", _("Decided")
+
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="appeals")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.FILED
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    filed_by = models.ForeignKey("org.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    evidence = models.ManyToManyField(
+        "assessments.EvidenceFile", related_name="+", blank=True, verbose_name=_("evidence")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The revision the decision corrected, and the one it produced (none when every
+    # criterion was rejected).
+    before = models.ForeignKey(
+        ResultSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision = models.ForeignKey(
+        ResultSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "filed_at", "pk"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit"], name="one_appeal_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.unit}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == self.Status.DECIDED
+
+
+class AppealCriterion(models.Model):
+    """One criterion appealed, the unit's reason, and the council's decision on it; an
+    upheld criterion carries the appraisal the council sets."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Not decided yet")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="criteria")
+    criterion = models.ForeignKey(
+        "frameworks.Criterion", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("the unit's reason"))
+    outcome = models.CharField(
+        _("decision"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    council_reason = models.TextField(_("the council's reason"), blank=True)
+    corrected_inputs = models.JSONField(_("corrected appraisal"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appeal", "position"]
+        verbose_name = _("appealed criterion")
+        verbose_name_plural = _("appealed criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "criterion"], name="one_line_per_appealed_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal} {self.criterion.code}"

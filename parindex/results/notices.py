@@ -13,6 +13,7 @@ from parindex.org.models import Unit
 from parindex.org.templatetags.parindex import percent, points
 from parindex.scoring.engine import GroupSummary, RankedUnit, points_lost, points_pending
 
+from .models import Appeal, AppealCriterion
 from .provisional import missing_text, rank_note
 
 
@@ -114,3 +115,39 @@ def _short(ranked: RankedUnit, values: dict[str, object]) -> str:
         "[PAR index %(year)s] %(unit)s: appraisal round %(round)s, preliminary index "
         "%(index)s, %(rank_text)s. %(link)s"
     ) % {**values, "rank_text": rank}
+
+
+def appeal_decided(*, appeal: Appeal, lines: list[AppealCriterion]) -> Notice:
+    """The council's decision on a unit's appeal: each criterion upheld or rejected with
+    its reason and, when something was upheld, that the results are corrected."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "year": appeal.cycle.year,
+            "unit": appeal.unit.name,
+            "link": absolute_url(
+                reverse("results:appeal_detail", args=[appeal.cycle.year, appeal.pk])
+            ),
+        }
+        upheld = [line for line in lines if line.outcome == line.Outcome.UPHELD]
+        detail = _("%(unit)s — the council's decision on your appeal, PAR index %(year)s") % values
+        detail += "\n\n"
+        for line in lines:
+            detail += f"  {line.criterion.code}: {line.get_outcome_display()} — "
+            detail += f"{line.council_reason}\n"
+        if upheld:
+            detail += "\n" + _("The results are corrected accordingly: a new revision is computed.")
+        else:
+            detail += "\n" + _("The appeal is rejected: the published results stand.")
+        detail += "\n\n" + _("Details: %(link)s") % values
+        if upheld:
+            short = _(
+                "[PAR index %(year)s] %(unit)s: appeal decided, %(upheld)s of %(count)s "
+                "criteria upheld, the results are corrected. %(link)s"
+            ) % {**values, "upheld": len(upheld), "count": len(lines)}
+        else:
+            short = _("[PAR index %(year)s] %(unit)s: appeal rejected. %(link)s") % values
+        return Notice(
+            subject=_("PAR index %(year)s: the decision on your appeal") % values,
+            detail=detail,
+            short=short,
+        )

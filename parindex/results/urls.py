@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appeal_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -23,6 +23,21 @@ urlpatterns = [
     path("<int:year>/surveys/", views.surveys, name="surveys"),
     path("<int:year>/surveys/import/", views.surveys_import, name="surveys_import"),
     path("<int:year>/surveys/khao-sat.xlsx", views.surveys_template, name="surveys_template"),
+    path("<int:year>/appeals/", appeal_views.appeal_list, name="appeals"),
+    path("<int:year>/appeals/window/", appeal_views.appeal_window, name="appeal_window"),
+    path("<int:year>/appeals/new/", appeal_views.appeal_new, name="appeal_new"),
+    path("<int:year>/appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path(
+        "<int:year>/appeals/<int:pk>/criteria/<int:line>/",
+        appeal_views.appeal_line,
+        name="appeal_line",
+    ),
+    path("<int:year>/appeals/<int:pk>/decide/", appeal_views.appeal_decide, name="appeal_decide"),
+    path(
+        "<int:year>/appeals/<int:pk>/files/<int:file_pk>/",
+        appeal_views.appeal_file,
+        name="appeal_file",
+    ),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]

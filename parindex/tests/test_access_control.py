@@ -290,6 +290,10 @@ def extra_rows(world: World) -> list[Row]:
         Row("GET", reverse("jobs:detail", args=[seed["job"].pk]),
             {**dict.fromkeys(PAGE_ROLES, 404), "admin": 200, "scorer_a": 200}),
         Row("POST", reverse("jobs:retry", args=[seed["job"].pk]), admin_only),  # asks first
+        # Unit A's appeal's evidence file (results.appeal_views.appeal_file).
+        Row("GET", reverse("results:appeal_file", args=[2024, seed["appeal"].pk,
+                                                        world.evidence.pk]),
+            read_a_or_role),
         *poster_rows(world),
     ]  # fmt: skip
 
@@ -651,6 +655,8 @@ def world(
     )
     seed: dict[str, Any] = {}
     evidence = _seed_unit_a(cast, assessment_a, seed)
+    seed["appeal"] = permission_matrix.matrix_appeal(cast)
+    seed["appeal"].evidence.add(evidence)
     _seed_elsewhere(cast, seed)
     return World(cast, users, framework, assessment_a, evidence, seed)
 

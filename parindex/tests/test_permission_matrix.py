@@ -11,6 +11,7 @@ from parindex.frameworks.models import Framework
 from parindex.frameworks.services import framework_import
 from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import SecurityEvent
+from parindex.results.models import Appeal
 
 ROLES = ["admin", "scorer_a", "head_a", "scorer_b", "appraiser", "chair", "viewer"]
 READERS = dict.fromkeys(ROLES, 200)
@@ -138,6 +139,7 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
         ),
         *survey_rows(cast),
         *directive_rows(cast),
+        *appeal_rows(cast),
         *plan_rows(cast),
         *initiative_rows(cast),
         *token_rows(cast),
@@ -205,6 +207,51 @@ def directive_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
         ("GET", reverse("followup:my_tasks"), units_only),
         ("GET", reverse("followup:unit_tasks", args=[cast.unit_a.code]), own_a),
         ("POST", reverse("followup:task_report", args=[task_a.pk]), report_a),  # nothing given
+    ]
+
+
+def matrix_appeal(cast: Cast) -> Appeal:
+    """Unit A's appeal on its first leaf in the 2024 cycle (made once, as filed)."""
+    from django.utils import timezone
+
+    from parindex.assessments.models import AssessmentItem
+    from parindex.results.models import Appeal, AppealCriterion
+
+    appeal = Appeal.objects.filter(unit=cast.unit_a).first()
+    if appeal is None:
+        item = AssessmentItem.objects.filter(
+            assessment__unit=cast.unit_a, assessment__cycle__year=2024
+        ).first()
+        assert item is not None
+        appeal = Appeal.objects.create(
+            cycle_id=item.assessment.cycle_id, unit=cast.unit_a, filed_at=timezone.now(),
+            filed_by=cast.scorer_a,
+        )  # fmt: skip
+        AppealCriterion.objects.create(appeal=appeal, criterion=item.criterion, reason="Lý do")
+    return appeal
+
+
+def appeal_rows(cast: Cast) -> list[tuple[str, str, dict[str, int]]]:
+    """The appeals' pages (issue 15, item 4), over unit A's appeal: the oversight roles
+    and the units read (a unit its own only), a unit files its own, the chair and the
+    administrator decide, the administrator sets the window; appraisers nothing."""
+    appeal = matrix_appeal(cast)
+    line = appeal.criteria.get()
+    oversight = {**ADMIN_ONLY, "chair": 200, "viewer": 200}
+    read = {**oversight, "scorer_a": 200, "head_a": 200, "scorer_b": 200}
+    own_a = {**read, "scorer_b": 404}
+    units_only = {**dict.fromkeys(ROLES, 403), "scorer_a": 200, "head_a": 200, "scorer_b": 200}
+    council = {**ADMIN_ONLY, "chair": 200}
+    args = [2024, appeal.pk]
+    return [
+        ("GET", reverse("results:appeals", args=[2024]), read),
+        ("GET", reverse("results:appeal_window", args=[2024]), ADMIN_ONLY),
+        ("GET", reverse("results:appeal_new", args=[2024]), units_only),
+        ("GET", reverse("results:appeal_detail", args=args), own_a),
+        ("GET", reverse("results:appeal_line", args=[*args, line.pk]), council),
+        ("GET", reverse("results:appeal_decide", args=args), council),
+        # Nothing confirmed: the page again, asking; nothing decided.
+        ("POST", reverse("results:appeal_decide", args=args), council),
     ]
 
 

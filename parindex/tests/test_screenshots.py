@@ -804,3 +804,89 @@ def test_the_fairness_page(
         ],
     }
     assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
+
+
+def prepare_appeals() -> tuple[int, int]:
+    """The demo's 2024 results computed and marked published, the appeal window open, Mỹ
+    Xuyên's appeal upheld on one criterion (a correction revision) and Sở Tư pháp's filed,
+    awaiting the council: (Mỹ Xuyên's appeal, Sở Tư pháp's)."""
+    import datetime
+
+    from parindex.assessments.models import AssessmentItem, Cycle
+    from parindex.org.models import Unit, User
+    from parindex.results import appeals
+    from parindex.results.models import ResultSnapshot
+    from parindex.results.services import results_compute
+    from parindex.scoring.rules import Inputs
+
+    prepare()
+    cycle = Cycle.objects.get(year=2024)
+    admin, chair = User.objects.get(username="admin"), User.objects.get(username="chair")
+    snapshot = results_compute(cycle=cycle, by=admin)
+    ResultSnapshot.objects.filter(pk=snapshot.pk).update(
+        status=ResultSnapshot.Status.PUBLISHED, decision="25/QĐ-UBND", published_at=timezone.now()
+    )
+    today = timezone.localdate()
+    appeals.appeal_window_set(
+        cycle=cycle, opens_on=today, closes_on=today + datetime.timedelta(days=10), by=admin
+    )
+    filed = []
+    for code in ("ubnd-huyen-my-xuyen", "so-tu-phap"):
+        unit = Unit.objects.get(code=code)
+        item = (
+            AssessmentItem.objects.filter(
+                assessment__cycle=cycle, assessment__unit=unit, criterion__rule_type="yes_no"
+            )
+            .select_related("criterion")
+            .order_by("criterion__position")
+            .first()
+        )
+        assert item is not None
+        filed.append(
+            appeals.appeal_file(
+                cycle=cycle,
+                unit=unit,
+                lines=[
+                    appeals.AppealLine(
+                        item.criterion.code,
+                        "Kế hoạch CCHC năm 2024 ban hành đúng hạn (số 12/KH-UBND ngày "
+                        "05/01/2024), đã gửi kèm.",
+                    )
+                ],
+                by=User.objects.get(username=f"{code}.head"),
+            )
+        )
+    upheld = filed[0]
+    appeals.appeal_criterion_decide(
+        line=upheld.criteria.get(), upheld=True, inputs=Inputs(yes=True), by=chair,
+        reason="Văn bản ban hành đúng hạn, đủ căn cứ.",
+    )  # fmt: skip
+    appeals.appeal_decide(appeal=upheld, by=chair)
+    return upheld.pk, filed[1].pk
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_appeals_pages(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    from parindex.results.models import Appeal
+
+    decided, filed = prepare_appeals()
+    line = Appeal.objects.get(pk=filed).criteria.get().pk
+    pages = {
+        "admin": [
+            ("appeals", "/results/2024/appeals/"),
+            ("appeal-window", "/results/2024/appeals/window/"),
+            ("appeal-decided", f"/results/2024/appeals/{decided}/"),
+        ],
+        "chair": [
+            ("appeal-line", f"/results/2024/appeals/{filed}/criteria/{line}/"),
+            ("appeal-decide", f"/results/2024/appeals/{filed}/decide/"),
+        ],
+        "head": [
+            ("appeals", "/results/2024/appeals/"),
+            ("appeal", f"/results/2024/appeals/{decided}/"),
+        ],
+        "so-y-te.scorer": [("appeal-new", "/results/2024/appeals/new/")],
+    }
+    assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
