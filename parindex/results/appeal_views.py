@@ -17,13 +17,13 @@ from parindex.assessments import evidence as types
 from parindex.assessments.models import Cycle
 from parindex.org.access import current_user, refuse, role_required
 from parindex.org.errors import Refused
-from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role
+from parindex.org.models import UNIT_ROLES, Role
 
 from . import appeals as services
 from .appeal_forms import AppealForm, AppealWindowForm, DecisionForm
 from .models import Appeal, AppealCriterion, AppealWindow
 
-READERS = (*OVERSIGHT_ROLES, *UNIT_ROLES)
+READERS = services.READERS
 DECIDERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
 
 

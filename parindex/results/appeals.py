@@ -26,6 +26,9 @@ from parindex.scoring.rules import Inputs
 from . import notices
 from .models import Appeal, AppealCriterion, AppealWindow, ResultRow, ResultSnapshot
 
+# Who reads a cycle's appeals: the oversight roles all of them, a unit's people their own.
+READERS = (*OVERSIGHT_ROLES, *UNIT_ROLES)
+
 MAX_REASON = 4000  # characters of a reason, the unit's or the council's
 MAX_CRITERIA = 20  # criteria in one appeal
 MAX_FILES = 10  # evidence files in one appeal

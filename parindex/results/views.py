@@ -42,7 +42,7 @@ from parindex.surveys.forms import SurveyFilterForm, SurveyImportForm, SurveyRow
 from parindex.surveys.forms import shown as survey_shown
 from parindex.surveys.models import UnitSurveyResult
 
-from . import charts, selectors, services
+from . import appeals, charts, selectors, services
 from .exports import fields_to_xlsx, table_to_xlsx, unit_to_xlsx, year_to_xlsx
 from .fairness import cycle_fairness
 from .forms import ComputeForm, NationalResultForm, PublishForm, ResultsQueryForm, TargetForm
@@ -421,6 +421,7 @@ def _year_context(
         "years": selectors.published_years(),
         "groups": list(results.groups.values()),
         "may_manage": request.user.is_authenticated and current_user(request).is_admin,
+        "appeal_roles": appeals.READERS,
         **_page_context(request),
     }
 
