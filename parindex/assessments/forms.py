@@ -17,10 +17,10 @@ from parindex.scoring.rules import Inputs
 from .models import Cycle, Phase
 
 
-class _InputsForm(forms.Form):
-    """The inputs of one leaf's rule, read through the engine's rule."""
+class RuleInputsForm(forms.Form):
+    """The inputs of one leaf's rule, bounded as text, read through the engine's rule
+    (`read_rule_inputs`): the unit's answer, an appraisal, the council's correction."""
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     score = forms.CharField(required=False, max_length=20)
     yes = forms.CharField(required=False, max_length=5)
     level = forms.CharField(required=False, max_length=500)
@@ -34,8 +34,9 @@ class _InputsForm(forms.Form):
         self.criterion = criterion
         self.inputs: Inputs | None = None
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
+    def read_rule_inputs(self, data: dict[str, Any]) -> bool:
+        """Set `inputs` from the cleaned fields; False (and the error on its field) when
+        the rule cannot score them."""
         try:
             self.inputs = read_inputs(
                 self.criterion.rule(),
@@ -44,11 +45,23 @@ class _InputsForm(forms.Form):
             )
         except InputsError as error:
             self.add_error(error.field if error.field in INPUT_FIELDS else None, error.message)
-        return data
+            return False
+        return True
 
     def typed(self) -> dict[str, str]:
         """What was typed, to show it again as it was."""
         return {name: str(self.data.get(name, "")) for name in INPUT_FIELDS}
+
+
+class _InputsForm(RuleInputsForm):
+    """A leaf's inputs with the version of the item they were typed over."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        self.read_rule_inputs(data)
+        return data
 
 
 class SelfAnswerForm(_InputsForm):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.assessments.forms import RuleInputsForm
 from parindex.frameworks.models import Criterion
-from parindex.frameworks.rules import INPUT_FIELDS, InputsError, read_inputs
-from parindex.scoring.rules import Inputs
 
 from .appeals import MAX_CRITERIA, MAX_FILES, MAX_REASON
 
@@ -97,7 +95,7 @@ class AppealForm(forms.Form):
         return [(self[code], self[reason]) for code, reason in self.line_names]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RuleInputsForm):
     """The council's decision on one criterion: the outcome, its reason and, upheld, the
     corrected appraisal in the rule's own inputs."""
 
@@ -108,35 +106,11 @@ class DecisionForm(forms.Form):
     council_reason = forms.CharField(
         label=_("The council's reason"), max_length=MAX_REASON, widget=forms.Textarea
     )
-    score = forms.CharField(required=False, max_length=20)
-    yes = forms.CharField(required=False, max_length=5)
-    level = forms.CharField(required=False, max_length=500)
-    numerator = forms.CharField(required=False, max_length=30)
-    denominator = forms.CharField(required=False, max_length=30)
-    occurrences = forms.CharField(required=False, max_length=10)
-    items = forms.CharField(required=False, max_length=2000)
-
-    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.criterion = criterion
-        self.inputs: Inputs | None = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         if data.get("outcome") != "upheld":
             return data
-        try:
-            self.inputs = read_inputs(
-                self.criterion.rule(),
-                Decimal(self.criterion.max_points),
-                {name: data.get(name) or "" for name in INPUT_FIELDS},
-            )
-        except InputsError as error:
-            self.add_error(error.field if error.field in INPUT_FIELDS else None, error.message)
-            return data
-        if self.inputs is None:
+        if self.read_rule_inputs(data) and self.inputs is None:
             self.add_error(None, _("An upheld criterion needs the corrected appraisal."))
         return data
-
-    def typed(self) -> dict[str, str]:
-        return {name: str(self.data.get(name, "")) for name in INPUT_FIELDS}
