@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from parindex.scoring.numbers import publish
 
+from .criteria import GroupCriteria
 from .interchange import TABLE_HEADERS, UNIT_FIGURES, figure_cells
 from .provisional import rank_label, row_note
 from .selectors import UnitPage, YearResults
@@ -167,4 +168,48 @@ def table_to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Any
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title(title))
     write_rows(sheet, [list(header), *[list(row) for row in rows]], [], [], first=len(header))
+    return save_book(book)
+
+
+def criteria_to_xlsx(groups: Sequence[GroupCriteria]) -> bytes:
+    """The criteria page: one sheet per group, a criterion a row, most points lost first;
+    then one sheet of every unit's loss, a (criterion, unit) a row."""
+    book = Workbook(write_only=True)
+    for group in groups:
+        sheet = book.create_sheet(title=sheet_title(group.name))
+        rows: list[list[Any]] = [
+            [
+                "STT",
+                _("Code"),
+                _("Criterion"),
+                _("Field"),
+                _("Units it applies to"),
+                _("Units that lost points"),
+                _("Share of units"),
+                _("Points lost in all"),
+            ]
+        ]
+        for number, criterion in enumerate(group.criteria, start=1):
+            rows.append(
+                [
+                    number,
+                    criterion.code,
+                    criterion.title,
+                    criterion.field,
+                    criterion.applies,
+                    criterion.losing,
+                    criterion.share,
+                    criterion.lost,
+                ]
+            )
+        write_rows(
+            sheet, rows, [6, 10, 60, 8, 14, 14, 12, 14], [PERCENT, POINTS], first=6, wrap=True
+        )
+    sheet = book.create_sheet(title=sheet_title(_("Units by criterion")))
+    rows = [[_("Group"), _("Code"), _("Criterion"), _("Unit"), _("Points lost")]]
+    for group in groups:
+        for criterion in group.criteria:
+            for unit in criterion.units:
+                rows.append([group.name, criterion.code, criterion.title, unit.name, unit.lost])
+    write_rows(sheet, rows, [24, 10, 60, 36, 12], [POINTS], first=4)
     return save_book(book)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appeal_views, views
+from . import appeal_views, criteria_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -38,6 +38,8 @@ urlpatterns = [
         appeal_views.appeal_file,
         name="appeal_file",
     ),
+    path("<int:year>/criteria/", criteria_views.criteria, name="criteria"),
+    path("<int:year>/criteria.xlsx", criteria_views.criteria_xlsx, name="criteria_xlsx"),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]
