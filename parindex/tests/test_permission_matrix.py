@@ -85,6 +85,16 @@ def matrix(cast: Cast, framework: Framework) -> list[tuple[str, str, dict[str, i
             ADMIN_ONLY,  # no action given: the page again, with the message
         ),
         ("GET", reverse("results:fairness", args=[2024]), {**ADMIN_ONLY, "chair": 200}),
+        (
+            "GET",
+            reverse("results:criteria", args=[2024]),
+            {**ADMIN_ONLY, "chair": 200, "viewer": 200},
+        ),
+        (
+            "GET",
+            reverse("results:criteria_xlsx", args=[2024]),
+            {**ADMIN_ONLY, "chair": 200, "viewer": 200},
+        ),
         ("GET", reverse("results:surveys", args=[2024]), ADMIN_ONLY),
         ("GET", reverse("results:surveys_template", args=[2024]), ADMIN_ONLY),
         (
