@@ -806,6 +806,36 @@ def test_the_fairness_page(
     assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
 
 
+def prepare_criteria() -> None:
+    """The demo with its 2024 cycle carried to publication: every unit answered and was
+    appraised, so that every group has criteria where units lost points."""
+    from parindex.assessments.models import Cycle
+    from parindex.demo.completed import complete_cycle
+
+    prepare()
+    complete_cycle(Cycle.objects.get(year=2024))
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_criteria_page(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    prepare_criteria()
+    pages = {"viewer": [("criteria-2024", "/results/2024/criteria/")]}
+    problems = looked_at_as_roles(browser, live_server, width, pages, screenshot_dir)
+    # One group with every criterion's list of units open: long unit names in a narrow cell.
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    log_in(page, live_server.url, "chair", DEMO_PASSWORD)
+    path = "/results/2024/criteria/?group=huyen"
+    if visited(page, live_server.url + path, path, problems):
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        looked_at(page, path, width, problems, screenshot_dir, "chair-criteria-2024-districts")
+    context.close()
+    assert problems == []
+
+
 def prepare_appeals() -> tuple[int, int]:
     """The demo's 2024 results computed and marked published, the appeal window open, Mỹ
     Xuyên's appeal upheld on one criterion (a correction revision) and Sở Tư pháp's filed,

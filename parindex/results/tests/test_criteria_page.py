@@ -14,7 +14,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parindex.assessments.models import AssessmentItem, Cycle, CycleGroup
-from parindex.conftest import Cast
+from parindex.conftest import DEMO_FRAMEWORKS, Cast
+from parindex.frameworks.services import framework_copy_to_year, framework_freeze, framework_import
+from parindex.frameworks.yamlio import tree_from_yaml
 from parindex.org.models import Unit
 from parindex.results.criteria import Member, by_criterion, cycle_criteria
 from parindex.results.losses import CriterionDetail, CriterionLoss, criterion_losses
@@ -164,6 +166,41 @@ def test_the_fairness_and_cycle_pages_lead_to_it(cast: Cast, cycle_2024: Cycle) 
         assert response.status_code == 200
         if name != "results:manage":  # that one links it once a draft is computed
             assert target in response.content.decode(), name
+
+
+def test_each_group_has_its_table_and_its_sheet(cast: Cast, leaf_set: list[Unit]) -> None:
+    framework = framework_import(
+        tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
+    )
+    framework_freeze(framework=framework)
+    copy = framework_freeze(
+        framework=framework_copy_to_year(framework=framework, year=2024, by=None)
+    )
+    cycle = cycle_for_units(year=2024, framework=copy, units=[cast.unit_a, cast.unit_b])
+    departments, districts = cycle_criteria(cycle)
+    assert (departments.name, departments.units) == (cast.departments.name, 2)
+    assert (districts.name, districts.units) == (cast.districts.name, 11)
+    # The departments' 5.1.2 is their own criterion, never counted with the districts'.
+    assert {u.code for c in departments.criteria for u in c.units} <= {
+        cast.unit_a.code,
+        cast.unit_b.code,
+    }
+    assert all(c.applies <= 2 for c in departments.criteria)
+    (row,) = [c for c in districts.criteria if c.code == LEAF]
+    assert (row.applies, row.losing) == (10, 3)
+    client = cast.client(cast.chair)
+    page = client.get(reverse("results:criteria", args=[2024])).content.decode()
+    assert cast.departments.name in page and cast.districts.name in page
+    one = client.get(reverse("results:criteria", args=[2024]), {"group": cast.districts.code})
+    assert f'id="group-{cast.districts.code}"' in one.content.decode()
+    assert f'id="group-{cast.departments.code}"' not in one.content.decode()
+    unknown = client.get(reverse("results:criteria", args=[2024]), {"group": "nowhere"})
+    assert f'id="group-{cast.departments.code}"' in unknown.content.decode()
+    response = client.get(reverse("results:criteria_xlsx", args=[2024]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [cast.departments.name, cast.districts.name, DETAILS]
+    details = list(book[DETAILS].iter_rows(values_only=True))[1:]
+    assert {r[0] for r in details} == {cast.departments.name, cast.districts.name}
 
 
 @pytest.mark.parametrize("url", ["results:criteria", "results:criteria_xlsx"])
