@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from parindex.assessments.models import Assessment, Cycle
@@ -52,7 +52,7 @@ class CriterionTotal:
     title: str
     field: str  # the code of its field
     applies: int  # units of the group it applies to (not lowered)
-    units: list[UnitLoss] = field(default_factory=list)  # most points lost first
+    units: list[UnitLoss]  # most points lost first
 
     @property
     def losing(self) -> int:
@@ -93,9 +93,9 @@ def by_criterion(detail: CriterionDetail, members: Mapping[str, Member]) -> list
         in_group[member.group].add(code)
     found: dict[tuple[str, str], CriterionTotal] = {}
     for unit_code, losses in detail.losses.items():
-        member = members.get(unit_code)
-        if member is None:
+        if unit_code not in members:
             continue  # not a unit of the cycle's groups
+        member = members[unit_code]
         for loss in losses:
             key = (member.group, loss.code)
             total = found.get(key)
@@ -106,6 +106,7 @@ def by_criterion(detail: CriterionDetail, members: Mapping[str, Member]) -> list
                     title=loss.title,
                     field=loss.field,
                     applies=len(applies & in_group[member.group]),
+                    units=[],
                 )
             total.units.append(UnitLoss(unit_code, member.name, loss.lost))
     spared: dict[str, set[str]] = defaultdict(set)

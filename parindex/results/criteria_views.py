@@ -4,6 +4,9 @@ those are each unit's)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,9 +29,11 @@ class GroupFilterForm(forms.Form):
 
     group = forms.ChoiceField(required=False)
 
-    def __init__(self, data: object, *, groups: list[GroupCriteria]) -> None:
+    def __init__(self, data: Mapping[str, Any], *, groups: list[GroupCriteria]) -> None:
         super().__init__(data)
-        self.fields["group"].choices = [("", ""), *((g.code, g.name) for g in groups)]
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [("", ""), *((g.code, g.name) for g in groups)]
 
     def chosen(self) -> str:
         return str(self.cleaned_data["group"]) if self.is_valid() else ""
