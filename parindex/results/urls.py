@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appeal_views, views
+from . import appeal_views, explain_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -39,5 +39,11 @@ urlpatterns = [
         name="appeal_file",
     ),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
+    path("<int:year>/<slug:code>/points/", explain_views.unit_points, name="unit_points"),
+    path(
+        "<int:year>/<slug:code>/points.xlsx",
+        explain_views.unit_points_xlsx,
+        name="unit_points_xlsx",
+    ),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]
