@@ -264,9 +264,7 @@ def test_only_the_unit_and_those_who_oversee_read_its_explanation(
 
 
 @pytest.mark.parametrize(("who", "status"), [("chair", 403), ("viewer", 403), ("admin", 200)])
-def test_only_the_unit_and_the_administrator_try_answers(
-    cast: Cast, who: str, status: int
-) -> None:
+def test_only_the_unit_and_the_administrator_try_answers(cast: Cast, who: str, status: int) -> None:
     cycle = published_cycle(cast, extra=0)
     url = reverse("results:unit_points", args=[cycle.year, cast.unit_a.code])
     response = cast.client(getattr(cast, who)).post(url, {})
