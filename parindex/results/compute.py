@@ -24,6 +24,7 @@ from parindex.assessments.models import (
     CycleGroup,
     inputs_from_json,
 )
+from parindex.assessments.selectors import framework_parts
 from parindex.frameworks.models import Criterion
 from parindex.scoring.engine import (
     Answer,
@@ -37,7 +38,7 @@ from parindex.scoring.engine import (
     reported_result,
     survey_key,
 )
-from parindex.scoring.rules import Inputs
+from parindex.scoring.rules import Inputs, Rule
 from parindex.scoring.tree import Tree
 from parindex.surveys.models import UnitSurveyResult
 
@@ -144,6 +145,7 @@ class UnitInputs:
     tree: Tree
     cycle_group: CycleGroup
     criteria: list[Criterion]  # the framework's, in document order
+    rules: dict[int, Rule]  # the leaves' rules, parsed, by criterion pk
     answers: dict[str, Answer]
     surveys: SurveyAggregates | None
     history: History | None
@@ -162,17 +164,16 @@ class UnitInputs:
 
 def load_unit(assessment: Assessment) -> UnitInputs:
     """One assessment's inputs, as `load_and_compute` reads them for the whole cycle, in a
-    few queries whatever the size of the cycle."""
+    few queries whatever the size of the cycle; a frozen framework's tree and rules as
+    parsed once per process."""
     cycle = assessment.cycle
     cycle_group = (
         CycleGroup.objects.filter(cycle=cycle, group_id=assessment.group_id)
         .select_related("framework")
         .get()
     )
-    criteria = list(
-        Criterion.objects.filter(framework=cycle_group.framework_id).order_by("position")
-    )
-    tree = cycle_group.framework.to_tree(criteria, group_code=str(cycle_group.group_id))
+    parts = framework_parts(cycle_group.framework)
+    criteria, tree = parts.criteria, parts.tree
     code_of = {c.pk: c.code for c in criteria if c.rule_type}
     answers = _answers(AssessmentItem.objects.filter(assessment=assessment), code_of)
     unit_id = assessment.unit_id
@@ -181,6 +182,7 @@ def load_unit(assessment: Assessment) -> UnitInputs:
         tree,
         cycle_group,
         criteria,
+        parts.rules,
         answers.get(assessment.pk, {}),
         _surveys(cycle.year, unit_id).get(unit_id),
         _history(cycle.year, unit_id).get(unit_id),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -101,7 +102,6 @@ class Line:
     own: NodeResult | None  # the unit's own claim
     rule: Rule | None = None
     reasons: list[Reason] = field(default_factory=list)
-    rule_words: str = ""
     own_words: list[str] = field(default_factory=list)
     counted_words: list[str] = field(default_factory=list)
     comment: str = ""  # the appraiser's
@@ -112,6 +112,13 @@ class Line:
     @property
     def code(self) -> str:
         return self.criterion.code
+
+    @cached_property
+    def rule_words(self) -> str:
+        """The rule in words (read only for the leaves a page shows with their reasons)."""
+        if self.rule is None:
+            return ""
+        return rule_kind(self.rule.type).summary(self.rule)
 
     @property
     def is_leaf(self) -> bool:
@@ -377,9 +384,8 @@ def _lines(
         line = Line(criterion, node, own.nodes.get(criterion.code))
         item = items.get(criterion.pk)
         if criterion.rule_type:
-            rule = line.rule = criterion.rule()
+            rule = line.rule = inputs.rules[criterion.pk]
             kind = rule_kind(criterion.rule_type)
-            line.rule_words = kind.summary(rule)
             if item is not None:
                 line.own_words = kind.words(rule, item.self_inputs)
                 counted = item.appraised_inputs if appraisal and item.appraised_inputs else None
@@ -551,7 +557,7 @@ class TriedAnswers:
             prefix = f"{line.code}-"
             if not any(name.startswith(prefix) for name in data):
                 continue
-            form = RuleInputsForm(data, prefix=line.code, criterion=line.criterion)
+            form = RuleInputsForm(data, prefix=line.code, criterion=line.criterion, rule=line.rule)
             typed = {name: str(data.get(f"{prefix}{name}", "")) for name in form.fields}
             line.values = {name: value for name, value in typed.items() if value}
             if form.is_valid() and form.read_rule_inputs(form.cleaned_data):

@@ -50,6 +50,10 @@ def unit_points(request: HttpRequest, year: int, code: str) -> HttpResponse:
         tried = insight.TriedAnswers(explanation, request.POST)
         if tried.is_valid:
             result = insight.what_if(explanation, tried)
+    if request.headers.get("HX-Request") and request.method == "POST":
+        # The answer alone, swapped into the page as it is typed; htmx swaps only a 2xx,
+        # so answers that cannot be scored say so in a 200 (a plain form's is a 400).
+        return render(request, "results/_what_if_result.html", {"tried": tried, "what_if": result})
     cheapest = explanation.cheapest
     return render(
         request,
@@ -57,6 +61,7 @@ def unit_points(request: HttpRequest, year: int, code: str) -> HttpResponse:
         {
             "year": year,
             "x": explanation,
+            "parts": explanation.parts,
             "unit": explanation.assessment.unit,
             "role": role,
             "may_try": may_try,

@@ -356,3 +356,18 @@ def test_the_excel_file_holds_every_node_and_the_cheapest_points(cast: Cast) -> 
     assert any(row[0] == code and "Không có kế hoạch" in (row[8] or "") for row in rows)
     cheap_rows = list(cheap_sheet.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in cheap_rows] == [c.line.code for c in explanation.cheapest]
+
+
+def test_the_page_swaps_in_the_what_if_s_answer_alone(cast: Cast) -> None:
+    cycle = published_cycle(cast, extra=2)
+    url = reverse("results:unit_points", args=[cycle.year, cast.unit_a.code])
+    client = cast.client(cast.scorer_a)
+    code = first_yes_no(cycle, cast.unit_a).criterion.code
+    answer = client.post(url, {f"{code}-yes": "yes"}, headers={"HX-Request": "true"})
+    body = answer.content.decode()
+    assert answer.status_code == 200 and body.lstrip().startswith('<div class="banner ok')
+    assert 'id="what-if-result"' in body and "<html" not in body
+    refused = client.post(url, {f"{code}-yes": "maybe"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 200 and "Chọn Có hoặc Không." in refused.content.decode()
+    page = client.get(url).content.decode()
+    assert 'hx-target="#what-if-result"' in page and "htmx.min.js" in page
