@@ -46,6 +46,16 @@ def may_file(user: User, unit: Unit) -> bool:
     return user.is_active and user.role in UNIT_ROLES and user.unit_id == unit.pk
 
 
+def may_appeal_now(cycle: Cycle, unit: Unit) -> bool:
+    """The cycle's window is open today and the unit has not appealed yet (one a year)."""
+    window = AppealWindow.objects.filter(cycle=cycle).first()
+    return (
+        window is not None
+        and window.is_open(timezone.localdate())
+        and not Appeal.objects.filter(cycle=cycle, unit=unit).exists()
+    )
+
+
 def published_snapshot(cycle: Cycle) -> ResultSnapshot | None:
     """The cycle's latest published revision."""
     return (

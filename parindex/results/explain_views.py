@@ -13,6 +13,7 @@ from parindex.org.access import current_user, refuse
 from parindex.org.models import UNIT_ROLES, Role
 
 from . import explain as insight
+from .appeals import may_appeal_now
 from .exports import explanation_to_xlsx
 from .provisional import missing_parts
 from .views import XLSX
@@ -55,6 +56,7 @@ def unit_points(request: HttpRequest, year: int, code: str) -> HttpResponse:
         # so answers that cannot be scored say so in a 200 (a plain form's is a 400).
         return render(request, "results/_what_if_result.html", {"tried": tried, "what_if": result})
     cheapest = explanation.cheapest
+    assessment = explanation.assessment
     return render(
         request,
         "results/points.html",
@@ -71,6 +73,9 @@ def unit_points(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "more_cheap": max(0, len(cheapest) - insight.CHEAPEST_SHOWN),
             "missing": missing_parts(explanation.result),
             "unit_roles": UNIT_ROLES,
+            "may_appeal": role in UNIT_ROLES
+            and explanation.appraisal_shown
+            and may_appeal_now(assessment.cycle, assessment.unit),
         },
         status=400 if tried is not None and not tried.is_valid else 200,
     )

@@ -29,10 +29,13 @@ from parindex.scoring.numbers import ZERO, publish
 
 pytestmark = pytest.mark.django_db
 
+LOWERED = 6  # unit A's yes/no leaves the appraisal lowered
+
 
 def published_cycle(cast: Cast, *, extra: int = 5, year: int = 2023) -> Cycle:
     """The departments' cycle with units A, B and `extra` more, every unit approved, its
-    results published; unit A's first yes/no leaf appraised “no”, with a comment."""
+    results published; unit A's first yes/no leaves appraised “no” where it said “yes”
+    (the first with a comment), so that it has room to rise."""
     framework = framework_import(
         tree=tree_from_yaml((DEMO_FRAMEWORKS / "so-nganh-2023.yaml").read_bytes()), by=None
     )
@@ -48,12 +51,13 @@ def published_cycle(cast: Cast, *, extra: int = 5, year: int = 2023) -> Cycle:
         )
     cycle = cycle_for_units(year=year, framework=framework, units=units, seed=7)
     Assessment.objects.filter(cycle=cycle).update(state=State.APPROVED)
-    item = first_yes_no(cycle, cast.unit_a)
-    item.self_inputs = {"yes": True}
-    item.appraised_inputs = {"yes": False}
-    item.appraisal_note = "Không có kế hoạch ban hành đúng hạn."
-    item.not_applicable_claimed = False
-    item.save()
+    for skip in range(LOWERED):
+        item = first_yes_no(cycle, cast.unit_a, skip)
+        item.self_inputs = {"yes": True}
+        item.appraised_inputs = {"yes": False}
+        item.appraisal_note = "Không có kế hoạch ban hành đúng hạn." if skip == 0 else ""
+        item.not_applicable_claimed = False
+        item.save()
     snapshot = results_compute(cycle=cycle, by=cast.admin)
     results_publish(
         snapshot=snapshot,
@@ -202,8 +206,8 @@ def test_two_answers_changed_move_the_rank_and_nothing_is_written(cast: Cast) ->
     tried = response.context["what_if"]
     assert len(tried.changes) == 2
     assert tried.result.index_pct > row.index_pct
-    if row.rank and row.rank > 1:
-        assert tried.standing.rank < row.rank
+    assert row.rank is not None and row.rank > 1
+    assert tried.standing.rank < row.rank
     assert tried.before.rank == row.rank
     assert (
         AssessmentItem.objects.filter(version__gt=1).count(),
