@@ -208,6 +208,11 @@ class FieldPart:
     rest: list[Line]
     leaves: list[Line]
 
+    @property
+    def has_error(self) -> bool:
+        """An answer tried under it could not be scored (its what-if part opens)."""
+        return any(line.error for line in self.leaves)
+
 
 @dataclass
 class Explanation:

@@ -55,6 +55,9 @@ def test_a_unit_sees_where_its_points_went_tries_answers_and_appeals(
     second = first_yes_no(cycle, cast.unit_a, skip=1).criterion.code
     for code in (lowered, second):
         leaf = page.locator(f"#w-{code.replace('.', '_')}")
+        field = page.locator("#what-if details", has=leaf)
+        if field.get_attribute("open") is None:  # the fields start closed
+            field.locator("summary").click()
         leaf.get_by_label("Có", exact=False).first.check()
     panel = page.locator("#what-if-result")
     expect(panel).to_contain_text("Với các câu trả lời tính thử")
