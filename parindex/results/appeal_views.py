@@ -24,7 +24,7 @@ from .appeal_forms import AppealForm, AppealWindowForm, DecisionForm
 from .models import Appeal, AppealCriterion, AppealWindow
 
 READERS = services.READERS
-DECIDERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+DECIDERS = services.DECIDERS
 
 
 def _get_cycle(request: HttpRequest, year: int) -> Cycle:
