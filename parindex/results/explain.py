@@ -46,14 +46,13 @@ from parindex.scoring.rules import InputError, Inputs, Rule, SurveyRule
 from .compute import UnitInputs, load_unit
 from .models import ResultRow, ResultSnapshot
 from .provisional import survey_names, unranked_reason
+from .selectors import DRAFT_READERS
 
 # Who reads a unit's explanation: the unit's own people and those who oversee every unit.
 # An appraiser sees the fields they appraise on the assessment page, not the whole.
 READERS = (Role.ADMIN, Role.COUNCIL_CHAIR, Role.VIEWER, Role.UNIT_SCORER, Role.UNIT_HEAD)
 # Who tries answers in the what-if: the unit and the administrator.
 TRIERS = (Role.ADMIN, Role.UNIT_SCORER, Role.UNIT_HEAD)
-# Revisions read before publication: those who see the draft results.
-DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
 # The cheapest points listed on the page; the Excel file lists them all.
 CHEAPEST_SHOWN = 10
 
@@ -304,7 +303,9 @@ def explain(assessment: Assessment, *, role: Role, user: User) -> Explanation:
         surveys=inputs.surveys,
         history=inputs.history,
     )
-    comparison = compare(assessment, drafts=user.role in DRAFT_READERS)
+    comparison = compare(
+        assessment, drafts=user.role in DRAFT_READERS, bands=inputs.cycle_group.band_rules()
+    )
     explanation = Explanation(
         assessment,
         inputs,
@@ -330,18 +331,18 @@ def _counted(answers: Mapping[str, Answer], appraisal: bool) -> dict[str, Answer
     }
 
 
-def compare(assessment: Assessment, *, drafts: bool) -> Comparison:
+def compare(assessment: Assessment, *, drafts: bool, bands: tuple[Band, ...]) -> Comparison:
     """The group's other units in the newest revision published (or any, for those who
-    read drafts): their indexes by rank pool, in one query."""
+    read drafts): their indexes by rank pool, in one query; the bands frozen with that
+    revision, else the cycle's (`bands`)."""
     snapshots = ResultSnapshot.objects.filter(cycle_id=assessment.cycle_id)
     if not drafts:
         snapshots = snapshots.filter(status=ResultSnapshot.Status.PUBLISHED)
     snapshot = snapshots.order_by("-revision").first()
-    cycle_bands = assessment.cycle.groups.get(group_id=assessment.group_id).band_rules()
     if snapshot is None:
-        return Comparison(None, cycle_bands, {}, None)
+        return Comparison(None, bands, {}, None)
     stored = snapshot.bands.get(str(assessment.group_id))
-    bands = bands_from_json(stored) if stored else cycle_bands
+    bands = bands_from_json(stored) if stored else bands
     others: dict[tuple[str, ...], list[Decimal]] = {}
     for unit_id, index, missing in ResultRow.objects.filter(
         snapshot=snapshot, group_id=assessment.group_id, rank__isnull=False
@@ -480,21 +481,24 @@ def _reasons(
         )
     answered = rule_kind(rule.type).answered
     if answered and not node.not_applicable:
+        # A bonus or a penalty counts outside the maximum: its figure is its adjustment.
+        counted = node.adjustment if rule.adjusts else node.points
+        own = None if line.own is None else line.own.adjustment if rule.adjusts else line.own.points
         if item is None or (item.self_inputs is None and not claimed):
-            found.append(Reason("unanswered", _("The unit did not answer: it counts 0")))
+            if not rule.adjusts:  # no bonus or penalty claimed is no answer to give
+                found.append(Reason("unanswered", _("The unit did not answer: it counts 0")))
         elif node.provisional:
             found.append(Reason("unappraised", _("Not appraised yet: the unit's own score counts")))
-        elif line.own is not None and line.own.points != node.points:
-            lower = line.own.points > node.points
+        elif own is not None and own != counted:
             found.append(
                 Reason(
                     "appraisal",
                     (
                         _("The appraisal lowered the unit's %(own)s to %(counted)s")
-                        if lower
+                        if own > counted
                         else _("The appraisal raised the unit's %(own)s to %(counted)s")
                     )
-                    % {"own": points(line.own.points), "counted": points(node.points)},
+                    % {"own": points(own), "counted": points(counted)},
                 )
             )
     if node.problem and item is not None:

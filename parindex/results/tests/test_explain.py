@@ -375,3 +375,29 @@ def test_the_page_swaps_in_the_what_if_s_answer_alone(cast: Cast) -> None:
     assert refused.status_code == 200 and "Chọn Có hoặc Không." in refused.content.decode()
     page = client.get(url).content.decode()
     assert 'hx-target="#what-if-result"' in page and "htmx.min.js" in page
+
+
+def test_a_bonus_says_what_the_appraisal_counted_and_none_claimed_is_no_fault(
+    cast: Cast,
+) -> None:
+    cycle = published_cycle(cast, extra=0)
+    items = AssessmentItem.objects.filter(
+        assessment__cycle=cycle, assessment__unit=cast.unit_a
+    ).select_related("criterion")
+    bonus = items.get(criterion__rule_type="bonus")
+    bonus.self_inputs = {"items": ["0.75"]}
+    bonus.appraised_inputs = {"items": ["0.25"]}
+    bonus.not_applicable_claimed = False
+    bonus.save()
+    penalty = items.get(criterion__rule_type="penalty")
+    penalty.self_inputs = penalty.appraised_inputs = None
+    penalty.not_applicable_claimed = False
+    penalty.save()
+    explanation = explanation_of(cycle, cast.unit_a, cast.admin)
+    lines = {line.code: line for line in explanation.lines}
+    said = [reason.text for reason in lines[bonus.criterion.code].reasons]
+    assert any("0,75" in text and "0,25" in text for text in said), said
+    assert lines[bonus.criterion.code].node.adjustment == Decimal("0.25")
+    assert lines[penalty.criterion.code].reasons == []
+    field = next(p for p in explanation.parts if p.field.code == bonus.criterion.field_code)
+    assert lines[bonus.criterion.code] in field.losing  # shown: it has a bonus
