@@ -42,8 +42,8 @@ def test_a_unit_sees_where_its_points_went_tries_answers_and_appeals(
     log_in(page, base, "scorer_a")
     page.goto(f"{base}/results/{cycle.year}/{cast.unit_a.code}/")
     with page.expect_navigation():
-        page.get_by_role("link", name="Điểm bị mất ở đâu").click()
-    expect(page.locator("h1")).to_have_text("Điểm bị mất ở đâu")
+        page.get_by_role("link", name="Vì sao bị trừ điểm").click()
+    expect(page.locator("h1")).to_have_text("Vì sao bị trừ điểm")
     expect(page.locator("#summary")).to_contain_text(f"Hạng {row.rank}/{row.rank_of}")
     lowered_row = page.locator(f"tr[id='c-{lowered.replace('.', '_')}']")
     expect(lowered_row).to_contain_text("Không có kế hoạch ban hành đúng hạn.")
