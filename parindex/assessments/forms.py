@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.frameworks.models import Criterion
 from parindex.frameworks.rules import INPUT_FIELDS, InputsError, read_inputs
-from parindex.scoring.rules import Inputs
+from parindex.scoring.rules import Inputs, Rule
 
 from .models import Cycle, Phase
 
@@ -29,9 +29,13 @@ class RuleInputsForm(forms.Form):
     occurrences = forms.CharField(required=False, max_length=10)
     items = forms.CharField(required=False, max_length=2000)
 
-    def __init__(self, *args: Any, criterion: Criterion, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, criterion: Criterion, rule: Rule | None = None, **kwargs: Any
+    ) -> None:
+        """`rule`: the criterion's, already parsed (a page that reads many leaves)."""
         super().__init__(*args, **kwargs)
         self.criterion = criterion
+        self.rule = rule
         self.inputs: Inputs | None = None
 
     def read_rule_inputs(self, data: dict[str, Any]) -> bool:
@@ -39,7 +43,7 @@ class RuleInputsForm(forms.Form):
         the rule cannot score them."""
         try:
             self.inputs = read_inputs(
-                self.criterion.rule(),
+                self.rule or self.criterion.rule(),
                 Decimal(self.criterion.max_points),
                 {name: data.get(name) or "" for name in INPUT_FIELDS},
             )

@@ -123,7 +123,9 @@ def framework_of(assessment: Assessment) -> CycleGroup:
 
 
 @dataclass(frozen=True)
-class _Framework:
+class FrameworkParts:
+    """A framework's criteria, its tree and its rules parsed (once per process, frozen)."""
+
     criteria: list[Criterion]  # in document order
     tree: Tree
     claimed: Tree  # without the leaves scored later
@@ -132,19 +134,19 @@ class _Framework:
 
 # A frozen framework never changes (editing it makes a new version): each process reads
 # its criteria and parses their rules once, not on every page and save.
-_FROZEN: dict[tuple[int, datetime.datetime | None], _Framework] = {}
+_FROZEN: dict[tuple[int, datetime.datetime | None], FrameworkParts] = {}
 _FROZEN_MOST = 64
 _FROZEN_LOCK = threading.Lock()  # a threaded server's requests share it
 
 
-def _framework(framework: Framework) -> _Framework:
+def framework_parts(framework: Framework) -> FrameworkParts:
     key = (framework.pk, framework.frozen_at)
     found = _FROZEN.get(key) if framework.is_frozen else None
     if found is not None:
         return found
     criteria = list(Criterion.objects.filter(framework=framework).order_by("position"))
     tree = framework.to_tree(criteria)
-    found = _Framework(
+    found = FrameworkParts(
         criteria,
         tree,
         without_rules(tree, LATER),
@@ -170,7 +172,7 @@ def assessment_view(
     `evidence`, no leaf's files, links and requests (a save's answer shows none); without
     `appraisal`, no appraised points (a page that does not show them)."""
     cycle_group = framework_of(assessment)
-    parts = _framework(cycle_group.framework)
+    parts = framework_parts(cycle_group.framework)
     criteria, tree, claimed = parts.criteria, parts.tree, parts.claimed
     items = {
         item.criterion_id: item for item in AssessmentItem.objects.filter(assessment=assessment)

@@ -24,7 +24,7 @@ from .appeal_forms import AppealForm, AppealWindowForm, DecisionForm
 from .models import Appeal, AppealCriterion, AppealWindow
 
 READERS = services.READERS
-DECIDERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+DECIDERS = services.DECIDERS
 
 
 def _get_cycle(request: HttpRequest, year: int) -> Cycle:
@@ -111,7 +111,10 @@ def appeal_new(request: HttpRequest, year: int) -> HttpResponse:
     unit = user.unit
     assert unit is not None  # a unit role always has its unit
     leaves = services.appealable_leaves(cycle, unit)
-    form = AppealForm(request.POST or None, request.FILES or None, leaves=leaves)
+    # From where the points went: the criterion named (one of the unit's leaves only).
+    named = request.GET.get("criterion", "")[:30]
+    initial = {"criterion_1": named} if named in {c.code for c in leaves} else {}
+    form = AppealForm(request.POST or None, request.FILES or None, leaves=leaves, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             appeal = services.appeal_file(

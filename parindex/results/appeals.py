@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from parindex.assessments.models import AssessmentItem, Cycle, CycleGroup, inputs_to_json
 from parindex.assessments.services import evidence_store, item_correct_appraisal
 from parindex.frameworks.models import Criterion
+from parindex.notify.models import Message
 from parindex.notify.services import notice_enqueue
 from parindex.org.errors import Forbidden, Refused
 from parindex.org.models import OVERSIGHT_ROLES, UNIT_ROLES, Role, Unit, User
@@ -34,8 +35,12 @@ MAX_CRITERIA = 20  # criteria in one appeal
 MAX_FILES = 10  # evidence files in one appeal
 
 
+# Who decides appeals: the council's chair and the administrator.
+DECIDERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+
+
 def may_decide(user: User) -> bool:
-    return user.is_active and user.role in (Role.ADMIN, Role.COUNCIL_CHAIR)
+    return user.is_active and user.role in DECIDERS
 
 
 def sees_all(user: User) -> bool:
@@ -44,6 +49,16 @@ def sees_all(user: User) -> bool:
 
 def may_file(user: User, unit: Unit) -> bool:
     return user.is_active and user.role in UNIT_ROLES and user.unit_id == unit.pk
+
+
+def may_appeal_now(cycle: Cycle, unit: Unit) -> bool:
+    """The cycle's window is open today and the unit has not appealed yet (one a year)."""
+    window = AppealWindow.objects.filter(cycle=cycle).first()
+    return (
+        window is not None
+        and window.is_open(timezone.localdate())
+        and not Appeal.objects.filter(cycle=cycle, unit=unit).exists()
+    )
 
 
 def published_snapshot(cycle: Cycle) -> ResultSnapshot | None:
@@ -154,7 +169,23 @@ def appeal_file(
     files = [evidence_store(unit_id=unit.pk, upload=upload, by=by) for upload in uploads]
     if files:
         appeal.evidence.add(*files)
+    notice_enqueue(
+        notice=notices.appeal_filed(appeal=appeal, codes=codes),
+        event=f"appeal:{appeal.pk}:filed",
+        contacts=council_contacts(),
+    )
     return appeal
+
+
+def council_contacts() -> list[tuple[str, str]]:
+    """Those who decide appeals, by e-mail: the active chairs and administrators."""
+    return [
+        (Message.Channel.EMAIL, email)
+        for email in User.objects.filter(role__in=DECIDERS, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    ]
 
 
 @transaction.atomic

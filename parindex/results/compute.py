@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Max, Sum, TextField
+from django.db.models import Count, IntegerField, Max, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from parindex.assessments.models import (
     CycleGroup,
     inputs_from_json,
 )
+from parindex.assessments.selectors import framework_parts
 from parindex.frameworks.models import Criterion
 from parindex.scoring.engine import (
     Answer,
@@ -37,7 +38,7 @@ from parindex.scoring.engine import (
     reported_result,
     survey_key,
 )
-from parindex.scoring.rules import Inputs
+from parindex.scoring.rules import Inputs, Rule
 from parindex.scoring.tree import Tree
 from parindex.surveys.models import UnitSurveyResult
 
@@ -99,7 +100,7 @@ def _load_and_compute(cycle: Cycle, on_progress: Progress) -> ComputedCycle:
     assessments = list(
         Assessment.objects.filter(cycle=cycle).values_list("pk", "unit_id", "group_id")
     )
-    answers = _answers(cycle, code_of)
+    answers = _answers(AssessmentItem.objects.filter(assessment__cycle=cycle), code_of)
     digest = _digest(cycle)
     surveys = _surveys(cycle.year)
     history = _history(cycle.year)
@@ -135,14 +136,68 @@ def _load_and_compute(cycle: Cycle, on_progress: Progress) -> ComputedCycle:
     return ComputedCycle(results, by_group, unit_groups, digest)
 
 
-def _answers(cycle: Cycle, code_of: dict[int, str]) -> dict[int, dict[str, Answer]]:
-    """Every assessment's answers by criterion code. The items are read as raw rows, JSON
-    as text: Django's per-value converters cost more than the whole computation on a
-    large cycle. Each distinct stored answer is decoded once and shared, which also lets
-    the engine score it once per leaf."""
+@dataclass
+class UnitInputs:
+    """What the engine reads for one unit of a cycle: its group's tree, its answers, its
+    survey results and its earlier years."""
+
+    unit: int  # the unit's pk
+    tree: Tree
+    cycle_group: CycleGroup
+    criteria: list[Criterion]  # the framework's, in document order
+    rules: dict[int, Rule]  # the leaves' rules, parsed, by criterion pk
+    answers: dict[str, Answer]
+    surveys: SurveyAggregates | None
+    history: History | None
+
+    def compute(self, answers: dict[str, Answer] | None = None) -> UnitResult:
+        """The unit through the engine: with its own answers, or with `answers` instead."""
+        return compute_unit(
+            self.tree,
+            self.answers if answers is None else answers,
+            unit=str(self.unit),
+            group=str(self.cycle_group.group_id),
+            surveys=self.surveys,
+            history=self.history,
+        )
+
+
+def load_unit(assessment: Assessment) -> UnitInputs:
+    """One assessment's inputs, as `load_and_compute` reads them for the whole cycle, in a
+    few queries whatever the size of the cycle; a frozen framework's tree and rules as
+    parsed once per process."""
+    cycle = assessment.cycle
+    cycle_group = (
+        CycleGroup.objects.filter(cycle=cycle, group_id=assessment.group_id)
+        .select_related("framework")
+        .get()
+    )
+    parts = framework_parts(cycle_group.framework)
+    criteria, tree = parts.criteria, parts.tree
+    code_of = {c.pk: c.code for c in criteria if c.rule_type}
+    answers = _answers(AssessmentItem.objects.filter(assessment=assessment), code_of)
+    unit_id = assessment.unit_id
+    return UnitInputs(
+        unit_id,
+        tree,
+        cycle_group,
+        criteria,
+        parts.rules,
+        answers.get(assessment.pk, {}),
+        _surveys(cycle.year, unit_id).get(unit_id),
+        _history(cycle.year, unit_id).get(unit_id),
+    )
+
+
+def _answers(
+    items: QuerySet[AssessmentItem], code_of: dict[int, str]
+) -> dict[int, dict[str, Answer]]:
+    """Each assessment's answers among `items`, by criterion code. The items are read as
+    raw rows, JSON as text: Django's per-value converters cost more than the whole
+    computation on a large cycle. Each distinct stored answer is decoded once and shared,
+    which also lets the engine score it once per leaf."""
     queryset = (
-        AssessmentItem.objects.filter(assessment__cycle=cycle)
-        .order_by()
+        items.order_by()
         .annotate(
             own=Cast("self_inputs", TextField()),
             appraised=Cast("appraised_inputs", TextField()),
@@ -204,16 +259,19 @@ def _trees(cycle_groups: list[CycleGroup]) -> dict[int, Tree]:
     }
 
 
-def _surveys(year: int) -> dict[int, SurveyAggregates]:
-    """Each unit's survey results of the year: each source overall and by indicator, and
-    which of them fell short of the unit's target sample."""
+def _surveys(year: int, unit: int | None = None) -> dict[int, SurveyAggregates]:
+    """Each unit's survey results of the year (one unit's only, if given): each source
+    overall and by indicator, and which of them fell short of the unit's target sample."""
+    found = UnitSurveyResult.objects.filter(year=year)
+    if unit is not None:
+        found = found.filter(unit_id=unit)
     overall: dict[int, dict[str, Decimal]] = defaultdict(dict)
     indicators: dict[int, dict[str, Decimal]] = defaultdict(dict)
     short: dict[int, set[str]] = defaultdict(set)
     units: set[int] = set()
-    for unit_id, source, indicator, percent, is_short in UnitSurveyResult.objects.filter(
-        year=year
-    ).values_list("unit_id", "source", "indicator", "percent", "short"):
+    for unit_id, source, indicator, percent, is_short in found.values_list(
+        "unit_id", "source", "indicator", "percent", "short"
+    ):
         units.add(unit_id)
         if indicator:
             indicators[unit_id][survey_key(source, indicator)] = percent
@@ -232,11 +290,20 @@ def _surveys(year: int) -> dict[int, SurveyAggregates]:
     }
 
 
-def _history(year: int) -> dict[int, History]:
-    """Published indexes of the two previous years: computed results first, then imported
-    (the index as published where the table gave it, else recomputed by the engine)."""
+def _history(year: int, unit: int | None = None) -> dict[int, History]:
+    """Published indexes of the two previous years (one unit's only, if given): computed
+    results first, then imported (the index as published where the table gave it, else
+    recomputed by the engine)."""
     indexes: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for row in ImportedResult.objects.filter(year__in=(year - 1, year - 2)).values_list(
+    imported_rows = ImportedResult.objects.filter(year__in=(year - 1, year - 2))
+    computed_rows = ResultRow.objects.filter(
+        snapshot__status=ResultSnapshot.Status.PUBLISHED,
+        snapshot__cycle__year__in=(year - 1, year - 2),
+    )
+    if unit is not None:
+        imported_rows = imported_rows.filter(unit_id=unit)
+        computed_rows = computed_rows.filter(unit_id=unit)
+    for row in imported_rows.values_list(
         "unit_id",
         "year",
         "self_assessed",
@@ -258,13 +325,8 @@ def _history(year: int) -> dict[int, History]:
             index_pct=index_pct,
         )
         indexes[unit_id][row_year] = imported.index_pct
-    for unit_id, row_year, index in (
-        ResultRow.objects.filter(
-            snapshot__status=ResultSnapshot.Status.PUBLISHED,
-            snapshot__cycle__year__in=(year - 1, year - 2),
-        )
-        .order_by("snapshot__revision")
-        .values_list("unit_id", "snapshot__cycle__year", "index_pct")
+    for unit_id, row_year, index in computed_rows.order_by("snapshot__revision").values_list(
+        "unit_id", "snapshot__cycle__year", "index_pct"
     ):
         indexes[unit_id][row_year] = index
     return {unit_id: History(dict(years)) for unit_id, years in indexes.items()}

@@ -8,18 +8,21 @@ averaged here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from parindex.scoring.numbers import publish
 
-from .criteria import GroupCriteria
 from .interchange import TABLE_HEADERS, UNIT_FIGURES, figure_cells
 from .provisional import rank_label, row_note
 from .selectors import UnitPage, YearResults
 from .sheets import PERCENT, POINTS, save_book, sheet_title, write_rows
+
+if TYPE_CHECKING:
+    from .criteria import GroupCriteria
+    from .explain import Explanation
 
 
 def year_to_xlsx(results: YearResults) -> bytes:
@@ -212,4 +215,57 @@ def criteria_to_xlsx(groups: Sequence[GroupCriteria]) -> bytes:
             for unit in criterion.units:
                 rows.append([group.name, criterion.code, criterion.title, unit.name, unit.lost])
     write_rows(sheet, rows, [24, 10, 60, 36, 12], [POINTS], first=4)
+    return save_book(book)
+
+
+def explanation_to_xlsx(explanation: Explanation) -> bytes:
+    """Where a unit's points went: every node of its tree with its maximum, its own
+    claim, its points, its points pending and lost, and why; then the cheapest points."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title(_("Points lost")))
+    rows: list[list[Any]] = [
+        [
+            _("Code"),
+            _("Criterion"),
+            _("Max points"),
+            _("Unit's own"),
+            _("Points"),
+            _("Pending"),
+            _("Lost"),
+            _("Why"),
+            _("Appraiser's comment"),
+        ]
+    ]
+    for line in explanation.lines:
+        rows.append(
+            [
+                line.code,
+                line.criterion.title,
+                publish(line.node.max_points),
+                publish(line.own.points) if line.own is not None else None,
+                publish(line.node.points),
+                publish(line.node.pending),
+                publish(line.lost),
+                "; ".join(reason.text for reason in line.reasons),
+                line.comment,
+            ]
+        )
+    write_rows(sheet, rows, [10, 60, 10, 10, 10, 10, 10, 60, 40], [POINTS] * 5, first=2, wrap=True)
+    cheap_sheet = book.create_sheet(title=sheet_title(_("Cheapest points")))
+    cheap_rows: list[list[Any]] = [
+        [_("Code"), _("Criterion"), _("Points it would bring"), _("Index"), _("Rank"), _("Band")]
+    ]
+    for cheap in explanation.cheapest:
+        standing = cheap.standing
+        cheap_rows.append(
+            [
+                cheap.line.code,
+                cheap.line.criterion.title,
+                publish(cheap.gain),
+                standing.index_pct / 100,
+                f"{standing.rank}/{standing.rank_of}" if standing.rank is not None else "—",
+                standing.band,
+            ]
+        )
+    write_rows(cheap_sheet, cheap_rows, [10, 60, 12, 10, 8, 8], [POINTS, PERCENT], first=2)
     return save_book(book)

@@ -117,6 +117,32 @@ def _short(ranked: RankedUnit, values: dict[str, object]) -> str:
     ) % {**values, "rank_text": rank}
 
 
+def appeal_filed(*, appeal: Appeal, codes: list[str]) -> Notice:
+    """To the council: a unit filed its appeal, on which criteria, where to decide it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "year": appeal.cycle.year,
+            "unit": appeal.unit.name,
+            "criteria": ", ".join(codes),
+            "link": absolute_url(
+                reverse("results:appeal_detail", args=[appeal.cycle.year, appeal.pk])
+            ),
+        }
+        detail = (
+            _(
+                "%(unit)s has filed an appeal against its PAR index %(year)s result, on the "
+                "criteria %(criteria)s. The council decides each criterion with a reason: "
+                "%(link)s"
+            )
+            % values
+        )
+        return Notice(
+            subject=_("PAR index %(year)s: appeal of %(unit)s") % values,
+            detail=detail,
+            short=_("[PAR index %(year)s] appeal of %(unit)s filed. %(link)s") % values,
+        )
+
+
 def appeal_decided(*, appeal: Appeal, lines: list[AppealCriterion]) -> Notice:
     """The council's decision on a unit's appeal: each criterion upheld or rejected with
     its reason and, when something was upheld, that the results are corrected."""

@@ -23,7 +23,7 @@ from django.db.models import F, Q, QuerySet
 
 from parindex.assessments.models import Cycle, CycleGroup, bands_from_json
 from parindex.frameworks.models import Criterion, Framework
-from parindex.org.models import Unit, UnitGroup
+from parindex.org.models import Role, Unit, UnitGroup
 from parindex.scoring.engine import (
     Band,
     Change,
@@ -190,6 +190,9 @@ def missing_groups(year: int, present: QuerySet[Any, Any]) -> list[str]:
 
 
 # What every row reads beside its figures: the unit and its group.
+# Who reads the results before they are published: the administrator and the chair.
+DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+
 _IDENTITY = ("unit_id", "unit__code", "unit__name", "group_id", "group__code", "group__name")
 _FIGURES = ("max_points", "self_assessed", "survey_staff", "survey_sipas", "fields")
 # What a computed row adds: its name then, and what its result still misses.

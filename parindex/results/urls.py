@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appeal_views, criteria_views, views
+from . import appeal_views, criteria_views, explain_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -41,5 +41,11 @@ urlpatterns = [
     path("<int:year>/criteria/", criteria_views.criteria, name="criteria"),
     path("<int:year>/criteria.xlsx", criteria_views.criteria_xlsx, name="criteria_xlsx"),
     path("<int:year>/<slug:code>/", views.unit, name="unit"),
+    path("<int:year>/<slug:code>/points/", explain_views.unit_points, name="unit_points"),
+    path(
+        "<int:year>/<slug:code>/points.xlsx",
+        explain_views.unit_points_xlsx,
+        name="unit_points_xlsx",
+    ),
     path("<int:year>/<slug:code>.xlsx", views.unit_xlsx, name="unit_xlsx"),
 ]

@@ -61,7 +61,7 @@ from .selectors import YearResults
 from .tasks import results_compute_cycle
 
 EVERYONE = tuple(Role)
-DRAFT_READERS = (Role.ADMIN, Role.COUNCIL_CHAIR)
+DRAFT_READERS = selectors.DRAFT_READERS
 # Bars are drawn for groups up to this size; larger groups read better as a table.
 CHART_LIMIT = 60
 # A phone should not receive thousands of rows at once; the Excel files hold every row.

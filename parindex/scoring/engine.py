@@ -15,6 +15,7 @@ units of their group whose results are made of the same parts (`rank_pool`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -239,6 +240,20 @@ class UnitResult:
 PUBLISHED_TOLERANCE = Decimal("0.02")
 
 
+def _total(points: Decimal, adjustment: Decimal, max_points: Decimal) -> Decimal:
+    """Bonus points never lift the total above the maximum, penalties never below zero."""
+    return min(max(points + adjustment, ZERO), max_points)
+
+
+def index_with_gain(result: UnitResult, gain: Decimal) -> Decimal:
+    """The published index the unit would have with `gain` more points in its criteria
+    (one below its maximum raised to it, say): its bonus and penalty as they are, its
+    maximum as it is. `result` is the engine's, with its nodes."""
+    points = sum((result.nodes[code].points for code in result.fields), ZERO)
+    total = _total(points + gain, result.adjustment, result.max_points)
+    return publish(_index(total, result.max_points))
+
+
 def _index(total: Decimal, max_points: Decimal) -> Decimal:
     if max_points == ZERO:
         return ZERO
@@ -456,8 +471,7 @@ def compute_unit(
     adjustment = sum((f.adjustment for f in fields), ZERO)
     max_points = sum((f.max_points for f in fields), ZERO)
     survey = survey_points["sipas"] + survey_points["staff"]
-    # Bonus points never lift the total above the maximum, penalties never below zero.
-    total = min(max(points + adjustment, ZERO), max_points)
+    total = _total(points, adjustment, max_points)
     unappraised = sum(f.unappraised for f in fields)
     missing = (
         tuple(sorted({source for _position, source, _points in pending_leaves}))
@@ -633,6 +647,12 @@ def rank(values: Sequence[tuple[str, Decimal]]) -> dict[str, int]:
         else:
             ranks[key] = position
     return ranks
+
+
+def rank_among(value: Decimal, others_ascending: Sequence[Decimal]) -> int:
+    """The rank `rank` would give `value` among the others' values (sorted, lowest
+    first): one more than the number of values above it, so equal values share a rank."""
+    return len(others_ascending) - bisect_right(others_ascending, value) + 1
 
 
 def extremes(values: Sequence[tuple[str, Decimal]]) -> Extremes:

@@ -294,6 +294,12 @@ def extra_rows(world: World) -> list[Row]:
         Row("GET", reverse("results:appeal_file", args=[2024, seed["appeal"].pk,
                                                         world.evidence.pk]),
             read_a_or_role),
+        # Where unit A's points went (results.explain): read by A's people and the
+        # oversight roles; tried (POST, nothing saved) by A's people and the administrator.
+        Row("GET", reverse("results:unit_points", args=[year, code]), read_a),
+        Row("GET", reverse("results:unit_points_xlsx", args=[year, code]), read_a),
+        Row("POST", reverse("results:unit_points", args=[year, code]),
+            {**read_a, "chair": 403, "viewer": 403}),
         *poster_rows(world),
     ]  # fmt: skip
 

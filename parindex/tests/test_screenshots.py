@@ -920,3 +920,60 @@ def test_the_appeals_pages(
         "so-y-te.scorer": [("appeal-new", "/results/2024/appeals/new/")],
     }
     assert looked_at_as_roles(browser, live_server, width, pages, screenshot_dir) == []
+
+
+def prepare_points() -> None:
+    """`prepare_fairness`, the 2024 results computed and marked published, the units past
+    their appraisal, the appeal window open: where each unit's points went."""
+    import datetime
+
+    from parindex.assessments.models import Assessment, Cycle, State
+    from parindex.org.models import User
+    from parindex.results import appeals
+    from parindex.results.models import ResultSnapshot
+    from parindex.results.services import results_compute
+
+    prepare_fairness()
+    cycle = Cycle.objects.get(year=2024)
+    admin = User.objects.get(username="admin")
+    Assessment.objects.filter(cycle=cycle).update(state=State.APPROVED)
+    snapshot = results_compute(cycle=cycle, by=admin)
+    ResultSnapshot.objects.filter(pk=snapshot.pk).update(
+        status=ResultSnapshot.Status.PUBLISHED, decision="25/QĐ-UBND", published_at=timezone.now()
+    )
+    today = timezone.localdate()
+    appeals.appeal_window_set(
+        cycle=cycle, opens_on=today, closes_on=today + datetime.timedelta(days=10), by=admin
+    )
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_where_the_points_went(
+    browser: Any, live_server: Any, width: str, screenshot_dir: Path | None
+) -> None:
+    prepare_points()
+    points = "/results/2024/so-tu-phap/points/"
+    pages = {
+        "admin": [("points", points)],
+        "viewer": [("points", points)],
+        "head": [("points", "/results/2024/ubnd-huyen-my-xuyen/points/")],
+    }
+    problems = looked_at_as_roles(browser, live_server, width, pages, screenshot_dir)
+    # The unit's scorer tries an answer: the what-if's answer comes in at the window's foot.
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    log_in(page, live_server.url, ACCOUNTS["scorer"], DEMO_PASSWORD)
+    if visited(page, live_server.url + points, "scorer points", problems):
+        looked_at(page, "scorer points", width, problems, screenshot_dir, "scorer-points")
+        field = page.locator("#what-if details").first
+        field.locator("summary").click()
+        field.locator("input[type=radio][value=yes]:not(:checked)").first.check()
+        panel = page.locator("#what-if-result.what-if-panel")
+        panel.wait_for()
+        looked_at(
+            page, "scorer what-if", width, problems, screenshot_dir, "scorer-what-if",
+            full_page=False,
+        )  # fmt: skip
+    context.close()
+    assert problems == []

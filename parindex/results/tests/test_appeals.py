@@ -294,3 +294,17 @@ def file_a_for_b(cycle: Cycle, cast: Cast) -> Appeal:
     return appeal_file(
         cycle=cycle, unit=cast.unit_b, lines=[AppealLine(code, "Lý do")], by=cast.scorer_b
     )
+
+
+def test_the_council_is_told_once_when_an_appeal_is_filed(cast: Cast, published: Cycle) -> None:
+    cast.chair.email = "chu-tich-hoi-dong@demo.parindex.invalid"
+    cast.chair.save()
+    cast.viewer.email = "theo-doi@demo.parindex.invalid"
+    cast.viewer.save()
+    appeal = file_a(published, cast)
+    told = Message.objects.filter(event_key__startswith=f"appeal:{appeal.pk}:filed")
+    assert list(told.values_list("recipient", flat=True)) == [cast.chair.email]
+    [message] = told
+    code = leaf_item(published, cast).criterion.code
+    assert "Sở Tư pháp" in message.body and code in message.body
+    assert f"/results/2023/appeals/{appeal.pk}/" in message.body

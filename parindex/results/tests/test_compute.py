@@ -154,7 +154,7 @@ def test_answers_read_raw_are_the_answers_the_orm_reads() -> None:
     items.filter(pk=second.pk).update(not_applicable_claimed=True, not_applicable_accepted=False)
     items.filter(pk=third.pk).update(appraised_inputs=None, not_applicable_accepted=None)
     code_of = dict(Criterion.objects.values_list("pk", "code"))
-    answers = _answers(cycle, code_of)
+    answers = _answers(items, code_of)
     for item in items.select_related("criterion"):
         expected = Answer(
             inputs_from_json(item.self_inputs),

@@ -24,10 +24,12 @@ from parindex.scoring.engine import (
     compute_cycle,
     compute_unit,
     field_figures,
+    index_with_gain,
     points_lost,
     points_pending,
     published_difference,
     rank,
+    rank_among,
     rank_pool,
     reported_result,
 )
@@ -750,3 +752,37 @@ def test_the_indicator_is_written_back_as_given() -> None:
     }
     assert SurveyRule(source="staff", indicator="1 3").check(D(1))  # not an indicator code
     assert SurveyRule(source="staff", if_short="drop").check(D(1))
+
+
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(0, 400))
+def test_a_rank_among_the_others_is_the_rank_among_all(others: list[int], mine: int) -> None:
+    values = [(f"u{n}", D(v) / 4) for n, v in enumerate(others)] + [("me", D(mine) / 4)]
+    ascending = sorted(D(v) / 4 for v in others)
+    assert rank_among(D(mine) / 4, ascending) == rank(values)["me"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_leaf_raised_to_its_maximum_gives_the_index_the_engine_computes(
+    data: st.DataObject,
+) -> None:
+    """What `index_with_gain` says a leaf's lost points would bring is what the engine
+    computes with that leaf answered at its maximum (a yes/no leaf answered yes)."""
+    tree = data.draw(random_tree())
+    answers = data.draw(random_answers(tree))
+    result = compute_unit(tree, answers)
+    for node in tree.leaves():
+        outcome = result.nodes[node.code]
+        if not isinstance(node.rule, YesNoRule) or outcome.points == outcome.max_points:
+            continue
+        raised = dict(answers)
+        answer = answers[node.code]
+        yes = Inputs(yes=True)
+        raised[node.code] = Answer(
+            self_inputs=yes,
+            appraised_inputs=yes if answer.appraised_inputs is not None else None,
+            not_applicable_claimed=answer.not_applicable_claimed,
+            not_applicable_accepted=answer.not_applicable_accepted,
+        )
+        gain = outcome.max_points - outcome.points - outcome.pending
+        assert index_with_gain(result, gain) == compute_unit(tree, raised).index_pct
