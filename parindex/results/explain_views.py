@@ -4,6 +4,7 @@ oversee every unit read it; the unit and the administrator try answers (nothing 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -38,10 +39,15 @@ def _explanation(request: HttpRequest, year: int, code: str) -> tuple[insight.Ex
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def unit_points(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """Where every point went, field by field, criterion by criterion; the cheapest
     points; the what-if (POST: answers tried, scored, never saved)."""
+    if not request.user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            # The session ended while answers were tried: say so where the answer goes,
+            # leaving what was typed on the page.
+            return render(request, "results/_what_if_result.html", {"expired": True})
+        return redirect_to_login(request.get_full_path())
     explanation, role = _explanation(request, year, code)
     may_try = role in insight.TRIERS
     tried = result = None

@@ -401,3 +401,16 @@ def test_a_bonus_says_what_the_appraisal_counted_and_none_claimed_is_no_fault(
     assert lines[penalty.criterion.code].reasons == []
     field = next(p for p in explanation.parts if p.field.code == bonus.criterion.field_code)
     assert lines[bonus.criterion.code] in field.losing  # shown: it has a bonus
+
+
+def test_a_session_ended_while_trying_says_so_where_the_answer_goes(cast: Cast) -> None:
+    cycle = published_cycle(cast, extra=0)
+    url = reverse("results:unit_points", args=[cycle.year, cast.unit_a.code])
+    code = first_yes_no(cycle, cast.unit_a).criterion.code
+    anonymous = cast.client(None)
+    answer = anonymous.post(url, {f"{code}-yes": "yes"}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    assert 'id="what-if-result"' in body and "/accounts/login/" in body and "<html" not in body
+    assert anonymous.post(url, {f"{code}-yes": "yes"}).status_code == 302
+    assert anonymous.get(url)["Location"].startswith("/accounts/login/?next=")
