@@ -103,3 +103,39 @@ def test_a_unit_sees_where_its_points_went_tries_answers_and_appeals(
     newest = ResultSnapshot.objects.filter(cycle=cycle).order_by("-revision").first()
     assert newest is not None and newest.revision == 2
     assert "Có văn bản chứng minh" in newest.reason
+
+
+def test_a_session_that_ends_while_trying_answers_loses_nothing(
+    browser: Any, live_server: Any, cast: Cast
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    cycle = published_cycle(cast, extra=3)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, base, "scorer_a")
+    page.goto(f"{base}/results/{cycle.year}/{cast.unit_a.code}/points/")
+    code = first_yes_no(cycle, cast.unit_a).criterion.code
+    leaf = page.locator(f"#w-{code.replace('.', '_')}")
+    page.locator("#what-if details", has=leaf).locator("summary").click()
+    Session.objects.all().delete()  # the session ends while the scorer tries answers
+    leaf.get_by_label("Có", exact=False).first.check()
+    panel = page.locator("#what-if-result")
+    expect(panel).to_contain_text("Phiên đăng nhập đã hết")
+    # A log-in again in another tab renews the session and its security token; the
+    # answer tried is still checked, and the next change is scored.
+    other = context.new_page()
+    log_in(other, base, "scorer_a")
+    other.close()
+    expect(leaf.get_by_label("Có", exact=False).first).to_be_checked()
+    second = page.locator(
+        f"#w-{first_yes_no(cycle, cast.unit_a, skip=1).criterion.code}".replace(".", "_")
+    )
+    field = page.locator("#what-if details", has=second)
+    if field.get_attribute("open") is None:
+        field.locator("summary").click()
+    second.get_by_label("Có", exact=False).first.check()
+    expect(panel).to_contain_text("Với các câu trả lời tính thử")
+    expect(panel).to_contain_text(code)
+    context.close()

@@ -18,9 +18,15 @@
     var token = csrfToken();
     if (!token) return;
     event.detail.headers["X-CSRFToken"] = token;
-    if (event.detail.parameters && "csrfmiddlewaretoken" in event.detail.parameters) {
-      event.detail.parameters["csrfmiddlewaretoken"] = token;
+    // Django reads the form's token before the header: the one sent must be the new one.
+    // htmx 2 gives the parameters as FormData; a form's own inputs are renewed too.
+    var parameters = event.detail.parameters;
+    if (parameters instanceof FormData) {
+      if (parameters.has("csrfmiddlewaretoken")) parameters.set("csrfmiddlewaretoken", token);
+    } else if (parameters && "csrfmiddlewaretoken" in parameters) {
+      parameters["csrfmiddlewaretoken"] = token;
     }
+    freshen(event.detail.elt.closest && event.detail.elt.closest("form"));
   });
   document.body.addEventListener("submit", function (event) { freshen(event.target); }, true);
 })();
