@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 
 from parindex.assessments.access import acting_role
 from parindex.assessments.forms import RuleInputsForm
-from parindex.assessments.models import Assessment, AssessmentItem, bands_from_json
+from parindex.assessments.models import (
+    Assessment,
+    AssessmentItem,
+    bands_from_json,
+    inputs_from_json,
+)
 from parindex.assessments.selectors import request_status
 from parindex.frameworks.models import Criterion
 from parindex.frameworks.rules import describe, rule_kind, shown
@@ -229,33 +234,24 @@ class Explanation:
 
     @property
     def parts(self) -> list[FieldPart]:
-        """Each field with its leaves: those that lost points first (most first), then
-        the rest, and all of them in document order (the what-if's form)."""
-        return [
-            FieldPart(
-                field,
-                self.losing(field.code),
-                self.the_rest(field.code),
-                self.leaves_of(field.code),
-            )
-            for field in self.fields
-        ]
-
-    def leaves_of(self, field_code: str) -> list[Line]:
-        return [line for line in self.lines if line.is_leaf and line.field_code == field_code]
-
-    def losing(self, field_code: str) -> list[Line]:
-        """The field's leaves that lost points or have something to say, most lost first."""
-        found = [
-            line
-            for line in self.leaves_of(field_code)
-            if line.lost > ZERO or line.reasons or line.node.adjustment
-        ]
-        return sorted(found, key=lambda line: (-line.lost, line.criterion.position))
-
-    def the_rest(self, field_code: str) -> list[Line]:
-        shown = {line.code for line in self.losing(field_code)}
-        return [line for line in self.leaves_of(field_code) if line.code not in shown]
+        """Each field with its leaves: those that lost points or have something to say
+        (most lost first), the rest, and all of them in document order (the what-if's
+        form); in one pass over the lines."""
+        leaves: dict[str, list[Line]] = {line.code: [] for line in self.fields}
+        for line in self.lines:
+            if line.is_leaf:
+                leaves[line.field_code].append(line)
+        parts = []
+        for top in self.fields:
+            mine = leaves[top.code]
+            losing = [
+                line for line in mine if line.lost > ZERO or line.reasons or line.node.adjustment
+            ]
+            losing.sort(key=lambda line: (-line.lost, line.criterion.position))
+            shown = {line.code for line in losing}
+            rest = [line for line in mine if line.code not in shown]
+            parts.append(FieldPart(top, losing, rest, mine))
+        return parts
 
     @property
     def lost(self) -> Decimal:
@@ -518,8 +514,6 @@ def _reasons(
 
 def _problem(line: Line, item: AssessmentItem, appraisal: bool) -> str:
     """The engine's problem with the inputs that count, as the form would have said it."""
-    from parindex.assessments.models import inputs_from_json
-
     rule = line.rule
     assert rule is not None
     stored = item.appraised_inputs if appraisal and item.appraised_inputs else item.self_inputs

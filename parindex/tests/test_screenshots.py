@@ -836,22 +836,19 @@ def test_the_criteria_page(
     assert problems == []
 
 
-def prepare_appeals() -> tuple[int, int]:
-    """The demo's 2024 results computed and marked published, the appeal window open, Mỹ
-    Xuyên's appeal upheld on one criterion (a correction revision) and Sở Tư pháp's filed,
-    awaiting the council: (Mỹ Xuyên's appeal, Sở Tư pháp's)."""
+def published_2024_open_to_appeals() -> Any:
+    """The demo's 2024 results computed and marked published (as the administrator),
+    the appeal window open from today for ten days: the 2024 cycle."""
     import datetime
 
-    from parindex.assessments.models import AssessmentItem, Cycle
-    from parindex.org.models import Unit, User
+    from parindex.assessments.models import Cycle
+    from parindex.org.models import User
     from parindex.results import appeals
     from parindex.results.models import ResultSnapshot
     from parindex.results.services import results_compute
-    from parindex.scoring.rules import Inputs
 
-    prepare()
     cycle = Cycle.objects.get(year=2024)
-    admin, chair = User.objects.get(username="admin"), User.objects.get(username="chair")
+    admin = User.objects.get(username="admin")
     snapshot = results_compute(cycle=cycle, by=admin)
     ResultSnapshot.objects.filter(pk=snapshot.pk).update(
         status=ResultSnapshot.Status.PUBLISHED, decision="25/QĐ-UBND", published_at=timezone.now()
@@ -860,6 +857,21 @@ def prepare_appeals() -> tuple[int, int]:
     appeals.appeal_window_set(
         cycle=cycle, opens_on=today, closes_on=today + datetime.timedelta(days=10), by=admin
     )
+    return cycle
+
+
+def prepare_appeals() -> tuple[int, int]:
+    """The demo's 2024 results computed and marked published, the appeal window open, Mỹ
+    Xuyên's appeal upheld on one criterion (a correction revision) and Sở Tư pháp's filed,
+    awaiting the council: (Mỹ Xuyên's appeal, Sở Tư pháp's)."""
+    from parindex.assessments.models import AssessmentItem
+    from parindex.org.models import Unit, User
+    from parindex.results import appeals
+    from parindex.scoring.rules import Inputs
+
+    prepare()
+    cycle = published_2024_open_to_appeals()
+    chair = User.objects.get(username="chair")
     filed = []
     for code in ("ubnd-huyen-my-xuyen", "so-tu-phap"):
         unit = Unit.objects.get(code=code)
@@ -923,28 +935,13 @@ def test_the_appeals_pages(
 
 
 def prepare_points() -> None:
-    """`prepare_fairness`, the 2024 results computed and marked published, the units past
-    their appraisal, the appeal window open: where each unit's points went."""
-    import datetime
-
-    from parindex.assessments.models import Assessment, Cycle, State
-    from parindex.org.models import User
-    from parindex.results import appeals
-    from parindex.results.models import ResultSnapshot
-    from parindex.results.services import results_compute
+    """`prepare_fairness`, the units past their appraisal, the 2024 results computed and
+    marked published, the appeal window open: where each unit's points went."""
+    from parindex.assessments.models import Assessment, State
 
     prepare_fairness()
-    cycle = Cycle.objects.get(year=2024)
-    admin = User.objects.get(username="admin")
-    Assessment.objects.filter(cycle=cycle).update(state=State.APPROVED)
-    snapshot = results_compute(cycle=cycle, by=admin)
-    ResultSnapshot.objects.filter(pk=snapshot.pk).update(
-        status=ResultSnapshot.Status.PUBLISHED, decision="25/QĐ-UBND", published_at=timezone.now()
-    )
-    today = timezone.localdate()
-    appeals.appeal_window_set(
-        cycle=cycle, opens_on=today, closes_on=today + datetime.timedelta(days=10), by=admin
-    )
+    Assessment.objects.filter(cycle__year=2024).update(state=State.APPROVED)
+    published_2024_open_to_appeals()
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -232,6 +232,27 @@ def test_a_hostile_what_if_is_a_vietnamese_400(cast: Cast) -> None:
         response = client.post(url, {f"{manual.criterion.code}-level": value})
         assert response.status_code == 400, value
         assert "không" in response.content.decode().lower() or "Chọn" in response.content.decode()
+    ratio = (
+        AssessmentItem.objects.filter(
+            assessment__cycle=cycle,
+            assessment__unit=cast.unit_a,
+            criterion__rule_type="ratio_tiers",
+        )
+        .select_related("criterion")
+        .first()
+    )
+    assert ratio is not None
+    for numerator in ("9" * 400, "1e9999999", "-5", "NaN"):
+        response = client.post(
+            url,
+            {
+                f"{ratio.criterion.code}-numerator": numerator,
+                f"{ratio.criterion.code}-denominator": "10",
+            },
+        )
+        assert response.status_code == 400, numerator
+    many = {f"x{n}": "1" for n in range(5000)}  # more fields than any form has
+    assert client.post(url, many).status_code == 400
     yes_no = first_yes_no(cycle, cast.unit_a).criterion.code
     response = client.post(url, {f"{yes_no}-yes": "maybe"})
     assert response.status_code == 400
